@@ -1,0 +1,19 @@
+package io.reachproof.expectations;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One cell of an expectation at group level, after {@code "*"} and {@code defaultVerdict} are
+ * expanded: traffic from group {@code from} to group {@code to} on {@code port} has {@code verdict},
+ * set by the rule at {@code rule}. The planner samples agents of the two groups to prove it.
+ */
+public record GroupCell(String from, String to, PortSpec port, Verdict verdict, SourceRef rule) {
+
+    public GroupCell {
+        requireNonNull(from, "from");
+        requireNonNull(to, "to");
+        requireNonNull(port, "port");
+        requireNonNull(verdict, "verdict");
+        requireNonNull(rule, "rule");
+    }
+}

@@ -1,0 +1,44 @@
+package io.reachproof.protocol;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One probe an agent is asked to send.
+ *
+ * @param taskId unique within a plan; results name it
+ * @param cellKey which expectation cell this probe proves (opaque to the agent)
+ * @param protocol {@code TCP}, {@code UDP}, {@code HTTP} or {@code SCTP}
+ * @param host address or host name of the target
+ * @param path HTTP only: request path; null otherwise
+ * @param method HTTP only: request method; null otherwise
+ * @param expectedAgentId the agent that must answer, or null for a target that is not an agent
+ * @param attempts how many tries before giving up (UDP datagrams, TCP connects)
+ * @param timeoutMillis deadline of one attempt
+ */
+public record ProbeTask(
+        String taskId,
+        String cellKey,
+        String protocol,
+        String host,
+        int port,
+        String path,
+        String method,
+        String expectedAgentId,
+        int attempts,
+        long timeoutMillis) {
+
+    public ProbeTask {
+        requireNonNull(taskId, "taskId");
+        requireNonNull(protocol, "protocol");
+        requireNonNull(host, "host");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 1..65535: " + port);
+        }
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
+        }
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("timeoutMillis must be positive: " + timeoutMillis);
+        }
+    }
+}
