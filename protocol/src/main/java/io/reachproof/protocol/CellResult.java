@@ -1,0 +1,42 @@
+package io.reachproof.protocol;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One proven (or not) cell of a round: expected and observed verdict between two endpoints on one port.
+ *
+ * @param expected {@code allow}/{@code deny}
+ * @param observed what the probes proved
+ * @param reason set when {@code observed} is INCONCLUSIVE, null otherwise
+ * @param outcome the deciding probe outcome (null when no result arrived)
+ * @param rule the expectation rule that set {@code expected}, as {@code file:line}
+ */
+public record CellResult(
+        String fromGroup,
+        EndpointRef from,
+        String toGroup,
+        EndpointRef to,
+        int port,
+        String protocol,
+        String expected,
+        ObservedVerdict observed,
+        InconclusiveReason reason,
+        Outcome outcome,
+        int attempts,
+        long latencyMicros,
+        String rule) {
+
+    public CellResult {
+        requireNonNull(fromGroup, "fromGroup");
+        requireNonNull(from, "from");
+        requireNonNull(toGroup, "toGroup");
+        requireNonNull(to, "to");
+        requireNonNull(protocol, "protocol");
+        requireNonNull(expected, "expected");
+        requireNonNull(observed, "observed");
+        if ((observed == ObservedVerdict.INCONCLUSIVE) != (reason != null)) {
+            throw new IllegalArgumentException("reason must be set exactly when observed is INCONCLUSIVE: "
+                    + observed + "/" + reason);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.reachproof.protocol;
+
+/** Why a cell's observed verdict is {@link ObservedVerdict#INCONCLUSIVE}. */
+public enum InconclusiveReason {
+    /** The target agent missed its heartbeats. */
+    TARGET_LOST,
+    /** The target agent's own responders failed (or have not passed) their self-check this round. */
+    TARGET_SELF_CHECK_FAILED,
+    /** The probing agent had a local fault (outcome ERROR). */
+    LOCAL_ERROR,
+    /** Something else answered at the target's address. */
+    WRONG_PEER,
+    /** No result arrived for the cell in the round. */
+    NO_RESULT,
+    /** A deny was seen, but fewer failed attempts than a BLOCKED needs. */
+    TOO_FEW_ATTEMPTS
+}

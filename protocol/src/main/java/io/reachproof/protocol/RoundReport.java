@@ -1,0 +1,48 @@
+package io.reachproof.protocol;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one round of one expectation set proved.
+ *
+ * @param complete true when every planned cell has an observed verdict (allow, deny or inconclusive)
+ *     and the round was not cut short
+ * @param traceId the OpenTelemetry trace id of the round span (hex), or null when tracing is off
+ * @param coverage proven cells / all cells, 0..1 (inconclusive cells are not proven)
+ * @param agentsByState e.g. {@code {"live": 8, "lost": 1}}
+ * @param suspectChange the most recent policy change not yet proven enforced, or null
+ */
+public record RoundReport(
+        String roundId,
+        String expectation,
+        long startedAtEpochMillis,
+        long finishedAtEpochMillis,
+        boolean complete,
+        String traceId,
+        List<CellResult> cells,
+        List<Mismatch> mismatches,
+        double coverage,
+        List<PairSummary> groupPairs,
+        List<PairSummary> clusterPairs,
+        Map<String, Integer> agentsByState,
+        PolicyChange suspectChange) {
+
+    public RoundReport {
+        requireNonNull(roundId, "roundId");
+        requireNonNull(expectation, "expectation");
+        cells = List.copyOf(requireNonNull(cells, "cells"));
+        mismatches = List.copyOf(requireNonNull(mismatches, "mismatches"));
+        groupPairs = List.copyOf(requireNonNull(groupPairs, "groupPairs"));
+        clusterPairs = List.copyOf(requireNonNull(clusterPairs, "clusterPairs"));
+        agentsByState = Map.copyOf(requireNonNull(agentsByState, "agentsByState"));
+    }
+
+    /** A copy carrying the trace id of the round span. */
+    public RoundReport withTraceId(String id) {
+        return new RoundReport(roundId, expectation, startedAtEpochMillis, finishedAtEpochMillis, complete, id,
+                cells, mismatches, coverage, groupPairs, clusterPairs, agentsByState, suspectChange);
+    }
+}
