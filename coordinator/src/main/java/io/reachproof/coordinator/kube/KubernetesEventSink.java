@@ -1,0 +1,200 @@
+package io.reachproof.coordinator.kube;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.reachproof.coordinator.rollback.MismatchText;
+import io.reachproof.coordinator.rollback.RollbackSignal;
+import io.reachproof.coordinator.rollback.RollbackSink;
+import io.reachproof.protocol.Mismatch;
+import io.reachproof.protocol.PolicyChange;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records each signal as {@code events.k8s.io/v1} Events in one cluster: on the suspect NetworkPolicy when
+ * the change is known and lives in this cluster, else on the destination Namespace (the Event then lives in
+ * that namespace, where its team looks). Reason {@value #REASON} (type Warning) while firing,
+ * {@value #RESOLVED_REASON} (type Normal) when resolved; the note names the cells. The Event's name ends in
+ * the signal's idempotency key, so sending a signal twice records it once. Mismatches whose policy and
+ * destination are both in other clusters are left to those clusters' sinks.
+ */
+public final class KubernetesEventSink implements RollbackSink {
+
+    public static final String REASON = "ReachabilityMismatch";
+    public static final String RESOLVED_REASON = "ReachabilityRestored";
+    public static final String CONTROLLER = "reachproof.io/coordinator";
+    public static final String KEY_LABEL = "reachproof.io/idempotency-key";
+    public static final String EXPECTATION_LABEL = "reachproof.io/expectation";
+    public static final String TRACE_ANNOTATION = "reachproof.io/trace-id";
+    /** The API server rejects notes longer than 1 kB. */
+    static final int MAX_NOTE = 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesEventSink.class);
+    private static final DateTimeFormatter MICRO_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final String cluster;
+    private final KubernetesClient client;
+    private final Executor executor;
+    private final Runnable onClose;
+    private final Clock clock;
+    private final String instance;
+    private final AtomicLong recorded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    /** A sink creating Events from its own thread; {@link #close()} stops it (not the client). */
+    public static KubernetesEventSink start(String cluster, KubernetesClient client, String instance) {
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "reachproof-k8s-events-" + cluster);
+            t.setDaemon(true);
+            return t;
+        });
+        return new KubernetesEventSink(cluster, client, executor, executor::shutdown, Clock.systemUTC(), instance);
+    }
+
+    public KubernetesEventSink(String cluster, KubernetesClient client, Executor executor, Runnable onClose,
+            Clock clock, String instance) {
+        this.cluster = requireNonNull(cluster, "cluster");
+        this.client = requireNonNull(client, "client");
+        this.executor = requireNonNull(executor, "executor");
+        this.onClose = requireNonNull(onClose, "onClose");
+        this.clock = requireNonNull(clock, "clock");
+        this.instance = requireNonNull(instance, "instance");
+    }
+
+    @Override
+    public void send(RollbackSignal signal) {
+        List<Event> events = eventsFor(signal);
+        if (events.isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(() -> events.forEach(this::create));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("Event sink of {} stopped; signal {} not recorded", cluster, signal.idempotencyKey());
+        }
+    }
+
+    private void create(Event event) {
+        String where = event.getMetadata().getNamespace() + "/" + event.getMetadata().getName();
+        try {
+            client.events().v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+            recorded.incrementAndGet();
+            LOG.debug("recorded Event {} in {}", where, cluster);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                LOG.debug("Event {} in {} already recorded", where, cluster);
+                return;
+            }
+            failed.incrementAndGet();
+            LOG.warn("cannot record Event {} in {} (HTTP {}): {}", where, cluster, e.getCode(), e.getMessage(), e);
+        }
+    }
+
+    /** The Events {@code signal} becomes in this cluster, one per object they regard. Pure. */
+    List<Event> eventsFor(RollbackSignal signal) {
+        Map<ObjectReference, List<Mismatch>> byTarget = new LinkedHashMap<>();
+        for (Mismatch m : signal.mismatches()) {
+            ObjectReference target = target(m, signal.suspectChange());
+            if (target != null) {
+                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(m);
+            }
+        }
+        String now = MICRO_TIME.format(clock.instant());
+        List<Event> events = new ArrayList<>();
+        byTarget.forEach((target, mismatches) -> {
+            String namespace = target.getNamespace() != null ? target.getNamespace() : target.getName();
+            String keyPart = signal.idempotencyKey().substring(signal.idempotencyKey().indexOf('-') + 1);
+            keyPart = keyPart.substring(0, Math.min(16, keyPart.length()));
+            String base = target.getName().length() > 253 - 17 ? target.getName().substring(0, 253 - 17)
+                    : target.getName();
+            events.add(new EventBuilder()
+                    .withNewMetadata()
+                        .withName(base + "." + keyPart)
+                        .withNamespace(namespace)
+                        .addToLabels(KEY_LABEL, signal.idempotencyKey())
+                        .addToLabels(EXPECTATION_LABEL, labelValue(signal.expectation()))
+                        .addToAnnotations(TRACE_ANNOTATION, signal.traceId() == null ? "" : signal.traceId())
+                    .endMetadata()
+                    .withEventTime(new MicroTime(now))
+                    .withReportingController(CONTROLLER)
+                    .withReportingInstance(instance)
+                    .withAction("ProveReachability")
+                    .withReason(signal.firing() ? REASON : RESOLVED_REASON)
+                    .withType(signal.firing() ? "Warning" : "Normal")
+                    .withRegarding(target)
+                    .withNote(note(signal, mismatches))
+                    .build());
+        });
+        return events;
+    }
+
+    private ObjectReference target(Mismatch m, PolicyChange signalSuspect) {
+        PolicyChange suspect = m.suspectChange() != null ? m.suspectChange() : signalSuspect;
+        if (suspect != null && cluster.equals(suspect.cluster())) {
+            return new ObjectReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("NetworkPolicy")
+                    .withNamespace(suspect.namespace()).withName(suspect.name()).withUid(suspect.uid()).build();
+        }
+        if (cluster.equals(m.cell().to().cluster()) && m.cell().to().namespace() != null) {
+            return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Namespace")
+                    .withName(m.cell().to().namespace()).build();
+        }
+        return null;
+    }
+
+    static String note(RollbackSignal signal, List<Mismatch> mismatches) {
+        StringBuilder note = new StringBuilder(signal.firing() ? "" : "resolved: ")
+                .append(signal.expectation()).append(": ");
+        for (int i = 0; i < mismatches.size(); i++) {
+            String next = (i == 0 ? "" : "; ") + MismatchText.describe(mismatches.get(i));
+            String more = " (+" + (mismatches.size() - i) + " more)";
+            if (note.length() + next.length() + (i == mismatches.size() - 1 ? 0 : more.length()) > MAX_NOTE) {
+                note.append(more);
+                break;
+            }
+            note.append(next);
+        }
+        return note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 1) + "…" : note.toString();
+    }
+
+    private static String labelValue(String s) {
+        String v = s.replaceAll("[^A-Za-z0-9._-]", "-");
+        return v.length() > 63 ? v.substring(0, 63) : v;
+    }
+
+    public long recorded() {
+        return recorded.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+    }
+
+    @Override
+    public String toString() {
+        return "KubernetesEventSink[" + cluster + "]";
+    }
+}
