@@ -69,6 +69,7 @@ public final class RollbackJson {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("kind", m.kind().name());
         n.put("cell", CellKey.of(c).toString());
+        n.put("text", MismatchText.describe(m));
         n.put("fromGroup", c.fromGroup());
         n.put("toGroup", c.toGroup());
         n.put("port", c.port());

@@ -1,0 +1,143 @@
+package io.reachproof.cli.gate;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reachproof.protocol.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** Talks to a coordinator for {@code reachproof gate}: triggers a round, asks the gate endpoint. */
+public final class GateClient {
+
+    /** The coordinator could not be asked, or refused the question: the gate cannot conclude. */
+    public static final class GateException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public GateException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private final URI coordinator;
+    private final String token;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+
+    public GateClient(URI coordinator, String token, HttpClient http, Duration requestTimeout) {
+        String base = requireNonNull(coordinator, "coordinator").toString();
+        this.coordinator = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        this.token = token == null || token.isBlank() ? null : token;
+        this.http = requireNonNull(http, "http");
+        this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    /**
+     * Asks the coordinator to run a round now ({@code POST /v1/rounds[?expectation=NAME]}) and returns the
+     * instant from which rounds count: the coordinator's own clock (its {@code Date} header, to the second)
+     * when it sends one, else this machine's clock at the request.
+     */
+    public Instant trigger(String expectation) throws GateException {
+        Instant before = Instant.now();
+        HttpResponse<byte[]> response = send(request("/v1/rounds", expectation, null)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (response.statusCode() / 100 != 2) {
+            throw new GateException("the coordinator at " + coordinator + " refused to run a round: HTTP "
+                    + response.statusCode() + describe(response));
+        }
+        return response.headers().firstValue("Date").flatMap(GateClient::httpDate).orElse(before);
+    }
+
+    /** {@code GET /v1/gate?expectation=NAME&since=...&minCoverage=...}. */
+    public GateAnswer ask(String expectation, Instant since, double minCoverage) throws GateException {
+        String query = "since=" + enc(since.toString()) + "&minCoverage=" + minCoverage;
+        HttpResponse<byte[]> response = send(request("/v1/gate", expectation, query).GET().build());
+        JsonNode body;
+        try {
+            body = MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new GateException("the coordinator at " + coordinator + " answered HTTP " + response.statusCode()
+                    + " with something that is not JSON: " + e.getMessage());
+        }
+        if (body == null || !body.isObject()) {
+            throw new GateException("the coordinator at " + coordinator + " answered HTTP " + response.statusCode()
+                    + " without a JSON object");
+        }
+        return new GateAnswer(response.statusCode(), body);
+    }
+
+    public URI coordinator() {
+        return coordinator;
+    }
+
+    private HttpRequest.Builder request(String path, String expectation, String moreQuery) {
+        String q = expectation == null ? "" : "expectation=" + enc(expectation);
+        if (moreQuery != null) {
+            q = q.isEmpty() ? moreQuery : q + "&" + moreQuery;
+        }
+        URI uri = URI.create(coordinator + path + (q.isEmpty() ? "" : "?" + q));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .header("Accept", "application/json").header("User-Agent", "reachproof-gate/1");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request) throws GateException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            throw new GateException("the coordinator at " + coordinator + " did not answer within "
+                    + requestTimeout.toSeconds() + "s");
+        } catch (ConnectException e) {
+            throw new GateException("cannot reach the coordinator at " + coordinator + ": connection refused");
+        } catch (IOException e) {
+            throw new GateException("cannot reach the coordinator at " + coordinator + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GateException("interrupted while asking the coordinator at " + coordinator);
+        }
+    }
+
+    private static String describe(HttpResponse<byte[]> response) {
+        try {
+            JsonNode body = MAPPER.readTree(response.body());
+            if (body != null && body.hasNonNull("error")) {
+                return ": " + body.get("error").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: fall through to the text
+        }
+        String text = new String(response.body(), StandardCharsets.UTF_8).strip();
+        return text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
+    }
+
+    private static Optional<Instant> httpDate(String value) {
+        try {
+            return Optional.of(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
