@@ -98,8 +98,12 @@ public final class GateCommand implements Callable<Integer> {
         GateAnswer answer;
         Instant since;
         try {
-            since = client.trigger(expectation);
+            since = client.serverNow(expectation);
             props.put("since", since.toString());
+            String round = client.trigger(expectation);
+            if (round != null) {
+                props.put("triggeredRound", round);
+            }
             answer = waitForRound(client, since, t0);
         } catch (GateException e) {
             return inconclusive(err, name, e.getMessage(), props, t0, started);
@@ -146,13 +150,17 @@ public final class GateCommand implements Callable<Integer> {
         }
     }
 
-    /** Asks until a complete round answers, or returns null at the timeout. */
+    /**
+     * Asks until a complete round answers, or returns null at the timeout. While pending it triggers again:
+     * a trigger that joined a round already open at {@code since} does not count, the next one does.
+     */
     private GateAnswer waitForRound(GateClient client, Instant since, long t0) throws GateException {
         while (true) {
             GateAnswer answer = client.ask(expectation, since, minCoverage);
             if (answer.state() != GateAnswer.State.PENDING) {
                 return answer;
             }
+            client.trigger(expectation);
             Duration left = timeout.minus(elapsed(t0));
             if (left.isNegative() || left.isZero()) {
                 return null;

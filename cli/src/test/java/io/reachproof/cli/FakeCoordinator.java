@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.reachproof.coordinator.api.ApiRequest;
 import io.reachproof.coordinator.api.ApiResponse;
 import io.reachproof.coordinator.gate.GateRoute;
-import io.reachproof.coordinator.testing.InMemoryRoundHistory;
+import io.reachproof.coordinator.round.InMemoryRoundHistory;
 import io.reachproof.protocol.RoundReport;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,14 +27,15 @@ import java.util.function.LongFunction;
  */
 final class FakeCoordinator implements AutoCloseable {
 
-    final InMemoryRoundHistory history = new InMemoryRoundHistory("lab");
+    final InMemoryRoundHistory history = new InMemoryRoundHistory(java.util.Set.of("lab"), 50);
     private final HttpServer server;
     private final ScheduledExecutorService rounds = Executors.newSingleThreadScheduledExecutor();
-    private final GateRoute gate = new GateRoute(history);
+    private final GateRoute gate = new GateRoute(history, java.time.Clock.systemUTC(), java.util.Optional.empty());
     volatile LongFunction<RoundReport> nextRound;
     volatile long roundDelayMillis;
     volatile String requiredToken;
     volatile int triggers;
+    private boolean open;
 
     FakeCoordinator() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -84,11 +85,19 @@ final class FakeCoordinator implements AutoCloseable {
         }
         triggers++;
         LongFunction<RoundReport> round = nextRound;
-        if (round != null) {
-            long startedAt = System.currentTimeMillis();
-            rounds.schedule(() -> history.add(round.apply(startedAt)), roundDelayMillis, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (round != null && !open) {
+                open = true;
+                long startedAt = System.currentTimeMillis();
+                rounds.schedule(() -> {
+                    history.add(round.apply(startedAt));
+                    synchronized (this) {
+                        open = false;
+                    }
+                }, roundDelayMillis, TimeUnit.MILLISECONDS);
+            }
         }
-        return ApiResponse.json(202, "{\"accepted\":true}".getBytes(StandardCharsets.UTF_8));
+        return ApiResponse.json(202, "{\"roundId\":\"r1\",\"expectation\":\"lab\"}".getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

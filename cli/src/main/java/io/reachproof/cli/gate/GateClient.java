@@ -16,10 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Optional;
 
 /** Talks to a coordinator for {@code reachproof gate}: triggers a round, asks the gate endpoint. */
 public final class GateClient {
@@ -49,24 +46,46 @@ public final class GateClient {
     }
 
     /**
-     * Asks the coordinator to run a round now ({@code POST /v1/rounds[?expectation=NAME]}) and returns the
-     * instant from which rounds count: the coordinator's own clock (its {@code Date} header, to the second)
-     * when it sends one, else this machine's clock at the request.
+     * The coordinator's clock, from a first gate answer ({@code "now"}), so that {@code since} does not depend
+     * on this machine's clock; this machine's clock when the coordinator does not say. An answer without a
+     * state (unknown expectation, bad token) is a {@link GateException} naming the coordinator's error.
      */
-    public Instant trigger(String expectation) throws GateException {
-        Instant before = Instant.now();
+    public Instant serverNow(String expectation) throws GateException {
+        Instant local = Instant.now();
+        GateAnswer answer = ask(expectation, null, 0);
+        if (answer.state() == null) {
+            throw new GateException("the coordinator at " + coordinator + " answered HTTP " + answer.status() + ": "
+                    + answer.message());
+        }
+        try {
+            return answer.body().hasNonNull("now") ? Instant.parse(answer.body().get("now").asText()) : local;
+        } catch (DateTimeParseException e) {
+            return local;
+        }
+    }
+
+    /**
+     * Asks the coordinator to run a round now ({@code POST /v1/rounds[?expectation=NAME]}); while a round is
+     * open the coordinator joins it instead. Returns the round's id, or null when the answer names none.
+     */
+    public String trigger(String expectation) throws GateException {
         HttpResponse<byte[]> response = send(request("/v1/rounds", expectation, null)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         if (response.statusCode() / 100 != 2) {
             throw new GateException("the coordinator at " + coordinator + " refused to run a round: HTTP "
                     + response.statusCode() + describe(response));
         }
-        return response.headers().firstValue("Date").flatMap(GateClient::httpDate).orElse(before);
+        try {
+            JsonNode body = MAPPER.readTree(response.body());
+            return body != null && body.hasNonNull("roundId") ? body.get("roundId").asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
-    /** {@code GET /v1/gate?expectation=NAME&since=...&minCoverage=...}. */
+    /** {@code GET /v1/gate?expectation=NAME&since=...&minCoverage=...} ({@code since} may be null). */
     public GateAnswer ask(String expectation, Instant since, double minCoverage) throws GateException {
-        String query = "since=" + enc(since.toString()) + "&minCoverage=" + minCoverage;
+        String query = (since == null ? "" : "since=" + enc(since.toString()) + "&") + "minCoverage=" + minCoverage;
         HttpResponse<byte[]> response = send(request("/v1/gate", expectation, query).GET().build());
         JsonNode body;
         try {
@@ -127,14 +146,6 @@ public final class GateClient {
         }
         String text = new String(response.body(), StandardCharsets.UTF_8).strip();
         return text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
-    }
-
-    private static Optional<Instant> httpDate(String value) {
-        try {
-            return Optional.of(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 
     private static String enc(String s) {

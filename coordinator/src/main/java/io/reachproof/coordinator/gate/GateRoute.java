@@ -14,6 +14,9 @@ import io.reachproof.coordinator.round.RoundHistory;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.RoundReport;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -37,7 +40,9 @@ import java.util.TreeSet;
  *       {@code verdictIn=body});</li>
  *   <li>400 naming a bad parameter; 404 for an unknown expectation.</li>
  * </ul>
- * Pure over {@link RoundHistory}: tested without a server.
+ * Every answer with a state carries {@code "now"}, the coordinator's clock, so a client can pick a
+ * {@code since} that does not depend on its own clock. Pure over {@link RoundHistory}: tested without a
+ * server.
  */
 public final class GateRoute {
 
@@ -46,9 +51,17 @@ public final class GateRoute {
     public static final int NOT_YET_STATUS = 503;
 
     private final RoundHistory history;
+    private final Clock clock;
+    private final Optional<byte[]> token;
 
-    public GateRoute(RoundHistory history) {
+    /**
+     * @param token when present, requests must carry it as {@code Authorization: Bearer TOKEN} (the
+     *     coordinator's admin token: the answer names where the holes are)
+     */
+    public GateRoute(RoundHistory history, Clock clock, Optional<String> token) {
         this.history = requireNonNull(history, "history");
+        this.clock = requireNonNull(clock, "clock");
+        this.token = requireNonNull(token, "token").map(t -> t.getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code GET /v1/gate} and {@code POST /v1/gate}, for the coordinator's HTTP server. */
@@ -57,6 +70,15 @@ public final class GateRoute {
     }
 
     public ApiResponse handle(ApiRequest request) {
+        if (token.isPresent()) {
+            String header = request.header("authorization").orElse("");
+            byte[] presented = header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            if (!MessageDigest.isEqual(token.get(), presented)) {
+                return error(401, header.isEmpty() ? "missing bearer token (the admin token)"
+                        : "bearer token is not the admin token");
+            }
+        }
         List<String> known = history.expectations().stream().sorted().toList();
         Optional<String> named = request.queryParam("expectation").filter(s -> !s.isBlank());
         String expectation;
@@ -100,6 +122,7 @@ public final class GateRoute {
 
         GateDecision decision = GateDecision.decide(history.reports(expectation), since, minCoverage);
         ObjectNode body = body(expectation, since, minCoverage, decision);
+        body.put("now", clock.instant().toString());
         boolean inBody = verdictIn.equals("body");
         return switch (decision.state()) {
             case PASS -> json(200, body, Map.of());

@@ -148,7 +148,7 @@ public final class WebhookSink implements RollbackSink {
                 next();
                 return;
             }
-            String why = error != null ? String.valueOf(error.getCause() != null ? error.getCause() : error)
+            String why = error != null ? describe(error.getCause() != null ? error.getCause() : error)
                     : "HTTP " + response.statusCode();
             if (attempt >= config.maxAttempts()) {
                 givenUp.incrementAndGet();
@@ -164,6 +164,10 @@ public final class WebhookSink implements RollbackSink {
                     d.signal().idempotencyKey(), attempt, config.maxAttempts(), why, delay.toMillis());
             schedule(delay.toMillis(), attempt + 1);
         });
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     private void next() {

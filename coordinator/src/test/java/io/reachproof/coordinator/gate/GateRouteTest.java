@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reachproof.coordinator.api.ApiRequest;
 import io.reachproof.coordinator.api.ApiResponse;
 import io.reachproof.coordinator.api.ApiRoute;
-import io.reachproof.coordinator.testing.InMemoryRoundHistory;
+import io.reachproof.coordinator.round.InMemoryRoundHistory;
 import io.reachproof.protocol.Json;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +24,9 @@ class GateRouteTest {
 
     private static final long T0 = Instant.parse("2026-11-21T16:00:00Z").toEpochMilli();
 
-    private final InMemoryRoundHistory history = new InMemoryRoundHistory("lab", "lab-no-mismatch");
-    private final GateRoute gate = new GateRoute(history);
+    private final InMemoryRoundHistory history = new InMemoryRoundHistory(java.util.Set.of("lab", "lab-no-mismatch"), 50);
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-21T16:05:00Z"), ZoneOffset.UTC);
+    private final GateRoute gate = new GateRoute(history, clock, Optional.empty());
 
     private ApiResponse get(String... params) {
         return call("GET", params);
@@ -65,6 +69,7 @@ class GateRouteTest {
         assertThat(body.get("round").get("id").asText()).isEqualTo("r1");
         assertThat(body.get("round").get("startedAt").asText()).isEqualTo("2026-11-21T16:00:01Z");
         assertThat(body.get("roundsSince").asInt()).isEqualTo(1);
+        assertThat(body.get("now").asText()).isEqualTo("2026-11-21T16:05:00Z");
         assertThat(body.get("mismatches")).isEmpty();
         assertThat(body.get("rules")).hasSize(2);
         assertThat(body.get("rules").get(1).get("rule").asText()).isEqualTo("lab.yaml:32");
@@ -216,9 +221,9 @@ class GateRouteTest {
     void theExpectationMayBeLeftOutOnlyWhenThereIsOne() throws IOException {
         assertThat(json(get()).get("error").asText()).isEqualTo("expectation is required (one of: lab, lab-no-mismatch)");
 
-        InMemoryRoundHistory single = new InMemoryRoundHistory("lab");
+        InMemoryRoundHistory single = new InMemoryRoundHistory(java.util.Set.of("lab"), 50);
         single.add(round("lab", "r1", T0).ok("frontend", "checkout", 7001).build());
-        ApiResponse r = new GateRoute(single).handle(new ApiRequest("GET", GateRoute.PATH, Map.of(), Map.of(), null));
+        ApiResponse r = new GateRoute(single, clock, Optional.empty()).handle(new ApiRequest("GET", GateRoute.PATH, Map.of(), Map.of(), null));
         assertThat(r.status()).isEqualTo(200);
     }
 
@@ -230,5 +235,24 @@ class GateRouteTest {
         assertThat(gate.routes()).extracting(ApiRoute::method, ApiRoute::path)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("GET", "/v1/gate"),
                         org.assertj.core.groups.Tuple.tuple("POST", "/v1/gate"));
+    }
+
+    @Test
+    void withATokenConfiguredTheGateRequiresIt() throws IOException {
+        clean("r1", T0);
+        GateRoute guarded = new GateRoute(history, clock, Optional.of("adm1n"));
+        Map<String, List<String>> query = Map.of("expectation", List.of("lab"));
+
+        ApiResponse none = guarded.handle(new ApiRequest("GET", GateRoute.PATH, query, Map.of(), null));
+        ApiResponse wrong = guarded.handle(new ApiRequest("GET", GateRoute.PATH, query,
+                Map.of("authorization", "Bearer nope"), null));
+        ApiResponse right = guarded.handle(new ApiRequest("GET", GateRoute.PATH, query,
+                Map.of("authorization", "Bearer adm1n"), null));
+
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(json(none).get("error").asText()).isEqualTo("missing bearer token (the admin token)");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(json(wrong).get("error").asText()).isEqualTo("bearer token is not the admin token");
+        assertThat(right.status()).isEqualTo(200);
     }
 }

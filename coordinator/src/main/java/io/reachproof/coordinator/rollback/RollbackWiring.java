@@ -1,0 +1,75 @@
+package io.reachproof.coordinator.rollback;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.reachproof.coordinator.Coordinator;
+import io.reachproof.coordinator.gate.GateRoute;
+import io.reachproof.coordinator.kube.KubernetesEventSink;
+import io.reachproof.coordinator.kube.NetworkPolicyWatch;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts rollback signals into a coordinator before it starts: the signal listener with its sinks, the gate
+ * endpoint, and (in a cluster) the NetworkPolicy watch. One call per coordinator; close it with the
+ * coordinator.
+ */
+public final class RollbackWiring implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RollbackWiring.class);
+
+    private final RollbackSignals signals;
+    private final List<AutoCloseable> watches = new ArrayList<>();
+
+    private RollbackWiring(RollbackSignals signals) {
+        this.signals = signals;
+    }
+
+    /**
+     * Adds the signal listener (after any telemetry listener already added, so reports carry trace ids) and
+     * {@code GET/POST /v1/gate} (guarded by {@code adminToken} when present).
+     */
+    public static RollbackWiring install(Coordinator coordinator, List<RollbackSink> sinks,
+            SignalTracker.Confirmations confirmations, Optional<String> adminToken) {
+        requireNonNull(coordinator, "coordinator");
+        RollbackSignals signals = new RollbackSignals(new SignalTracker(confirmations), RollbackSink.composite(sinks));
+        coordinator.addListener(signals);
+        new GateRoute(coordinator.history(), Clock.systemUTC(), adminToken).routes().forEach(coordinator::addRoute);
+        LOG.info("rollback signals to {}; gate endpoint {}", sinks, GateRoute.PATH);
+        return new RollbackWiring(signals);
+    }
+
+    /** A webhook sink from {@code --webhook URL} and the environment's secret. */
+    public static RollbackSink webhook(String url, Map<String, String> env) {
+        return WebhookSink.start(WebhookConfig.fromEnv(url, env));
+    }
+
+    /** An Event sink for one cluster. */
+    public static RollbackSink events(String cluster, KubernetesClient client, String instance) {
+        return KubernetesEventSink.start(cluster, client, instance);
+    }
+
+    /** Watches {@code cluster}'s NetworkPolicies: each change becomes the suspect and runs a round now. */
+    public RollbackWiring watch(Coordinator coordinator, String cluster, KubernetesClient client) {
+        watches.add(NetworkPolicyWatch.start(client, cluster, Clock.systemUTC(), coordinator::policyChanged));
+        return this;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable w : watches) {
+            try {
+                w.close();
+            } catch (Exception e) {
+                LOG.warn("cannot stop {}", w, e);
+            }
+        }
+        signals.close();
+    }
+}
