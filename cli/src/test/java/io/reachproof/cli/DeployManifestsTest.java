@@ -1,0 +1,181 @@
+package io.reachproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.reachproof.coordinator.gate.GateRoute;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/** Every manifest under deploy/ parses, refers to files that exist, and calls the gate where it is served. */
+class DeployManifestsTest {
+
+    private static final Path DEPLOY = Path.of(System.getProperty("user.dir")).getParent().resolve("deploy");
+
+    private static List<Path> yamlFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(DEPLOY)) {
+            return files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted()
+                    .toList();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> docs(Path file) throws IOException {
+        Load load = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).setLabel(file.toString()).build());
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object doc : load.loadAllFromString(Files.readString(file))) {
+            assertThat(doc).as("a document of %s", file).isInstanceOf(Map.class);
+            docs.add((Map<String, Object>) doc);
+        }
+        return docs;
+    }
+
+    private static Map<String, Object> only(String relative, String kind) throws IOException {
+        return docs(DEPLOY.resolve(relative)).stream().filter(d -> kind.equals(d.get("kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " in " + relative));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object at(Object node, String... path) {
+        Object n = node;
+        for (String key : path) {
+            n = key.matches("\\d+") ? ((List<Object>) n).get(Integer.parseInt(key)) : ((Map<String, Object>) n).get(key);
+        }
+        return n;
+    }
+
+    /** Where the gate is served in a cluster: the coordinator's Service, namespace and port, plus the route. */
+    private static String gateUrl() throws IOException {
+        Map<String, Object> service = only("daemonset/coordinator/coordinator.yaml", "Service");
+        String namespace = (String) docs(DEPLOY.resolve("daemonset/base/kustomization.yaml")).get(0).get("namespace");
+        return "http://" + at(service, "metadata", "name") + "." + namespace + ".svc:"
+                + at(service, "spec", "ports", "0", "port") + GateRoute.PATH;
+    }
+
+    @Test
+    void everyYamlFileParsesAndEveryKubernetesDocumentHasApiVersionAndKind() throws IOException {
+        List<Path> files = yamlFiles();
+
+        assertThat(files).hasSizeGreaterThanOrEqualTo(14);
+        for (Path file : files) {
+            for (Map<String, Object> doc : docs(file)) {
+                if (file.startsWith(DEPLOY.resolve("ci")) || file.startsWith(DEPLOY.resolve("daemonset/coordinator/expectations"))) {
+                    continue;
+                }
+                assertThat(doc).as("%s", file).containsKeys("apiVersion", "kind");
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyKustomizationRefersToFilesThatExist() throws IOException {
+        List<Path> kustomizations = yamlFiles().stream().filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
+                .toList();
+
+        assertThat(kustomizations).extracting(p -> DEPLOY.relativize(p.getParent()).toString()).containsExactlyInAnyOrder(
+                "daemonset/base", "daemonset/coordinator", "daemonset/overlays/aws", "daemonset/overlays/azure",
+                "daemonset/overlays/gcp", "daemonset/overlays/onprem");
+        for (Path k : kustomizations) {
+            Map<String, Object> doc = docs(k).get(0);
+            List<String> refs = new ArrayList<>();
+            refs.addAll((List<String>) doc.getOrDefault("resources", List.of()));
+            refs.addAll((List<String>) doc.getOrDefault("components", List.of()));
+            for (Map<String, Object> gen : (List<Map<String, Object>>) doc.getOrDefault("configMapGenerator", List.of())) {
+                refs.addAll((List<String>) gen.getOrDefault("files", List.of()));
+            }
+            assertThat(refs).as("%s refers to something", k).isNotEmpty();
+            for (String ref : refs) {
+                Path target = k.getParent().resolve(ref).normalize();
+                assertThat(target).as("%s refers to %s", k, ref).exists();
+                if (Files.isDirectory(target)) {
+                    assertThat(target.resolve("kustomization.yaml")).as("%s refers to %s", k, ref).exists();
+                }
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyCloudOverlayNamesItsClusterCloudAndRegion() throws IOException {
+        for (String cloud : List.of("aws", "azure", "gcp", "onprem")) {
+            Map<String, Object> doc = docs(DEPLOY.resolve("daemonset/overlays/" + cloud + "/kustomization.yaml")).get(0);
+            List<String> literals = (List<String>) at(doc, "configMapGenerator", "0", "literals");
+            assertThat(at(doc, "configMapGenerator", "0", "behavior")).isEqualTo("merge");
+            assertThat(literals).contains("REACHPROOF_CLOUD=" + cloud).anyMatch(l -> l.startsWith("REACHPROOF_CLUSTER="))
+                    .anyMatch(l -> l.startsWith("REACHPROOF_REGION="));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAgentGetsItsIdentityFromTheDownwardApi() throws IOException {
+        Map<String, Object> ds = only("daemonset/base/agent.yaml", "DaemonSet");
+        List<Map<String, Object>> env = (List<Map<String, Object>>) at(ds, "spec", "template", "spec", "containers", "0", "env");
+        Map<String, Object> fieldPaths = new java.util.LinkedHashMap<>();
+        env.stream().filter(e -> at(e, "valueFrom") != null && ((Map<String, Object>) e.get("valueFrom")).containsKey("fieldRef"))
+                .forEach(e -> fieldPaths.put((String) e.get("name"), at(e, "valueFrom", "fieldRef", "fieldPath")));
+
+        assertThat(fieldPaths).containsExactly(Map.entry("POD_NAME", "metadata.name"),
+                Map.entry("POD_NAMESPACE", "metadata.namespace"), Map.entry("NODE_NAME", "spec.nodeName"),
+                Map.entry("POD_IP", "status.podIP"));
+        assertThat((List<Object>) at(ds, "spec", "template", "spec", "containers", "0", "args")).startsWith("agent");
+        assertThat(at(only("daemonset/coordinator/coordinator.yaml", "Deployment"), "spec", "replicas")).isEqualTo(1);
+    }
+
+    @Test
+    void theArgoAnalysisTemplateAsksTheGateAndReadsResultPass() throws IOException {
+        Map<String, Object> template = only("argo-rollouts/analysis-template.yaml", "AnalysisTemplate");
+        String coordinator = (String) at(template, "spec", "args", "1", "value");
+        String url = ((String) at(template, "spec", "metrics", "0", "provider", "web", "url"))
+                .replace("{{args.coordinator}}", coordinator);
+
+        assertThat(url).isEqualTo(gateUrl() + "?expectation={{args.expectation}}&verdictIn=body");
+        assertThat(at(template, "spec", "metrics", "0", "successCondition")).isEqualTo("result.pass == true");
+        assertThat(at(template, "spec", "metrics", "0", "failureCondition")).isEqualTo("result.pass == false");
+    }
+
+    @Test
+    void theFlaggerCanaryWebhookCallsTheGate() throws IOException {
+        Map<String, Object> canary = only("flagger/canary.yaml", "Canary");
+
+        assertThat((String) at(canary, "spec", "analysis", "webhooks", "0", "url"))
+                .isEqualTo(gateUrl() + "?expectation=shop-prod");
+        assertThat(at(canary, "spec", "analysis", "webhooks", "0", "type")).isEqualTo("rollout");
+    }
+
+    @Test
+    void theCiStepsRunTheGateWithAJUnitReport() throws IOException {
+        String workflow = Files.readString(DEPLOY.resolve("ci/github-actions.yaml"));
+        String script = Files.readString(DEPLOY.resolve("ci/reachproof-gate.sh"));
+
+        assertThat(docs(DEPLOY.resolve("ci/github-actions.yaml")).get(0)).containsKeys("on", "jobs");
+        assertThat(workflow).contains("reachproof.jar gate").contains("--junit reports/reachproof-gate.xml");
+        assertThat(script).contains(" gate \\").contains("--junit ");
+        assertThat(DEPLOY.resolve("ci/reachproof-gate.sh")).isExecutable();
+    }
+
+    @Test
+    void everyOverlayBuildsWithKustomizeWhereKubectlIsInstalled() throws Exception {
+        Path kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, "kubectl"))
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        assumeThat(kubectl).as("kubectl is not on PATH: the overlays' kustomize build is not checked here").isNotNull();
+        for (String cloud : List.of("aws", "azure", "gcp", "onprem")) {
+            Process p = new ProcessBuilder(kubectl.toString(), "kustomize", DEPLOY.resolve("daemonset/overlays/" + cloud).toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("kubectl kustomize %s: %s", cloud, output).isZero();
+            assertThat(output).contains("kind: DaemonSet").contains("REACHPROOF_CLUSTER: " + cloud + "-prod");
+        }
+    }
+}
