@@ -57,38 +57,33 @@ final class ExternalAddress {
 
     private static Optional<String> ipv6Problem(String text) {
         Optional<String> bad = Optional.of("'" + text + "' is not an IPv6 address");
-        int gap = text.indexOf("::");
-        if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
-            return bad;
-        }
         String body = text;
-        int groups = 0;
         int lastColon = text.lastIndexOf(':');
         if (text.indexOf('.', lastColon) >= 0) {
+            // an IPv4 tail such as ::ffff:10.0.0.1 stands for the last two groups
             if (ipv4Problem(text.substring(lastColon + 1)).isPresent()) {
                 return bad;
             }
-            groups += 2;
-            body = text.substring(0, lastColon + 1) + "0";
-            groups -= 1;
+            body = text.substring(0, lastColon + 1) + "0:0";
         }
-        String[] halves = gap >= 0 ? new String[] {body.substring(0, body.indexOf("::")), body.substring(body.indexOf("::") + 2)}
-                : new String[] {body};
+        int gap = body.indexOf("::");
+        if (gap >= 0 && body.indexOf("::", gap + 1) >= 0) {
+            return bad;
+        }
+        String[] halves = gap >= 0 ? new String[] {body.substring(0, gap), body.substring(gap + 2)} : new String[] {body};
+        int groups = 0;
         for (String half : halves) {
             if (half.isEmpty()) {
                 continue;
             }
-            for (String g : half.split(":", -1)) {
-                if (!HEX_GROUP.matcher(g).matches()) {
+            for (String group : half.split(":", -1)) {
+                if (!HEX_GROUP.matcher(group).matches()) {
                     return bad;
                 }
                 groups++;
             }
         }
-        if (gap >= 0 ? groups > 7 : groups != 8) {
-            return bad;
-        }
-        return Optional.empty();
+        return (gap >= 0 ? groups <= 7 : groups == 8) ? Optional.empty() : bad;
     }
 
     private static Optional<String> hostNameProblem(String text) {
