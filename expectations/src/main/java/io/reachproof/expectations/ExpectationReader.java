@@ -318,8 +318,8 @@ public final class ExpectationReader {
                 error(e.get("clusters").getValueNode(), "'clusters' must not be empty (leave it out to mean every cluster)");
             }
             String namespace = optional(e, "namespace").flatMap(n -> string(n, "'namespace'")).orElse(null);
-            LabelSelector namespaceSelector = optional(e, "namespaceSelector").map(n -> selector(n, "namespaceSelector of " + context)).orElse(null);
-            LabelSelector podSelector = optional(e, "podSelector").map(n -> selector(n, "podSelector of " + context)).orElse(null);
+            LabelSelector namespaceSelector = optional(e, "namespaceSelector").map(n -> selector(n, "namespaceSelector", context)).orElse(null);
+            LabelSelector podSelector = optional(e, "podSelector").map(n -> selector(n, "podSelector", context)).orElse(null);
             if (e.containsKey("namespace") && e.containsKey("namespaceSelector")) {
                 error(e.get("namespaceSelector").getKeyNode(), "namespace and namespaceSelector are exclusive in " + context);
             }
@@ -349,8 +349,9 @@ public final class ExpectationReader {
             return Optional.of(new Group(name, clusters, namespace, namespaceSelector, podSelector, external, at(node.get())));
         }
 
-        private LabelSelector selector(Node node, String context) {
-            Optional<MappingNode> m = mapping(node, "'" + context.substring(0, context.indexOf(' ')) + "'");
+        private LabelSelector selector(Node node, String key, String groupContext) {
+            String context = key + " of " + groupContext;
+            Optional<MappingNode> m = mapping(node, "'" + key + "'");
             if (m.isEmpty()) {
                 return LabelSelector.EVERYTHING;
             }
@@ -400,8 +401,8 @@ public final class ExpectationReader {
             }
             int before = problems.size();
             Map<String, NodeTuple> e = entries(m.get(), context, RULE_KEYS);
-            Optional<String> from = required(e, m.get(), "from", context).flatMap(n -> groupRef(n, "from", groupNames, externalNames, true));
-            Optional<String> to = required(e, m.get(), "to", context).flatMap(n -> groupRef(n, "to", groupNames, externalNames, false));
+            Optional<String> from = required(e, m.get(), "from", context).flatMap(n -> groupRef(n, "'from'", groupNames, externalNames, true));
+            Optional<String> to = required(e, m.get(), "to", context).flatMap(n -> groupRef(n, "'to'", groupNames, externalNames, false));
             Optional<List<PortSpec>> ports = required(e, m.get(), "ports", context).flatMap(n -> ports(n, context, false));
             Optional<Verdict> verdict = required(e, m.get(), "verdict", context).flatMap(n -> oneOf(n, "verdict", "verdict", VERDICTS))
                     .map(ExpectationReader::verdict);
@@ -411,8 +412,8 @@ public final class ExpectationReader {
             return Optional.of(new Rule(from.get(), to.get(), ports.get(), verdict.get(), at(m.get())));
         }
 
-        private Optional<String> groupRef(Node node, String key, Set<String> groupNames, Set<String> externalNames, boolean source) {
-            Optional<String> name = string(node, "'" + key + "'");
+        private Optional<String> groupRef(Node node, String what, Set<String> groupNames, Set<String> externalNames, boolean source) {
+            Optional<String> name = string(node, what);
             if (name.isEmpty() || name.get().equals(Rule.EVERY_GROUP)) {
                 return name;
             }
@@ -437,7 +438,7 @@ public final class ExpectationReader {
             List<String> groups = new ArrayList<>();
             optional(e, "groups").flatMap(n -> list(n, "'groups'")).ifPresent(list -> {
                 for (Node item : list.getValue()) {
-                    groupRef(item, "groups' entry", groupNames, externalNames, true).ifPresent(g -> {
+                    groupRef(item, "an entry of 'groups'", groupNames, externalNames, true).ifPresent(g -> {
                         if (g.equals(Rule.EVERY_GROUP)) {
                             error(item, "leave out 'groups' to mean every group, instead of '*'");
                         } else {
