@@ -133,6 +133,15 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theExpectationsTheCoordinatorIsShippedWithAreValid() {
+        var result = new io.reachproof.expectations.ExpectationReader()
+                .read(DEPLOY.resolve("daemonset/coordinator/expectations/shop-prod.yaml"));
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.expectations()).extracting(e -> e.name()).containsExactly("shop-prod");
+    }
+
+    @Test
     void theArgoAnalysisTemplateAsksTheGateAndReadsResultPass() throws IOException {
         Map<String, Object> template = only("argo-rollouts/analysis-template.yaml", "AnalysisTemplate");
         String coordinator = (String) at(template, "spec", "args", "1", "value");
