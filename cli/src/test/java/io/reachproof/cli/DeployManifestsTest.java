@@ -68,7 +68,8 @@ class DeployManifestsTest {
         assertThat(files).hasSizeGreaterThanOrEqualTo(14);
         for (Path file : files) {
             for (Map<String, Object> doc : docs(file)) {
-                if (file.startsWith(DEPLOY.resolve("ci")) || file.startsWith(DEPLOY.resolve("daemonset/coordinator/expectations"))) {
+                if (file.startsWith(DEPLOY.resolve("ci")) || file.startsWith(DEPLOY.resolve("daemonset/coordinator/expectations"))
+                        || file.endsWith("coordinator.example.yaml")) {
                     continue;
                 }
                 assertThat(doc).as("%s", file).containsKeys("apiVersion", "kind");
@@ -139,6 +140,28 @@ class DeployManifestsTest {
 
         assertThat(result.problems()).isEmpty();
         assertThat(result.expectations()).extracting(e -> e.name()).containsExactly("shop-prod");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theCoordinatorsConfigNamesExpectationFilesWhereTheDeploymentMountsThem() throws IOException {
+        Map<String, Object> deployment = only("daemonset/coordinator/coordinator.yaml", "Deployment");
+        Map<String, Object> container = (Map<String, Object>) at(deployment, "spec", "template", "spec", "containers", "0");
+        List<Object> args = (List<Object>) container.get("args");
+        Map<String, String> mounts = new java.util.HashMap<>();
+        ((List<Map<String, Object>>) container.get("volumeMounts"))
+                .forEach(m -> mounts.put((String) m.get("name"), (String) m.get("mountPath")));
+        Map<String, Object> config = docs(DEPLOY.resolve("daemonset/coordinator/coordinator.example.yaml")).get(0);
+        Map<String, Object> component = docs(DEPLOY.resolve("daemonset/coordinator/kustomization.yaml")).get(0);
+        List<String> shipped = ((List<String>) at(component, "configMapGenerator", "0", "files")).stream()
+                .map(f -> Path.of(f).getFileName().toString()).toList();
+
+        assertThat(args).containsExactly("coordinator", "--config", mounts.get("config") + "/coordinator.yaml");
+        for (String file : (List<String>) config.get("expectations")) {
+            Path mounted = Path.of(mounts.get("config")).resolve(file).normalize();
+            assertThat(mounted.getParent()).isEqualTo(Path.of(mounts.get("expectations")));
+            assertThat(shipped).contains(mounted.getFileName().toString());
+        }
     }
 
     @Test
