@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.reachproof.protocol.RoundReport;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -51,7 +52,7 @@ public record GateDecision(State state, RoundReport round, int roundsSince, int 
             return new GateDecision(State.PENDING, null, 0, 0);
         }
         RoundReport deciding = counted.stream()
-                .max(java.util.Comparator.comparingLong(RoundReport::startedAtEpochMillis)
+                .max(Comparator.comparingLong(RoundReport::startedAtEpochMillis)
                         .thenComparingLong(RoundReport::finishedAtEpochMillis))
                 .orElseThrow();
         int failed = (int) counted.stream().filter(r -> !r.mismatches().isEmpty()).count();

@@ -3,6 +3,7 @@ package io.reachproof.coordinator.rollback;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.Mismatch;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** One-line texts of mismatches, for Event messages, summaries, logs and JUnit reports. */
@@ -18,7 +19,7 @@ public final class MismatchText {
     public static String describe(Mismatch m) {
         CellResult c = m.cell();
         return m.kind() + " " + c.fromGroup() + " -> " + c.toGroup() + " " + c.port() + "/" + c.protocol()
-                + ": expected " + c.expected() + ", observed " + c.observed().name().toLowerCase(java.util.Locale.ROOT)
+                + ": expected " + c.expected() + ", observed " + c.observed().name().toLowerCase(Locale.ROOT)
                 + (c.outcome() == null ? "" : " (" + c.outcome() + ")")
                 + ", " + c.from().displayName() + " (" + c.from().cluster() + ") -> " + c.to().displayName() + " ("
                 + c.to().cluster() + ")"

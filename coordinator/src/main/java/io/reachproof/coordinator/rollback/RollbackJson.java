@@ -11,6 +11,7 @@ import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.PolicyChange;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The JSON documents of rollback signals, shared by the webhook body and the gate endpoint (schema in the
@@ -75,7 +76,7 @@ public final class RollbackJson {
         n.put("port", c.port());
         n.put("protocol", c.protocol());
         n.put("expected", c.expected());
-        n.put("observed", c.observed().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("observed", c.observed().name().toLowerCase(Locale.ROOT));
         n.put("outcome", c.outcome() == null ? null : c.outcome().name());
         n.put("attempts", c.attempts());
         n.put("rule", c.rule());

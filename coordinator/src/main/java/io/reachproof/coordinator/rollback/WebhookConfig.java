@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -78,7 +79,7 @@ public record WebhookConfig(URI url, byte[] secret, int queueCapacity, int maxAt
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WebhookConfig c && url.equals(c.url) && java.util.Arrays.equals(secret, c.secret)
+        return o instanceof WebhookConfig c && url.equals(c.url) && Arrays.equals(secret, c.secret)
                 && queueCapacity == c.queueCapacity && maxAttempts == c.maxAttempts && backoff.equals(c.backoff)
                 && requestTimeout.equals(c.requestTimeout);
     }

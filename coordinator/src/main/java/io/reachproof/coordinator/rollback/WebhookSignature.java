@@ -7,7 +7,9 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -48,7 +50,7 @@ public final class WebhookSignature {
             return Verification.MALFORMED;
         }
         Long t = null;
-        java.util.List<String> signatures = new java.util.ArrayList<>();
+        List<String> signatures = new ArrayList<>();
         for (String part : header.split(",")) {
             String[] kv = part.trim().split("=", 2);
             if (kv.length != 2) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +118,7 @@ public final class WebhookSink implements RollbackSink {
     private void schedule(long delayMillis, int attempt) {
         try {
             scheduler.schedule(() -> attempt(attempt), delayMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.warn("webhook sink to {} stopped; signal not delivered", config.url());
         }
     }
