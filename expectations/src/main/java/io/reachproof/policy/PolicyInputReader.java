@@ -1,6 +1,7 @@
 package io.reachproof.policy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -197,7 +198,10 @@ public final class PolicyInputReader {
                         MAPPER.convertValue(value, Namespace.class), positions));
             }
         } catch (IllegalArgumentException e) {
-            errors.add(at + ": " + name + ": cannot read: " + firstLine(e.getMessage()));
+            String path = e.getCause() instanceof JsonMappingException m ? path(m) : "";
+            errors.add(positions.of(path) + ": " + name + ": " + (path.isEmpty() ? "" : path + ": ")
+                    + "cannot read: " + firstLine(e.getCause() instanceof JsonMappingException m
+                            ? m.getOriginalMessage() : e.getMessage()));
         }
     }
 
@@ -214,6 +218,18 @@ public final class PolicyInputReader {
             return "(no name)";
         }
         return namespace == null ? name : namespace + "/" + name;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     private static String firstLine(String message) {
@@ -276,7 +292,8 @@ public final class PolicyInputReader {
                 if (digits.startsWith("0o")) {
                     return Long.parseLong(digits.substring(2), 8);
                 }
-                return Long.parseLong(digits);
+                long value = Long.parseLong(digits);
+                return value == (int) value ? (Object) (int) value : (Object) value;
             } catch (NumberFormatException e) {
                 return text;
             }
