@@ -120,8 +120,8 @@ public final class PolicyEngine {
                 continue;
             }
             int before = errors.size();
-            List<byte[]> ips = ips(located, ref, errors);
             List<PodPort> ports = ports(located, ref, errors);
+            List<byte[]> ips = ips(located, ref, errors);
             if (errors.size() == before) {
                 byRef.put(ref, new TruthTable.PodInfo(ref,
                         Map.copyOf(meta.getLabels() == null ? Map.of() : meta.getLabels()), ips, ports));
@@ -149,7 +149,7 @@ public final class PolicyEngine {
         for (String ip : written) {
             byte[] address = Cidr.parseAddress(ip);
             if (address == null) {
-                errors.add(located.positions().of("status") + ": Pod " + ref + ": status.podIP: invalid IP address \"" + ip + "\"");
+                errors.add(located.positions().of("status.podIP") + ": Pod " + ref + ": status.podIP: invalid IP address \"" + ip + "\"");
             } else {
                 ips.add(address);
             }

@@ -171,11 +171,11 @@ public final class PolicyInputReader {
     private void readObject(String file, MappingNode node, String kind) {
         String apiVersion = scalarValue(node, "apiVersion");
         SourceRef at = ref(file, node);
-        String recordUnder;
+        List<String> recordUnder;
         if ("NetworkPolicy".equals(kind) && "networking.k8s.io/v1".equals(apiVersion)) {
-            recordUnder = "";
+            recordUnder = List.of("");
         } else if (("Pod".equals(kind) || "Namespace".equals(kind)) && "v1".equals(apiVersion)) {
-            recordUnder = "spec.containers";
+            recordUnder = List.of("spec.containers", "status.podIP");
         } else {
             skipped.add(at.fileLine() + ": skipped " + describe(kind, apiVersion, node)
                     + " (only networking.k8s.io/v1 NetworkPolicy, v1 Namespace and v1 Pod are read)");
@@ -243,9 +243,12 @@ public final class PolicyInputReader {
     }
 
     /** Converts a node to plain maps, lists and scalars; records positions of paths under {@code recordUnder}. */
-    private Object toJava(String file, Node node, String path, String recordUnder, Map<String, SourceRef> marks) {
-        if (path.startsWith(recordUnder) || recordUnder.startsWith(path)) {
-            marks.put(path, ref(file, node));
+    private Object toJava(String file, Node node, String path, List<String> recordUnder, Map<String, SourceRef> marks) {
+        for (String prefix : recordUnder) {
+            if (path.startsWith(prefix)) {
+                marks.put(path, ref(file, node));
+                break;
+            }
         }
         if (node instanceof MappingNode mapping) {
             Map<String, Object> map = new LinkedHashMap<>();
