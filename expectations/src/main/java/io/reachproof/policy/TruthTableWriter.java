@@ -25,6 +25,7 @@ public final class TruthTableWriter {
     public static void json(TruthTable table, Writer out) throws IOException {
         JsonGenerator json = JSON.createGenerator(out);
         json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        json.setRootValueSeparator(null);
         List<PodRef> pods = table.pods();
         String[] ids = pods.stream().map(PodRef::toString).toArray(String[]::new);
         json.writeRaw("{\"cells\":[");

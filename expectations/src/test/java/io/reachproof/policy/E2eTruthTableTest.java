@@ -276,6 +276,10 @@ class E2eTruthTableTest {
         TruthTable table = E2eModel.table(policies);
 
         assertThat(table.cells()).containsExactlyElementsOf(expected(expect));
+        table.forEachCell((from, to, port, allowed) -> assertThat(
+                table.explain(from, to, port.port(), port.protocol()).verdict())
+                .as("explained verdict of %s -> %s %s", table.pods().get(from), table.pods().get(to), port.label())
+                .isEqualTo(allowed ? Verdict.ALLOW : Verdict.DENY));
     }
 
     @Test
