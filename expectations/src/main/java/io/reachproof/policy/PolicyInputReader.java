@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,27 +65,41 @@ public final class PolicyInputReader {
         }
     }
 
+    /** Which objects a file contributes: NetworkPolicies, Namespaces and Pods, or both. */
+    private enum Role { POLICIES, TOPOLOGY }
+
     /**
-     * Reads every file under the given paths; a file named by two paths (the same dump given as
-     * {@code --policies} and {@code --topology}) is read once.
+     * Reads NetworkPolicies from the files under {@code policyPaths} and Namespaces and Pods from the
+     * files under {@code topologyPaths}. A file under both (the same dump given as {@code --policies} and
+     * {@code --topology}) is read once for both; a NetworkPolicy in a topology-only file, or a Pod or
+     * Namespace in a policies-only file, is ignored (a live dump can serve as topology for new policies).
      */
-    public static Result read(List<Path> paths) {
+    public static Result read(List<Path> policyPaths, List<Path> topologyPaths) {
         PolicyInputReader reader = new PolicyInputReader();
-        Set<Path> seen = new LinkedHashSet<>();
-        for (Path path : paths) {
-            for (Path file : reader.filesOf(path)) {
-                if (seen.add(file.toAbsolutePath().normalize())) {
-                    reader.readFile(file);
+        Map<Path, Path> shown = new LinkedHashMap<>();
+        Map<Path, Set<Role>> roles = new HashMap<>();
+        for (Role role : Role.values()) {
+            for (Path path : role == Role.POLICIES ? policyPaths : topologyPaths) {
+                for (Path file : reader.filesOf(path)) {
+                    Path key = file.toAbsolutePath().normalize();
+                    shown.putIfAbsent(key, file);
+                    roles.computeIfAbsent(key, k -> EnumSet.noneOf(Role.class)).add(role);
                 }
             }
         }
+        shown.forEach((key, file) -> reader.readFile(file, roles.get(key)));
         return reader.result();
+    }
+
+    /** Reads every object (policies and topology) of the files under the given paths. */
+    public static Result read(List<Path> paths) {
+        return read(paths, paths);
     }
 
     /** Reads YAML or JSON text as if it were the file {@code fileName}. */
     public static Result readString(String fileName, String text) {
         PolicyInputReader reader = new PolicyInputReader();
-        reader.readText(fileName, new StringReader(text));
+        reader.readText(fileName, new StringReader(text), Set.of(Role.values()));
         return reader.result();
     }
 
@@ -117,15 +131,15 @@ public final class PolicyInputReader {
         return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
     }
 
-    private void readFile(Path file) {
+    private void readFile(Path file, Set<Role> roles) {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            readText(file.toString(), in);
+            readText(file.toString(), in, roles);
         } catch (IOException e) {
             errors.add(file + ": cannot read: " + e.getMessage());
         }
     }
 
-    private void readText(String fileName, Reader in) {
+    private void readText(String fileName, Reader in, Set<Role> roles) {
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(fileName)
                 .setSchema(new CoreSchema())
@@ -133,7 +147,7 @@ public final class PolicyInputReader {
                 .build();
         try {
             for (Node document : new Compose(settings).composeAllFromReader(in)) {
-                readDocument(fileName, document);
+                readDocument(fileName, document, roles);
             }
         } catch (MarkedYamlEngineException e) {
             SourceRef at = e.getProblemMark().or(e::getContextMark).map(m -> ref(fileName, m))
@@ -144,7 +158,7 @@ public final class PolicyInputReader {
         }
     }
 
-    private void readDocument(String file, Node node) {
+    private void readDocument(String file, Node node, Set<Role> roles) {
         if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL)) {
             return; // an empty document
         }
@@ -161,20 +175,26 @@ public final class PolicyInputReader {
                 return;
             }
             for (Node item : sequence.getValue()) {
-                readDocument(file, item);
+                readDocument(file, item, roles);
             }
             return;
         }
-        readObject(file, mapping, kind);
+        readObject(file, mapping, kind, roles);
     }
 
-    private void readObject(String file, MappingNode node, String kind) {
+    private void readObject(String file, MappingNode node, String kind, Set<Role> roles) {
         String apiVersion = scalarValue(node, "apiVersion");
         SourceRef at = ref(file, node);
         List<String> recordUnder;
         if ("NetworkPolicy".equals(kind) && "networking.k8s.io/v1".equals(apiVersion)) {
+            if (!roles.contains(Role.POLICIES)) {
+                return;
+            }
             recordUnder = List.of("");
         } else if (("Pod".equals(kind) || "Namespace".equals(kind)) && "v1".equals(apiVersion)) {
+            if (!roles.contains(Role.TOPOLOGY)) {
+                return;
+            }
             recordUnder = List.of("spec.containers", "status.podIP");
         } else {
             skipped.add(at.fileLine() + ": skipped " + describe(kind, apiVersion, node)
