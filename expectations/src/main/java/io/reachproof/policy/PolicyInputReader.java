@@ -76,17 +76,18 @@ public final class PolicyInputReader {
      */
     public static Result read(List<Path> policyPaths, List<Path> topologyPaths) {
         PolicyInputReader reader = new PolicyInputReader();
+        Map<Path, Set<Role>> pathRoles = new LinkedHashMap<>();
+        policyPaths.forEach(p -> pathRoles.computeIfAbsent(p, k -> EnumSet.noneOf(Role.class)).add(Role.POLICIES));
+        topologyPaths.forEach(p -> pathRoles.computeIfAbsent(p, k -> EnumSet.noneOf(Role.class)).add(Role.TOPOLOGY));
         Map<Path, Path> shown = new LinkedHashMap<>();
         Map<Path, Set<Role>> roles = new HashMap<>();
-        for (Role role : Role.values()) {
-            for (Path path : role == Role.POLICIES ? policyPaths : topologyPaths) {
-                for (Path file : reader.filesOf(path)) {
-                    Path key = file.toAbsolutePath().normalize();
-                    shown.putIfAbsent(key, file);
-                    roles.computeIfAbsent(key, k -> EnumSet.noneOf(Role.class)).add(role);
-                }
+        pathRoles.forEach((path, pathRole) -> {
+            for (Path file : reader.filesOf(path)) {
+                Path key = file.toAbsolutePath().normalize();
+                shown.putIfAbsent(key, file);
+                roles.computeIfAbsent(key, k -> EnumSet.noneOf(Role.class)).addAll(pathRole);
             }
-        }
+        });
         shown.forEach((key, file) -> reader.readFile(file, roles.get(key)));
         return reader.result();
     }
