@@ -103,7 +103,8 @@ final class NaivePolicyEvaluator {
         return !isolated;
     }
 
-    private static List<String> types(NetworkPolicy policy) {
+    /** {@code policyTypes} as written, or defaulted: Ingress, plus Egress when there are egress rules. */
+    static List<String> types(NetworkPolicy policy) {
         List<String> written = policy.getSpec().getPolicyTypes();
         if (written != null && !written.isEmpty()) {
             return written;

@@ -44,7 +44,7 @@ class PolicyEnginePropertiesTest {
         NetworkPolicy policy = policies.get(index);
         // a rule is added to a direction the policy already governs: adding egress rules to a policy without
         // policyTypes and without egress rules would make it isolate for egress, which is not "adding an allow"
-        List<String> types = effectiveTypes(policy);
+        List<String> types = NaivePolicyEvaluator.types(policy);
         String direction = types.get(random.nextInt(types.size())).equals("Ingress") ? "ingress" : "egress";
         @SuppressWarnings("unchecked")
         Map<String, Object> map = MAPPER.convertValue(policy, Map.class);
@@ -105,14 +105,5 @@ class PolicyEnginePropertiesTest {
         RandomNetwork.Network shuffled = new RandomNetwork.Network(policies, namespaces, pods);
 
         assertThat(shuffled.table().cells()).containsExactlyElementsOf(network.table().cells());
-    }
-
-    private static List<String> effectiveTypes(NetworkPolicy policy) {
-        List<String> written = policy.getSpec().getPolicyTypes();
-        if (written != null && !written.isEmpty()) {
-            return written;
-        }
-        return policy.getSpec().getEgress() != null && !policy.getSpec().getEgress().isEmpty()
-                ? List.of("Ingress", "Egress") : List.of("Ingress");
     }
 }
