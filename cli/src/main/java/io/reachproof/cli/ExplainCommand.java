@@ -68,6 +68,10 @@ public final class ExplainCommand implements Callable<Integer> {
         TruthTable table = input.load(spec.commandLine().getErr());
         int source = pod(table, "--from", from);
         int destination = pod(table, "--to", to);
+        if (source == destination) {
+            throw new UserError("--from and --to are the same pod " + from
+                    + ": self pairs are not part of the truth table (CNIs disagree on loopback)");
+        }
         if (!isNumber) {
             PodPort named = table.ports(destination).stream()
                     .filter(p -> p.names().contains(port))

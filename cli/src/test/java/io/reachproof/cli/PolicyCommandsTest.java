@@ -135,6 +135,15 @@ class PolicyCommandsTest {
     }
 
     @Test
+    void explainOfASelfPairExitsOne() {
+        assertThat(run("explain", "--policies", MANIFESTS, "--topology", DUMP,
+                "--from", "payments/ledger-0", "--to", "payments/ledger-0", "--port", "5432")).isEqualTo(1);
+
+        assertThat(err.toString()).isEqualTo("--from and --to are the same pod payments/ledger-0:"
+                + " self pairs are not part of the truth table (CNIs disagree on loopback)\n");
+    }
+
+    @Test
     void explainOfAPortNameTheDestinationLacksExitsOne() {
         assertThat(run("explain", "--policies", MANIFESTS, "--topology", DUMP,
                 "--from", "shop/frontend-6c9d8b7f5-abcde", "--to", "payments/ledger-0", "--port", "http")).isEqualTo(1);
