@@ -5,8 +5,6 @@ import static io.reachproof.coordinator.testing.RoundReports.round;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,15 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import picocli.CommandLine;
 
 class GateCommandTest {
 
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
     private FakeCoordinator coordinator;
 
     @BeforeEach
@@ -41,10 +37,7 @@ class GateCommandTest {
     }
 
     private int run(String... args) {
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        return cli.run(args);
     }
 
     static Document parse(Path file) throws Exception {
@@ -72,9 +65,9 @@ class GateCommandTest {
                 "--poll-interval", "50ms");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).isEqualTo("PASS lab: round r1 proved lab: 2 cells, no mismatches"
+        assertThat(cli.out()).isEqualTo("PASS lab: round r1 proved lab: 2 cells, no mismatches"
                 + System.lineSeparator());
-        assertThat(err.toString()).isEmpty();
+        assertThat(cli.err()).isEmpty();
         assertThat(coordinator.triggers).isPositive();
         Document doc = parse(junit);
         Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
@@ -98,7 +91,7 @@ class GateCommandTest {
                 "--poll-interval", "50ms");
 
         assertThat(code).isEqualTo(1);
-        assertThat(out.toString().lines()).containsExactly(
+        assertThat(cli.out().lines()).containsExactly(
                 "FAIL lab: 1 mismatch in lab: HOLE frontend -> payments 7001/TCP (aws-lab -> gcp-lab) (round r1)",
                 "  HOLE frontend -> payments 7001/TCP: expected deny, observed allow (CONNECTED),"
                         + " shop/frontend-aws-lab-0 (aws-lab) -> payments/payments-gcp-lab-0 (gcp-lab), rule lab.yaml:32",
@@ -127,7 +120,7 @@ class GateCommandTest {
         int code = run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).startsWith("PASS lab: round r1");
+        assertThat(cli.out()).startsWith("PASS lab: round r1");
     }
 
     @Test
@@ -138,7 +131,7 @@ class GateCommandTest {
                 "--poll-interval", "50ms", "--junit", junit.toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).matches("reachproof gate: INCONCLUSIVE lab: no complete round of lab started"
+        assertThat(cli.err()).matches("reachproof gate: INCONCLUSIVE lab: no complete round of lab started"
                 + " since \\S+ finished within 300ms\\R");
         Element error = (Element) parse(junit).getElementsByTagName("error").item(0);
         assertThat(error.getAttribute("message")).startsWith("no complete round of lab started since");
@@ -151,7 +144,7 @@ class GateCommandTest {
                 .inconclusive("frontend", "payments", 7001, DENY).build();
 
         assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("reachproof gate: INCONCLUSIVE lab: round r1 proved only 50.0% of the"
+        assertThat(cli.err()).isEqualTo("reachproof gate: INCONCLUSIVE lab: round r1 proved only 50.0% of the"
                 + " cells of lab (minCoverage 100.0%); no mismatches; ask again" + System.lineSeparator());
         assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms", "--min-coverage", "0.5"))
                 .isZero();
@@ -167,9 +160,9 @@ class GateCommandTest {
         int code = run("gate", "--coordinator", "http://127.0.0.1:" + port, "--expectation", "lab");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("reachproof gate: INCONCLUSIVE lab: cannot reach the coordinator at"
+        assertThat(cli.err()).isEqualTo("reachproof gate: INCONCLUSIVE lab: cannot reach the coordinator at"
                 + " http://127.0.0.1:" + port + ": connection refused" + System.lineSeparator());
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
@@ -177,7 +170,7 @@ class GateCommandTest {
         int code = run("gate", "--coordinator", coordinator.url() + "/", "--expectation", "shop");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("reachproof gate: INCONCLUSIVE shop: the coordinator at "
+        assertThat(cli.err()).isEqualTo("reachproof gate: INCONCLUSIVE shop: the coordinator at "
                 + coordinator.url() + " answered HTTP 404: unknown expectation 'shop'; known: lab"
                 + System.lineSeparator());
         assertThat(coordinator.triggers).isZero();
@@ -189,7 +182,7 @@ class GateCommandTest {
         coordinator.nextRound = t -> round("lab", "r1", t).ok("frontend", "checkout", 7001).build();
 
         assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms")).isEqualTo(2);
-        assertThat(err.toString()).endsWith("answered HTTP 401: a bearer token is required"
+        assertThat(cli.err()).endsWith("answered HTTP 401: a bearer token is required"
                 + System.lineSeparator());
         assertThat(run("gate", "--coordinator", coordinator.url(), "--token", "t0ken", "--poll-interval", "50ms"))
                 .isZero();
@@ -198,12 +191,12 @@ class GateCommandTest {
     @Test
     void badFlagValuesAreUsageErrors() {
         assertThat(run("gate", "--coordinator", coordinator.url(), "--timeout", "soon")).isEqualTo(2);
-        assertThat(err.toString()).contains("Invalid value for option '--timeout': 'soon' is not a duration"
+        assertThat(cli.err()).contains("Invalid value for option '--timeout': 'soon' is not a duration"
                 + " (use e.g. 500ms, 30s, 2m, 1h)");
         assertThat(run("gate", "--coordinator", "ftp://x")).isEqualTo(2);
-        assertThat(err.toString()).contains("--coordinator must be an http:// or https:// URL: ftp://x");
+        assertThat(cli.err()).contains("--coordinator must be an http:// or https:// URL: ftp://x");
         assertThat(run("gate", "--coordinator", coordinator.url(), "--min-coverage", "1.5")).isEqualTo(2);
-        assertThat(err.toString()).contains("--min-coverage must be from 0 to 1: 1.5");
+        assertThat(cli.err()).contains("--min-coverage must be from 0 to 1: 1.5");
         assertThat(coordinator.triggers).isZero();
     }
 
