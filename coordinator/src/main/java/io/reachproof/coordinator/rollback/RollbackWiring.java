@@ -8,6 +8,7 @@ import io.reachproof.coordinator.gate.GateRoute;
 import io.reachproof.coordinator.kube.KubernetesEventSink;
 import io.reachproof.coordinator.kube.NetworkPolicyWatch;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,12 @@ public final class RollbackWiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackWiring.class);
 
     private final RollbackSignals signals;
+    private final List<RollbackSink> sinks;
     private final List<AutoCloseable> watches = new ArrayList<>();
 
-    private RollbackWiring(RollbackSignals signals) {
+    private RollbackWiring(RollbackSignals signals, List<RollbackSink> sinks) {
         this.signals = signals;
+        this.sinks = List.copyOf(sinks);
     }
 
     /**
@@ -42,7 +45,19 @@ public final class RollbackWiring implements AutoCloseable {
         coordinator.addListener(signals);
         new GateRoute(coordinator.history(), Clock.systemUTC(), adminToken).routes().forEach(coordinator::addRoute);
         LOG.info("rollback signals to {}; gate endpoint {}", sinks, GateRoute.PATH);
-        return new RollbackWiring(signals);
+        return new RollbackWiring(signals, sinks);
+    }
+
+    /** Waits, at most {@code timeout} in all, until the webhook sinks delivered what they were sent. */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean idle = true;
+        for (RollbackSink sink : sinks) {
+            if (sink instanceof WebhookSink webhook) {
+                idle &= webhook.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        }
+        return idle;
     }
 
     /** A webhook sink from {@code --webhook URL} and the environment's secret. */

@@ -175,10 +175,29 @@ public final class WebhookSink implements RollbackSink {
         synchronized (lock) {
             inFlight = waiting.pollFirst();
             if (inFlight == null) {
+                lock.notifyAll();
                 return;
             }
         }
         schedule(0, 1);
+    }
+
+    /**
+     * Waits until every signal sent so far was delivered or given up, at most {@code timeout}; true when
+     * nothing is left. For a clean stop (the lab's end), not for the round thread.
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (inFlight != null && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return inFlight == null;
+        }
     }
 
     /** Signals a receiver accepted with a 2xx. */

@@ -272,6 +272,32 @@ class WebhookSinkTest {
     }
 
     @Test
+    void awaitIdleReturnsOnceEverySignalIsDelivered() throws InterruptedException {
+        List<RollbackSignal> signals = openChangeResolve();
+        receiver.answers.add(500);
+        WebhookSink sink = sink(8, 5);
+        signals.forEach(sink::send);
+
+        assertThat(sink.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(sink.delivered()).isEqualTo(3);
+        assertThat(receiver.processed).hasSize(3);
+    }
+
+    @Test
+    void awaitIdleGivesUpAtItsTimeoutWhileTheReceiverHangs() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        receiver.hold = release;
+        WebhookSink sink = sink(8, 5);
+        sink.send(openChangeResolve().get(0));
+
+        assertThat(sink.awaitIdle(Duration.ofMillis(200))).isFalse();
+
+        release.countDown();
+        assertThat(sink.awaitIdle(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
     void aClosedSinkDropsWhatItIsSent() {
         WebhookSink sink = sink(8, 3);
         sink.close();
