@@ -109,16 +109,21 @@ public final class Prober implements AutoCloseable {
             return result;
         }
         pending.add(result);
-        result.whenComplete((r, t) -> pending.remove(result));
+        // the slot is free before the caller hears the result, so inFlight() never counts finished probes
+        CompletableFuture<ProbeResult> inner = new CompletableFuture<>();
+        inner.whenComplete((r, t) -> {
+            limit.release();
+            pending.remove(result);
+            result.complete(r);
+        });
         limit.submit(() -> {
             EventLoop loop = group.next();
             try {
-                loop.execute(() -> new Run(loop, task, roundId, result).begin());
+                loop.execute(() -> new Run(loop, task, roundId, inner).begin());
             } catch (RuntimeException rejected) {
-                result.complete(error(task.taskId(), roundId, 0, 0, "prober closed"));
+                inner.complete(error(task.taskId(), roundId, 0, 0, "prober closed"));
             }
         });
-        result.whenComplete((r, t) -> limit.release());
         return result;
     }
 
@@ -213,9 +218,13 @@ public final class Prober implements AutoCloseable {
 
         private void complete(AttemptResult r, int attempts) {
             long micros = Math.max(0, (System.nanoTime() - startNanos) / 1000);
-            String detail = r.detail();
+            if (closed) {
+                // whatever the channel saw while the loops shut down, it is no observation of the network
+                result.complete(error(task.taskId(), roundId, micros, attempts, "prober closed"));
+                return;
+            }
             result.complete(new ProbeResult(resultId(), task.taskId(), agentId, roundId, r.outcome(),
-                    micros, attempts, r.peerId(), detail, clock.millis()));
+                    micros, attempts, r.peerId(), r.detail(), clock.millis()));
         }
     }
 

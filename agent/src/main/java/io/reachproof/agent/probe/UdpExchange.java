@@ -123,7 +123,10 @@ final class UdpExchange {
             deadline.cancel(false);
         }
         if (channel != null) {
-            channel.close();
+            // Never close inside a read: Netty's epoll datagram read loop goes on reading the closed fd, which
+            // another thread may already have reused for a new socket (it would steal that socket's data).
+            Channel ch = channel;
+            loop.execute(ch::close);
         }
         done.accept(result, Math.max(1, sent));
     }

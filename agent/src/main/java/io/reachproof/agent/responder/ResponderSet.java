@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class ResponderSet implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<Channel> channels;
     private final UdpEchoHandler udpHandler;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ResponderSet(AgentIdentity identity, String bindAddress, EventLoopGroup group, List<Channel> channels,
             UdpEchoHandler udpHandler) {
@@ -166,6 +168,9 @@ public final class ResponderSet implements AutoCloseable {
     /** Unbinds every responder and stops their event loops. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         channels.forEach(ch -> ch.close().syncUninterruptibly());
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
