@@ -20,7 +20,6 @@ final class FailureClassifier {
 
     // Linux errno values (native epoll transport only runs on Linux).
     static final int ENETUNREACH = 101;
-    static final int ECONNRESET = 104;
     static final int ETIMEDOUT = 110;
     static final int ECONNREFUSED = 111;
     static final int EHOSTDOWN = 112;
@@ -31,24 +30,23 @@ final class FailureClassifier {
 
     /** The outcome of a failure, with a short detail naming what the kernel said. */
     static AttemptResult classify(Throwable failure) {
-        String detail = describe(failure);
         // Netty annotates connect failures with the address and keeps the native one as the cause.
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PortUnreachableException) {
                 return AttemptResult.of(Outcome.REFUSED, "ICMP port unreachable");
             }
             if (t instanceof Errors.NativeIoException nativeFailure) {
-                Outcome byErrno = byErrno(-nativeFailure.expectedErr());
+                AttemptResult byErrno = byErrno(-nativeFailure.expectedErr());
                 if (byErrno != null) {
-                    return AttemptResult.of(byErrno, detail);
+                    return byErrno;
                 }
             }
             if (t instanceof NoRouteToHostException) {
-                return AttemptResult.of(Outcome.UNREACHABLE, detail);
+                return AttemptResult.of(Outcome.UNREACHABLE, "host or network unreachable");
             }
         }
         if (failure instanceof ConnectTimeoutException || failure instanceof SocketTimeoutException) {
-            return AttemptResult.of(Outcome.TIMEOUT, detail);
+            return AttemptResult.of(Outcome.TIMEOUT, "connect timed out");
         }
         if (failure instanceof UnknownHostException) {
             return AttemptResult.of(Outcome.ERROR, "cannot resolve host: " + failure.getMessage());
@@ -56,27 +54,35 @@ final class FailureClassifier {
         if (failure instanceof ClosedChannelException) {
             return AttemptResult.of(Outcome.ERROR, "channel closed locally");
         }
+        // NIO reports some errnos only as text
         String message = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
         if (message.contains("connection refused")) {
-            return AttemptResult.of(Outcome.REFUSED, detail);
+            return byErrno(ECONNREFUSED);
         }
-        if (message.contains("no route to host") || message.contains("network is unreachable")
-                || message.contains("host is unreachable") || message.contains("host is down")) {
-            return AttemptResult.of(Outcome.UNREACHABLE, detail);
+        if (message.contains("no route to host")) {
+            return byErrno(EHOSTUNREACH);
         }
-        return AttemptResult.of(Outcome.ERROR, detail);
+        if (message.contains("network is unreachable")) {
+            return byErrno(ENETUNREACH);
+        }
+        if (message.contains("host is down")) {
+            return byErrno(EHOSTDOWN);
+        }
+        return AttemptResult.of(Outcome.ERROR, describe(failure));
     }
 
-    private static Outcome byErrno(int errno) {
+    private static AttemptResult byErrno(int errno) {
         switch (errno) {
             case ECONNREFUSED:
-                return Outcome.REFUSED;
+                return AttemptResult.of(Outcome.REFUSED, "connection refused");
             case EHOSTUNREACH:
+                return AttemptResult.of(Outcome.UNREACHABLE, "no route to host");
             case ENETUNREACH:
+                return AttemptResult.of(Outcome.UNREACHABLE, "network is unreachable");
             case EHOSTDOWN:
-                return Outcome.UNREACHABLE;
+                return AttemptResult.of(Outcome.UNREACHABLE, "host is down");
             case ETIMEDOUT:
-                return Outcome.TIMEOUT;
+                return AttemptResult.of(Outcome.TIMEOUT, "connect timed out");
             default:
                 return null;
         }
