@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         description = "Continuous conformance prober for Kubernetes NetworkPolicies.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ProbeCommand.class,
+            AgentCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.NetUtil;
@@ -94,26 +95,24 @@ public final class ResponderSet implements AutoCloseable {
         TcpBannerHandler tcp = new TcpBannerHandler(identity.agentId());
         HttpResponderInitializer http = new HttpResponderInitializer(new HttpIdentityHandler(identity.agentId(), json));
         List<Channel> channels = new ArrayList<>();
-        try {
-            for (Responder r : identity.responders()) {
-                InetSocketAddress local = new InetSocketAddress(address, r.port());
-                Channel ch;
-                if ("UDP".equals(r.protocol())) {
-                    ch = new Bootstrap().group(group).channel(transport.datagramChannel()).handler(udp)
-                            .bind(local).syncUninterruptibly().channel();
-                } else {
-                    ch = new ServerBootstrap().group(group).channel(transport.serverSocketChannel())
-                            .option(ChannelOption.SO_BACKLOG, 4096)
-                            .childHandler("TCP".equals(r.protocol()) ? tcp : http)
-                            .bind(local).syncUninterruptibly().channel();
-                }
-                channels.add(ch);
+        for (Responder r : identity.responders()) {
+            InetSocketAddress local = new InetSocketAddress(address, r.port());
+            ChannelFuture bound;
+            if ("UDP".equals(r.protocol())) {
+                bound = new Bootstrap().group(group).channel(transport.datagramChannel()).handler(udp).bind(local);
+            } else {
+                bound = new ServerBootstrap().group(group).channel(transport.serverSocketChannel())
+                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .childHandler("TCP".equals(r.protocol()) ? tcp : http)
+                        .bind(local);
             }
-        } catch (RuntimeException e) {
-            channels.forEach(Channel::close);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            Responder failed = identity.responders().get(channels.size());
-            throw new IllegalStateException("cannot bind responder " + failed + " on " + bindAddress + ": " + e.getMessage(), e);
+            if (!bound.awaitUninterruptibly().isSuccess()) {
+                channels.forEach(Channel::close);
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                throw new IllegalStateException("cannot bind responder " + r + " on " + bindAddress + ": "
+                        + bound.cause().getMessage(), bound.cause());
+            }
+            channels.add(bound.channel());
         }
         LOG.info("agent {} responders {} listening on {} ({})", identity.agentId(), identity.responders(), bindAddress,
                 transport);
