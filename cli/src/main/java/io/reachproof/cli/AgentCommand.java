@@ -31,12 +31,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "agent",
-        description = {
-            "Runs the agent: TCP, UDP and HTTP responders that answer probes with the agent's identity,",
-            "until SIGTERM or SIGINT. Flags fall back to the environment: REACHPROOF_AGENT_ID, REACHPROOF_CLUSTER,",
-            "REACHPROOF_CLOUD, REACHPROOF_REGION, NODE_NAME, POD_NAMESPACE, POD_NAME, POD_IP, REACHPROOF_BIND,",
-            "REACHPROOF_RESPONDERS."
-        },
+        description = "Runs the agent: TCP, UDP and HTTP responders that answer probes with the agent's identity, "
+                + "until SIGTERM or SIGINT. Flags fall back to the environment: REACHPROOF_AGENT_ID, REACHPROOF_CLUSTER, "
+                + "REACHPROOF_CLOUD, REACHPROOF_REGION, NODE_NAME, POD_NAMESPACE, POD_NAME, POD_IP, REACHPROOF_BIND, "
+                + "REACHPROOF_RESPONDERS.",
         mixinStandardHelpOptions = true)
 final class AgentCommand implements Callable<Integer> {
 

@@ -20,8 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,10 +34,8 @@ import picocli.CommandLine.Spec;
 /** {@code reachproof probe}: sends probes now and prints what each saw. */
 @Command(
         name = "probe",
-        description = {
-            "Sends TCP, UDP and HTTP probes and prints each outcome (CONNECTED, REFUSED, TIMEOUT, UNREACHABLE,",
-            "WRONG_PEER, ERROR) and a summary. Exit 0 when every probe ran, whatever the outcomes."
-        },
+        description = "Sends TCP, UDP and HTTP probes and prints each outcome (CONNECTED, REFUSED, TIMEOUT, "
+                + "UNREACHABLE, WRONG_PEER, ERROR) and a summary. Exit 0 when every probe ran, whatever the outcomes.",
         mixinStandardHelpOptions = true)
 final class ProbeCommand implements Callable<Integer> {
 
@@ -78,6 +78,8 @@ final class ProbeCommand implements Callable<Integer> {
         check(attempts >= 1, "--attempts must be at least 1: " + attempts);
         check(concurrency >= 1, "--concurrency must be at least 1: " + concurrency);
         check(repeat >= 1, "--repeat must be at least 1: " + repeat);
+        check(repeat <= Integer.MAX_VALUE / targets.size(), "--repeat times the number of targets must be at most "
+                + Integer.MAX_VALUE + ": " + repeat + " x " + targets.size());
         long total = repeat * targets.size();
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = Json.mapper();
@@ -87,8 +89,14 @@ final class ProbeCommand implements Callable<Integer> {
         }
         BlockingQueue<Done> done = new LinkedBlockingQueue<>();
         AtomicLong next = new AtomicLong();
-        long start = System.nanoTime();
+        Map<Outcome, LongAdder> counters = new EnumMap<>(Outcome.class);
+        for (Outcome o : Outcome.values()) {
+            counters.put(o, new LongAdder());
+        }
+        CountDownLatch finished = new CountDownLatch((int) Math.min(Integer.MAX_VALUE, total));
+        long start;
         try (Prober prober = Prober.create("reachproof-cli", concurrency)) {
+            start = System.nanoTime();
             Runnable[] submitNext = new Runnable[1];
             submitNext[0] = () -> {
                 long i = next.getAndIncrement();
@@ -99,7 +107,12 @@ final class ProbeCommand implements Callable<Integer> {
                 ProbeTask task = new ProbeTask(Long.toString(i), null, t.protocol(), t.host(), t.port(), t.path(),
                         t.path() == null ? null : "GET", expectId, attempts, timeout.toMillis());
                 prober.probe(task, null).thenAccept(r -> {
-                    done.add(new Done(t, r));
+                    if (summaryOnly) {
+                        counters.get(r.outcome()).increment();
+                        finished.countDown();
+                    } else {
+                        done.add(new Done(t, r));
+                    }
                     submitNext[0].run();
                 });
             };
@@ -107,12 +120,20 @@ final class ProbeCommand implements Callable<Integer> {
             for (long i = 0; i < Math.min(total, 2L * concurrency); i++) {
                 submitNext[0].run();
             }
-            for (long seen = 0; seen < total; seen++) {
-                Done d = done.take();
-                counts.merge(d.result().outcome(), 1L, Long::sum);
-                if (!summaryOnly) {
+            if (summaryOnly) {
+                finished.await();
+                counters.forEach((o, n) -> counts.put(o, n.sum()));
+            }
+            List<Done> batch = new ArrayList<>();
+            for (long seen = summaryOnly ? total : 0; seen < total; ) {
+                batch.clear();
+                batch.add(done.take());
+                done.drainTo(batch);
+                for (Done d : batch) {
+                    counts.merge(d.result().outcome(), 1L, Long::sum);
                     out.println(json ? resultJson(mapper, d) : resultText(d));
                 }
+                seen += batch.size();
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -3,7 +3,9 @@ package io.reachproof.agent.probe;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -42,6 +44,17 @@ import java.util.function.Consumer;
  */
 final class StreamAttempt {
 
+    /** The handler of a plain TCP probe's channel: it does nothing (the connect future tells the outcome). */
+    private static final ChannelHandler NO_HANDLER = new NoHandler();
+
+    @ChannelHandler.Sharable
+    private static final class NoHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // the attempt is already decided when this channel can fail
+        }
+    }
+
     private final EventLoop loop;
     private final Transport transport;
     private final ProbeTask task;
@@ -65,19 +78,22 @@ final class StreamAttempt {
 
     /** Starts the attempt; must run on {@code loop}. */
     void start() {
+        boolean plainTcp = !http && task.expectedAgentId() == null;
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
-                // our own deadline decides; the kernel's connect timeout only backs it up
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, task.timeoutMillis() + 1000))
+                // our own deadline decides: no second timer per connect
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
+                // close with RST: a prober opening thousands of connections must not pile up TIME_WAIT
                 .option(ChannelOption.SO_LINGER, 0)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<Channel>() {
+                // a plain TCP probe reads nothing: no read interest, no handler
+                .option(ChannelOption.AUTO_READ, !plainTcp)
+                .handler(plainTcp ? NO_HANDLER : new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (http) {
                             ch.pipeline().addLast(new HttpClientCodec(4096, 16384, 8192), new ResponseHandler());
-                        } else if (task.expectedAgentId() != null) {
+                        } else {
                             ch.pipeline().addLast(
                                     new LineBasedFrameDecoder(IdentityWire.MAX_BANNER_LENGTH + 1, true, false),
                                     new StringDecoder(StandardCharsets.UTF_8),
