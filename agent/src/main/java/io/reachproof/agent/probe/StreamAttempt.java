@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.string.StringDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.wire.IdentityWire;
 import io.reachproof.protocol.Outcome;
@@ -42,7 +41,7 @@ import java.util.function.Consumer;
  * provably the agent we meant (a pod reusing the IP, or a proxy such as a mesh sidecar that accepts every
  * connection). That keeps the cell inconclusive instead of turning an unproven answer into a HOLE.
  */
-final class StreamAttempt {
+final class StreamAttempt extends ChannelAttempt {
 
     /** The handler of a plain TCP probe's channel: it does nothing (the connect future tells the outcome). */
     private static final ChannelHandler NO_HANDLER = new NoHandler();
@@ -55,20 +54,16 @@ final class StreamAttempt {
         }
     }
 
-    private final EventLoop loop;
     private final Transport transport;
     private final ProbeTask task;
     private final InetSocketAddress remote;
     private final boolean http;
     private final Consumer<AttemptResult> done;
-    private Channel channel;
-    private ScheduledFuture<?> deadline;
     private boolean connected;
-    private boolean finished;
 
     StreamAttempt(EventLoop loop, Transport transport, ProbeTask task, InetSocketAddress remote,
             Consumer<AttemptResult> done) {
-        this.loop = loop;
+        super(loop);
         this.transport = transport;
         this.task = task;
         this.remote = remote;
@@ -156,20 +151,9 @@ final class StreamAttempt {
     }
 
     private void finish(AttemptResult result) {
-        if (finished) {
-            return;
+        if (settle()) {
+            done.accept(result);
         }
-        finished = true;
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
-        if (channel != null) {
-            // Never close inside a read: Netty's epoll datagram read loop goes on reading the closed fd, which
-            // another thread may already have reused for a new socket (it would steal that socket's data).
-            Channel ch = channel;
-            loop.execute(ch::close);
-        }
-        done.accept(result);
     }
 
     private final class BannerHandler extends SimpleChannelInboundHandler<String> {

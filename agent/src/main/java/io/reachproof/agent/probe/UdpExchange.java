@@ -2,7 +2,6 @@ package io.reachproof.agent.probe;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,7 +9,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.wire.IdentityWire;
 import io.reachproof.protocol.Outcome;
@@ -27,21 +25,17 @@ import java.util.concurrent.TimeUnit;
  * per attempt, each attempt waits {@code timeoutMillis}; an echo of the nonce to any attempt ends the probe,
  * silence after the last attempt is {@code TIMEOUT}.
  */
-final class UdpExchange {
+final class UdpExchange extends ChannelAttempt {
 
     /** Linux {@code SOL_IP} / {@code IP_RECVERR}: report every ICMP error to a connected socket. */
     static final IntegerUnixChannelOption IP_RECVERR = new IntegerUnixChannelOption("IP_RECVERR", 0, 11);
 
-    private final EventLoop loop;
     private final Transport transport;
     private final ProbeTask task;
     private final InetSocketAddress remote;
     private final Done done;
     private final byte[] nonce = new byte[IdentityWire.NONCE_LENGTH];
-    private Channel channel;
-    private ScheduledFuture<?> deadline;
     private int sent;
-    private boolean finished;
 
     /** Receives the result and how many datagrams were sent. */
     interface Done {
@@ -49,7 +43,7 @@ final class UdpExchange {
     }
 
     UdpExchange(EventLoop loop, Transport transport, ProbeTask task, InetSocketAddress remote, Random random, Done done) {
-        this.loop = loop;
+        super(loop);
         this.transport = transport;
         this.task = task;
         this.remote = remote;
@@ -75,7 +69,7 @@ final class UdpExchange {
     }
 
     private void send() {
-        if (finished) {
+        if (settled()) {
             return;
         }
         sent++;
@@ -115,20 +109,9 @@ final class UdpExchange {
     }
 
     private void finish(AttemptResult result) {
-        if (finished) {
-            return;
+        if (settle()) {
+            done.accept(result, Math.max(1, sent));
         }
-        finished = true;
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
-        if (channel != null) {
-            // Never close inside a read: Netty's epoll datagram read loop goes on reading the closed fd, which
-            // another thread may already have reused for a new socket (it would steal that socket's data).
-            Channel ch = channel;
-            loop.execute(ch::close);
-        }
-        done.accept(result, Math.max(1, sent));
     }
 
     private final class ReplyHandler extends ChannelInboundHandlerAdapter {

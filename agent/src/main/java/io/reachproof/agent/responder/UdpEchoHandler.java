@@ -49,8 +49,8 @@ final class UdpEchoHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         ByteBuf reply = ctx.alloc().buffer(replySize);
         IdentityWire.writeUdpReply(reply, nonce.get(), agentId);
-        ctx.writeAndFlush(new DatagramPacket(reply, packet.sender()));
         answered.incrementAndGet();
+        ctx.writeAndFlush(new DatagramPacket(reply, packet.sender()));
     }
 
     @Override
