@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         description = "Continuous conformance prober for Kubernetes NetworkPolicies.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ValidateCommand.class,
+            CompileCommand.class,
+            ExplainCommand.class,
             ProbeCommand.class,
             AgentCommand.class,
         })

@@ -78,11 +78,11 @@ class AgentCommandTest {
     void portInUseIsAClearErrorWithExitOne() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
             taken.bind(new InetSocketAddress(address, 7001));
-            CommandLine main = Main.commandLine();
-            main.setErr(new PrintWriter(err, true));
-            ((AgentCommand) main.getSubcommands().get("agent").getCommand()).env = Map.of();
-            int code = main.execute("agent", "--id", "x", "--cluster", "c", "--cloud", "aws", "--bind", address,
-                    "--responders", "7001/TCP");
+            AgentCommand agent = new AgentCommand();
+            agent.env = Map.of();
+            CommandLine cmd = commandLine(agent);
+            cmd.setExecutionExceptionHandler(Main.commandLine().getExecutionExceptionHandler());
+            int code = cmd.execute("--id", "x", "--cluster", "c", "--cloud", "aws", "--bind", address, "--responders", "7001/TCP");
 
             assertThat(code).isEqualTo(1);
             assertThat(err.toString()).contains("cannot bind responder 7001/TCP on " + address + ": ")

@@ -10,8 +10,6 @@ import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.Responder;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ProbeCommandTest {
 
@@ -29,8 +26,7 @@ class ProbeCommandTest {
 
     private final String address = "127." + ThreadLocalRandom.current().nextInt(200, 250) + "."
             + ThreadLocalRandom.current().nextInt(0, 256) + "." + ThreadLocalRandom.current().nextInt(1, 255);
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
     private ResponderSet agent;
 
     @TempDir
@@ -49,15 +45,12 @@ class ProbeCommandTest {
     }
 
     private int run(String... args) {
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        return cli.run(args);
     }
 
     private List<JsonNode> jsonLines() throws IOException {
         List<JsonNode> nodes = new ArrayList<>();
-        for (String line : out.toString().split("\n")) {
+        for (String line : cli.out().split("\n")) {
             nodes.add(MAPPER.readTree(line));
         }
         return nodes;
@@ -118,7 +111,7 @@ class ProbeCommandTest {
         int code = run("probe", "tcp://" + address + ":7001");
 
         assertThat(code).isEqualTo(0);
-        String[] lines = out.toString().split("\n");
+        String[] lines = cli.out().split("\n");
         assertThat(lines).hasSize(2);
         assertThat(lines[0]).startsWith("tcp://" + address + ":7001").contains("CONNECTED").contains("attempts=1");
         assertThat(lines[1]).matches("1 probes in \\d+\\.\\d{3} s \\(\\d+/s\\): CONNECTED 1");
@@ -129,9 +122,9 @@ class ProbeCommandTest {
         int code = run("probe", "tcp://" + address + ":7001", "sctp://10.0.0.1:80");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("bad target 'sctp://10.0.0.1:80': expected tcp://HOST:PORT, "
+        assertThat(cli.err()).contains("bad target 'sctp://10.0.0.1:80': expected tcp://HOST:PORT, "
                 + "udp://HOST:PORT or http://HOST:PORT/PATH");
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
@@ -141,17 +134,17 @@ class ProbeCommandTest {
         int code = run("probe", "--targets", file.toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("" + file + ":3: bad target 'tcp://10.0.0.1:0'");
+        assertThat(cli.err()).contains("" + file + ":3: bad target 'tcp://10.0.0.1:0'");
     }
 
     @Test
     void noTargetsAndBadNumbersAreUsageErrors() {
         assertThat(run("probe")).isEqualTo(2);
-        assertThat(err.toString()).contains("no targets: give TARGET arguments or --targets FILE");
+        assertThat(cli.err()).contains("no targets: give TARGET arguments or --targets FILE");
         assertThat(run("probe", "--attempts", "0", "tcp://10.0.0.1:80")).isEqualTo(2);
-        assertThat(err.toString()).contains("--attempts must be at least 1: 0");
+        assertThat(cli.err()).contains("--attempts must be at least 1: 0");
         assertThat(run("probe", "--timeout", "soon", "tcp://10.0.0.1:80")).isEqualTo(2);
-        assertThat(err.toString()).contains("'soon' is not a positive duration like 500ms, 1s or 2m");
+        assertThat(cli.err()).contains("'soon' is not a positive duration like 500ms, 1s or 2m");
     }
 
     @Test
