@@ -166,6 +166,17 @@ public final class Prober implements AutoCloseable {
                 complete(AttemptResult.of(Outcome.ERROR, "protocol " + protocol + " is not probed by this agent"), 0);
                 return;
             }
+            if ("HTTP".equals(protocol)) {
+                String method = task.method() == null ? "GET" : task.method();
+                if (!method.matches("[A-Z]{1,20}")) {
+                    complete(AttemptResult.of(Outcome.ERROR, "bad HTTP method: '" + method + "'"), 0);
+                    return;
+                }
+                if (task.path() != null && !task.path().isEmpty() && !task.path().startsWith("/")) {
+                    complete(AttemptResult.of(Outcome.ERROR, "HTTP path must start with '/': '" + task.path() + "'"), 0);
+                    return;
+                }
+            }
             byte[] literal = NetUtil.createByteArrayFromIpAddressString(task.host());
             if (literal != null) {
                 try {

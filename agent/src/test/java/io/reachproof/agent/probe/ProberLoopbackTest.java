@@ -259,6 +259,18 @@ class ProberLoopbackTest {
         assertThat(r.attempts()).isZero();
     }
 
+    @Test
+    void badHttpMethodOrPathIsALocalErrorNotAnObservation() {
+        Prober prober = prober(Transport.detect());
+        ProbeResult badMethod = run(prober, new ProbeTask("t1", null, "HTTP", agentAddress, 7003, "/", "get it", null, 1, 1000));
+        ProbeResult badPath = run(prober, new ProbeTask("t1", null, "HTTP", agentAddress, 7003, "healthz", "GET", null, 1, 1000));
+
+        assertThat(badMethod.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(badMethod.detail()).isEqualTo("bad HTTP method: 'get it'");
+        assertThat(badPath.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(badPath.detail()).isEqualTo("HTTP path must start with '/': 'healthz'");
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void thousandsOfProbesRunUnderTheConcurrencyLimit(Transport transport) {
