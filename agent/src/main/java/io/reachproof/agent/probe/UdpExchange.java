@@ -13,6 +13,7 @@ import io.reachproof.agent.Transport;
 import io.reachproof.agent.wire.IdentityWire;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.ProbeTask;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Random;
@@ -29,6 +30,8 @@ final class UdpExchange extends ChannelAttempt {
 
     /** Linux {@code SOL_IP} / {@code IP_RECVERR}: report every ICMP error to a connected socket. */
     static final IntegerUnixChannelOption IP_RECVERR = new IntegerUnixChannelOption("IP_RECVERR", 0, 11);
+    /** Linux {@code SOL_IPV6} / {@code IPV6_RECVERR}: the same for IPv6 targets. */
+    static final IntegerUnixChannelOption IPV6_RECVERR = new IntegerUnixChannelOption("IPV6_RECVERR", 41, 25);
 
     private final Transport transport;
     private final ProbeTask task;
@@ -56,6 +59,9 @@ final class UdpExchange extends ChannelAttempt {
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(transport.datagramChannel()).handler(new ReplyHandler());
         if (transport == Transport.EPOLL) {
             bootstrap.option(IP_RECVERR, 1);
+            if (remote.getAddress() instanceof Inet6Address) {
+                bootstrap.option(IPV6_RECVERR, 1);
+            }
         }
         ChannelFuture connect = bootstrap.connect(remote);
         channel = connect.channel();

@@ -259,6 +259,28 @@ class ProberLoopbackTest {
         assertThat(r.attempts()).isZero();
     }
 
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void udpProbeOverIpv6GetsItsEchoAndItsRefusal(Transport transport) throws Exception {
+        int closedPort;
+        try (DatagramSocket probeForFreePort = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            closedPort = probeForFreePort.getLocalPort();
+        }
+        try (DatagramSocket echo = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+            Prober prober = prober(transport);
+            CompletableFuture<ProbeResult> answered = prober.probe(task("UDP", "::1", echo.getLocalPort(), null), null);
+            DatagramPacket request = new DatagramPacket(new byte[1024], 1024);
+            echo.setSoTimeout(5000);
+            echo.receive(request);
+            echo.send(new DatagramPacket(new byte[] {1}, 1, request.getSocketAddress()));
+
+            assertThat(answered.orTimeout(10, TimeUnit.SECONDS).join().outcome()).isEqualTo(Outcome.CONNECTED);
+            ProbeResult refused = run(prober, task("UDP", "::1", closedPort, null));
+            assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
+            assertThat(refused.detail()).isEqualTo("ICMP port unreachable");
+        }
+    }
+
     @Test
     void badHttpMethodOrPathIsALocalErrorNotAnObservation() {
         Prober prober = prober(Transport.detect());
