@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ValidateCommand.class,
+            CoordinatorCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,50 @@
+package io.reachproof.coordinator.round;
+
+import io.reachproof.expectations.ConnectivityExpectation;
+import io.reachproof.expectations.ExpectationReader;
+import io.reachproof.expectations.ExpectationResolver;
+import io.reachproof.expectations.Problem;
+import io.reachproof.expectations.ReadResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads expectation files into the sets a coordinator proves; every problem of every file, or none. */
+public final class ExpectationFiles {
+
+    private ExpectationFiles() {
+    }
+
+    /** The sets of {@code files}, their group cells resolved. */
+    public static List<LoadedExpectation> load(List<Path> files) throws InvalidExpectations {
+        ReadResult read = new ExpectationReader().readAll(files);
+        if (!read.ok()) {
+            throw new InvalidExpectations(read.problems().stream().map(Problem::toString).toList());
+        }
+        if (read.expectations().isEmpty()) {
+            throw new InvalidExpectations(List.of(String.join(", ", files.stream().map(Path::toString).toList())
+                    + ": no ConnectivityExpectation found"));
+        }
+        List<LoadedExpectation> loaded = new ArrayList<>();
+        for (ConnectivityExpectation e : read.expectations()) {
+            loaded.add(new LoadedExpectation(e, ExpectationResolver.groupCells(e)));
+        }
+        return loaded;
+    }
+
+    /** The problems of expectation files, each as {@code FILE:LINE:COLUMN: message}. */
+    public static final class InvalidExpectations extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final List<String> problems;
+
+        public InvalidExpectations(List<String> problems) {
+            super(String.join("\n", problems), null, false, false);
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+}
