@@ -61,6 +61,7 @@ public final class ControlLoop implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong offlineRepeats = new AtomicLong();
     private final Object deliveryLock = new Object();
+    private final CompletableFuture<Void> registered = new CompletableFuture<>();
     private Thread thread;
     private ScheduledExecutorService heartbeatTimer;
     private volatile boolean online;
@@ -88,6 +89,11 @@ public final class ControlLoop implements AutoCloseable {
         thread = new Thread(this::loop, "reachproof-control-" + identity.agentId());
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Completes when the agent first registered with the coordinator. */
+    public CompletableFuture<Void> registered() {
+        return registered;
     }
 
     /** Whether the last exchange with the coordinator succeeded. */
@@ -152,6 +158,7 @@ public final class ControlLoop implements AutoCloseable {
         ack = a;
         online = true;
         LOG.info("agent {} registered with {}", identity.agentId(), settings.coordinator());
+        registered.complete(null);
         scheduleHeartbeats(a.heartbeatIntervalMillis());
     }
 

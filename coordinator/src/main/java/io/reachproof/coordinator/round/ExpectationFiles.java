@@ -17,13 +17,20 @@ public final class ExpectationFiles {
 
     /** The sets of {@code files}, their group cells resolved. */
     public static List<LoadedExpectation> load(List<Path> files) throws InvalidExpectations {
-        ReadResult read = new ExpectationReader().readAll(files);
+        return loaded(new ExpectationReader().readAll(files), String.join(", ", files.stream().map(Path::toString).toList()));
+    }
+
+    /** The sets of one file's text, read as if it were {@code file}. */
+    public static List<LoadedExpectation> load(String file, String content) throws InvalidExpectations {
+        return loaded(new ExpectationReader().read(file, content), file);
+    }
+
+    private static List<LoadedExpectation> loaded(ReadResult read, String files) throws InvalidExpectations {
         if (!read.ok()) {
             throw new InvalidExpectations(read.problems().stream().map(Problem::toString).toList());
         }
         if (read.expectations().isEmpty()) {
-            throw new InvalidExpectations(List.of(String.join(", ", files.stream().map(Path::toString).toList())
-                    + ": no ConnectivityExpectation found"));
+            throw new InvalidExpectations(List.of(files + ": no ConnectivityExpectation found"));
         }
         List<LoadedExpectation> loaded = new ArrayList<>();
         for (ConnectivityExpectation e : read.expectations()) {
