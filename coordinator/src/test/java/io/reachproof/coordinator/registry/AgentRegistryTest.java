@@ -62,6 +62,16 @@ class AgentRegistryTest {
     }
 
     @Test
+    void agentsGoneForTwiceTheGoneTimeAreForgotten() {
+        registry.register(LabFleet.agent(0));
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(registry.snapshot()).hasSize(1);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(registry.snapshot()).isEmpty();
+        assertThat(registry.find("frontend-0")).isEmpty();
+    }
+
+    @Test
     void goneMustComeAfterLost() {
         assertThatThrownBy(() -> new RegistrySettings(Duration.ofSeconds(5), 3, Duration.ofSeconds(15)))
                 .isInstanceOf(IllegalArgumentException.class)
