@@ -2,10 +2,9 @@ package io.reachproof.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.agent.control.AgentRuntime;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
-import io.reachproof.agent.control.SelfChecker;
-import io.reachproof.agent.control.TaskRunner;
 import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.CoordinatorSettings;
 import io.reachproof.coordinator.api.ApiServerSettings;
@@ -40,17 +39,8 @@ import java.util.stream.Stream;
  */
 final class Lab implements AutoCloseable {
 
-    /** What one lab agent runs besides its control loop: its responders and its prober. */
-    interface AgentRuntime extends AutoCloseable {
-        TaskRunner runner();
-
-        SelfChecker selfChecker();
-
-        @Override
-        void close();
-    }
-
     private final int agents;
+    private final String net;
     private final int port;
     private final List<LoadedExpectation> sets;
     private final Function<AgentIdentity, AgentRuntime> runtimes;
@@ -59,9 +49,10 @@ final class Lab implements AutoCloseable {
     private final Path spools;
     private final Coordinator coordinator;
 
-    Lab(int agents, int port, List<LoadedExpectation> sets, Function<AgentIdentity, AgentRuntime> runtimes,
+    Lab(int agents, int port, String net, List<LoadedExpectation> sets, Function<AgentIdentity, AgentRuntime> runtimes,
             RoundListener onRound) throws IOException {
         this.agents = agents;
+        this.net = net;
         this.port = port;
         this.sets = List.copyOf(sets);
         this.runtimes = requireNonNull(runtimes, "runtimes");
@@ -89,7 +80,7 @@ final class Lab implements AutoCloseable {
         coordinator.start();
         URI url = coordinator.url();
         List<CompletableFuture<Void>> registered = new ArrayList<>();
-        for (AgentIdentity id : LabFleet.agents(agents)) {
+        for (AgentIdentity id : LabFleet.agents(agents, net)) {
             AgentRuntime runtime = runtimes.apply(id);
             running.add(runtime);
             ControlSettings control = new ControlSettings(url, LabFleet.token(id.cluster()), spools.resolve(id.agentId()),

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ProbeCommand.class,
             AgentCommand.class,
             CoordinatorCommand.class,
+            LabCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,9 +1,9 @@
 package io.reachproof.coordinator;
 
+import io.reachproof.agent.Transport;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
-import io.reachproof.agent.control.SelfChecker;
-import io.reachproof.agent.control.TaskRunner;
+import io.reachproof.agent.control.NettyAgentRuntime;
 import io.reachproof.coordinator.api.ApiServerSettings;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
@@ -11,8 +11,6 @@ import io.reachproof.coordinator.round.RoundSettings;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
-import io.reachproof.protocol.Outcome;
-import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.RoundReport;
 import java.net.URI;
 import java.nio.file.Path;
@@ -22,14 +20,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A coordinator and agents talking over loopback HTTP, with short timings: rounds every second,
+ * A coordinator and real Netty agents (responders + prober) talking over loopback HTTP, with short timings: rounds every second,
  * heartbeats every 200 ms, an agent lost after 3 missed heartbeats.
  */
 final class LoopbackFleet implements AutoCloseable {
@@ -39,7 +34,7 @@ final class LoopbackFleet implements AutoCloseable {
     private final Path spools;
     private final List<AgentIdentity> identities;
     private final Map<String, ControlLoop> agents = new LinkedHashMap<>();
-    private final Set<String> dead = ConcurrentHashMap.newKeySet();
+    private final Map<String, NettyAgentRuntime> runtimes = new ConcurrentHashMap<>();
     final List<RoundReport> reports = new CopyOnWriteArrayList<>();
     Coordinator coordinator;
 
@@ -48,11 +43,18 @@ final class LoopbackFleet implements AutoCloseable {
         this.identities = List.copyOf(identities);
     }
 
-    /** Agents 0, 1 (frontend: aws, gcp), 4, 5 (checkout: gcp, azure), 6, 8 (payments: aws, azure) of the lab fleet. */
+    /**
+     * Agents 0, 1 (frontend: aws, gcp), 4, 5 (checkout: gcp, azure), 6, 8 (payments: aws, azure) of the lab
+     * fleet, on addresses of a random 127.X.Y.0/24 so parallel test runs on one machine do not collide.
+     */
     static List<AgentIdentity> sixAgentsInThreeClusters() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String net = "127." + random.nextInt(100, 250) + "." + random.nextInt(1, 250) + ".";
         List<AgentIdentity> six = new ArrayList<>();
         for (int i : new int[] {0, 1, 4, 5, 6, 8}) {
-            six.add(LabFleet.agent(i));
+            AgentIdentity a = LabFleet.agent(i);
+            six.add(new AgentIdentity(a.agentId(), a.cluster(), a.cloud(), a.region(), a.node(), a.namespace(), a.pod(),
+                    List.of(net + (i + 1)), a.podLabels(), a.namespaceLabels(), a.responders(), a.capabilities()));
         }
         return six;
     }
@@ -81,7 +83,9 @@ final class LoopbackFleet implements AutoCloseable {
         for (AgentIdentity id : identities) {
             ControlSettings s = new ControlSettings(url, LabFleet.token(id.cluster()), spools.resolve(id.agentId()), 100_000,
                     Duration.ofMillis(100), Duration.ofSeconds(2));
-            ControlLoop loop = new ControlLoop(id, s, Json.mapper(), runner(id), checker(id), Clock.systemUTC());
+            NettyAgentRuntime runtime = NettyAgentRuntime.start(id, id.addresses().get(0), Transport.detect(), 1, 16);
+            runtimes.put(id.agentId(), runtime);
+            ControlLoop loop = new ControlLoop(id, s, Json.mapper(), runtime.runner(), runtime.selfChecker(), Clock.systemUTC());
             agents.put(id.agentId(), loop);
             loop.start();
         }
@@ -95,31 +99,16 @@ final class LoopbackFleet implements AutoCloseable {
         return agents;
     }
 
-    /** The agent stops: no heartbeats, no polls, and its responders no longer answer. */
+    /** The agent dies: no heartbeats, no polls, and its responders are gone (probes at it are refused). */
     void kill(String id) {
-        dead.add(id);
         agents.get(id).close();
-    }
-
-    /**
-     * Stands in for the prober until the Netty prober is wired: a target that is alive answers with its
-     * identity, a killed one refuses every attempt.
-     */
-    private TaskRunner runner(AgentIdentity self) {
-        return (task, roundId) -> {
-            boolean down = task.expectedAgentId() != null && dead.contains(task.expectedAgentId());
-            return CompletableFuture.completedFuture(new ProbeResult(UUID.randomUUID().toString(), task.taskId(),
-                    self.agentId(), roundId, down ? Outcome.REFUSED : Outcome.CONNECTED, 100,
-                    down ? task.attempts() : 1, down ? null : task.expectedAgentId(), "", System.currentTimeMillis()));
-        };
-    }
-
-    private SelfChecker checker(AgentIdentity self) {
-        return () -> CompletableFuture.completedFuture(List.of());
+        runtimes.remove(id).close();
     }
 
     void stopAgents() {
         agents.values().forEach(ControlLoop::close);
+        runtimes.values().forEach(NettyAgentRuntime::close);
+        runtimes.clear();
     }
 
     @Override

@@ -23,11 +23,19 @@ public final class LabFleet {
     public static final List<Responder> RESPONDERS = List.of(
             new Responder(7001, "TCP"), new Responder(7002, "UDP"), new Responder(7003, "HTTP"));
 
+    /** The first two octets of the lab's addresses. */
+    public static final String DEFAULT_NET = "127.0";
+
     private LabFleet() {
     }
 
     /** The identity of agent {@code i}. */
     public static AgentIdentity agent(int i) {
+        return agent(i, DEFAULT_NET);
+    }
+
+    /** The identity of agent {@code i} with its address in {@code net} (the first two octets, e.g. {@code 127.0}). */
+    public static AgentIdentity agent(int i, String net) {
         if (i < 0 || i >= 250 * 250) {
             throw new IllegalArgumentException("agent index must be in 0..62499: " + i);
         }
@@ -44,7 +52,7 @@ public final class LabFleet {
                 "node-" + CLOUDS.get(c) + "-" + (i / 9),
                 namespace,
                 pod,
-                List.of(address(i)),
+                List.of(address(i, net)),
                 Map.of("app", role, "tier", tier),
                 Map.of("kubernetes.io/metadata.name", namespace, "team", namespace.equals("payments") ? "payments" : "shop"),
                 RESPONDERS,
@@ -53,16 +61,26 @@ public final class LabFleet {
 
     /** The first {@code n} agents. */
     public static List<AgentIdentity> agents(int n) {
+        return agents(n, DEFAULT_NET);
+    }
+
+    /** The first {@code n} agents, addresses in {@code net}. */
+    public static List<AgentIdentity> agents(int n, String net) {
         List<AgentIdentity> all = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            all.add(agent(i));
+            all.add(agent(i, net));
         }
         return all;
     }
 
     /** Agent {@code i}'s loopback address: {@code 127.0.X.Y}, X and Y from 1. */
     public static String address(int i) {
-        return "127.0." + (1 + i / 250) + "." + (1 + i % 250);
+        return address(i, DEFAULT_NET);
+    }
+
+    /** Agent {@code i}'s address in {@code net}: {@code NET.X.Y}, X and Y from 1. */
+    public static String address(int i, String net) {
+        return net + "." + (1 + i / 250) + "." + (1 + i % 250);
     }
 
     /** The lab's bearer token of a cluster. */

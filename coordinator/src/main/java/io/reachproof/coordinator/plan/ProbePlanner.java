@@ -262,7 +262,8 @@ public final class ProbePlanner {
             boolean http = port.protocol() == Protocol.HTTP;
             ProbeTask task = new ProbeTask(roundId + "/" + (nextTask++), key, port.protocol().name(), host, port.port(),
                     http ? port.http().path() : null, http ? port.http().method() : null,
-                    to == null ? null : to.agentId(), settings.attempts(), settings.timeoutMillis());
+                    to == null ? null : to.agentId(), settings.attempts(), settings.timeoutMillis(),
+                    http ? port.http().statusMin() : 0, http ? port.http().statusMax() : 0);
             spent.merge(from.agentId(), 1, Integer::sum);
             tasks.computeIfAbsent(from.agentId(), a -> new ArrayList<>()).add(task);
             if (to != null) {
