@@ -41,6 +41,28 @@ public final class NettyAgentRuntime implements AgentRuntime {
         }
     }
 
+    /** The runner and self-checker of responders and a prober someone else started (and closes). */
+    public static AgentRuntime of(ResponderSet responders, Prober prober) {
+        NettyAgentRuntime borrowed = new NettyAgentRuntime(requireNonNull(responders, "responders"),
+                requireNonNull(prober, "prober"));
+        return new AgentRuntime() {
+            @Override
+            public TaskRunner runner() {
+                return borrowed.runner();
+            }
+
+            @Override
+            public SelfChecker selfChecker() {
+                return borrowed.selfChecker();
+            }
+
+            @Override
+            public void close() {
+                // not ours to close
+            }
+        };
+    }
+
     @Override
     public TaskRunner runner() {
         return prober::probe;
