@@ -5,28 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.RoundReport;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class LabCommandIT {
 
     private static final String EXAMPLES = "../expectations/examples/";
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
     /** A loopback /16 of its own, so a lab someone runs on this machine does not collide with the test's. */
     private final String net = "127." + ThreadLocalRandom.current().nextInt(100, 250);
 
     private int run(String... args) {
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        return cli.run(args);
     }
 
     private static int freePort() throws Exception {
@@ -42,7 +35,7 @@ class LabCommandIT {
         int exit = run("lab", "--port", String.valueOf(port), "--duration", "3s", "--json", "--loopback-net", net);
 
         assertThat(exit).isEqualTo(Main.EXIT_FAILED);
-        RoundReport report = Json.mapper().readValue(out.toString(), RoundReport.class);
+        RoundReport report = Json.mapper().readValue(cli.out(), RoundReport.class);
         assertThat(report.expectation()).isEqualTo("lab");
         assertThat(report.cells()).hasSize(45);
         assertThat(report.coverage()).isEqualTo(1.0);
@@ -53,7 +46,7 @@ class LabCommandIT {
             assertThat(m.cell().port()).isEqualTo(7001);
             assertThat(m.cell().rule()).isEqualTo("expectations/examples/lab.yaml:30");
         });
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("coordinator: http://127.0.0.1:" + port)
                 .contains("frontend -> payments         9       0        9 !              0")
                 .contains("HOLE    shop/frontend-0 (aws-lab) -> payments/payments-6 (aws-lab)  7001/TCP  expected deny,"
@@ -66,8 +59,8 @@ class LabCommandIT {
         int exit = run("lab", "--agents", "6", "--port", String.valueOf(freePort()), "--duration", "3s", "--json",
                 "--expectations", EXAMPLES + "lab-no-mismatch.yaml", "--loopback-net", net);
 
-        assertThat(exit).as(err.toString()).isEqualTo(Main.EXIT_OK);
-        RoundReport report = Json.mapper().readValue(out.toString(), RoundReport.class);
+        assertThat(exit).as(cli.err()).isEqualTo(Main.EXIT_OK);
+        RoundReport report = Json.mapper().readValue(cli.out(), RoundReport.class);
         assertThat(report.expectation()).isEqualTo("lab-no-mismatch");
         assertThat(report.mismatches()).isEmpty();
         assertThat(report.cells()).isNotEmpty();
@@ -80,8 +73,8 @@ class LabCommandIT {
         int exit = run("lab", "--port", String.valueOf(freePort()), "--expectations", file, "--loopback-net", net);
 
         assertThat(exit).isEqualTo(Main.EXIT_FAILED);
-        assertThat(err.toString().lines()).hasSize(13).allSatisfy(l -> assertThat(l).startsWith(file + ":"));
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.err().lines()).hasSize(13).allSatisfy(l -> assertThat(l).startsWith(file + ":"));
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
@@ -90,7 +83,7 @@ class LabCommandIT {
             int exit = run("lab", "--port", String.valueOf(busy.getLocalPort()), "--duration", "2s", "--loopback-net", net);
 
             assertThat(exit).isEqualTo(Main.EXIT_FAILED);
-            assertThat(err.toString()).contains("cannot listen on 127.0.0.1:" + busy.getLocalPort())
+            assertThat(cli.err()).contains("cannot listen on 127.0.0.1:" + busy.getLocalPort())
                     .contains("choose another --port").doesNotContain("\tat ");
         }
     }
@@ -98,6 +91,6 @@ class LabCommandIT {
     @Test
     void aBadDurationIsAUsageError() {
         assertThat(run("lab", "--duration", "soon")).isEqualTo(Main.EXIT_USAGE);
-        assertThat(err.toString()).startsWith("--duration must be a duration such as 30s or 2m: soon");
+        assertThat(cli.err()).startsWith("--duration must be a duration such as 30s or 2m: soon");
     }
 }
