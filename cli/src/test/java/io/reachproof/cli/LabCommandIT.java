@@ -32,7 +32,7 @@ class LabCommandIT {
     void theLabShowsTheHoleInItsFirstRoundAndJsonExitsOne() throws Exception {
         int port = freePort();
 
-        int exit = run("lab", "--port", String.valueOf(port), "--duration", "3s", "--json", "--loopback-net", net);
+        int exit = run("lab", "--port", String.valueOf(port), "--duration", "6s", "--json", "--loopback-net", net);
 
         assertThat(exit).isEqualTo(Main.EXIT_FAILED);
         RoundReport report = Json.mapper().readValue(cli.out(), RoundReport.class);
@@ -56,7 +56,7 @@ class LabCommandIT {
 
     @Test
     void expectationsWithoutTheDenyRuleExitZero() throws Exception {
-        int exit = run("lab", "--agents", "6", "--port", String.valueOf(freePort()), "--duration", "3s", "--json",
+        int exit = run("lab", "--agents", "6", "--port", String.valueOf(freePort()), "--duration", "6s", "--json",
                 "--expectations", EXAMPLES + "lab-no-mismatch.yaml", "--loopback-net", net);
 
         assertThat(exit).as(cli.err()).isEqualTo(Main.EXIT_OK);

@@ -65,6 +65,7 @@ public final class ControlLoop implements AutoCloseable {
     private Thread thread;
     private ScheduledExecutorService heartbeatTimer;
     private volatile boolean online;
+    private String lastRefusal;
     private volatile RegistrationAck ack;
     private long version = -1;
     private List<PlanRound> lastRounds = List.of();
@@ -129,12 +130,15 @@ public final class ControlLoop implements AutoCloseable {
                 }
                 deliver();
             } catch (CoordinatorRejected e) {
-                if (e.status() == 404 || e.status() == 401) {
+                if (e.status() == 404) {
                     LOG.info("agent {}: coordinator does not know us ({}); registering again", identity.agentId(), e.getMessage());
                     ack = null;
-                } else {
+                } else if (!e.getMessage().equals(lastRefusal)) {
+                    // a refusal repeats every retry (a wrong token, say): say it once, until it changes
                     LOG.warn("agent {}: coordinator refused: {}", identity.agentId(), e.getMessage());
                 }
+                lastRefusal = e.getMessage();
+                online = false;
                 offline();
             } catch (IOException e) {
                 if (online) {
