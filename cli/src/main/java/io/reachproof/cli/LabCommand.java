@@ -93,8 +93,9 @@ final class LabCommand implements Callable<Integer> {
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, "warn");
         }
-        if (agents < 1 || agents > 2000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--agents must be in 1..2000: " + agents);
+        if (agents < 1 || agents > 500) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--agents must be in 1..500 (each agent is a full agent with its own threads): " + agents);
         }
         if (port < 1 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be in 1..65535: " + port);
