@@ -41,7 +41,6 @@ final class Lab implements AutoCloseable {
 
     private final int agents;
     private final String net;
-    private final int port;
     private final List<LoadedExpectation> sets;
     private final Function<AgentIdentity, AgentRuntime> runtimes;
     private final List<AgentRuntime> running = new ArrayList<>();
@@ -53,7 +52,6 @@ final class Lab implements AutoCloseable {
             RoundListener onRound) throws IOException {
         this.agents = agents;
         this.net = net;
-        this.port = port;
         this.sets = List.copyOf(sets);
         this.runtimes = requireNonNull(runtimes, "runtimes");
         this.spools = Files.createTempDirectory("reachproof-lab-");
@@ -99,10 +97,6 @@ final class Lab implements AutoCloseable {
         }
         coordinator.startRounds();
         return url;
-    }
-
-    int port() {
-        return port;
     }
 
     @Override
