@@ -3,16 +3,26 @@ package io.reachproof.cli;
 import io.reachproof.agent.AgentConfig;
 import io.reachproof.agent.AgentConfig.Key;
 import io.reachproof.agent.Transport;
+import io.reachproof.agent.control.AgentRuntime;
+import io.reachproof.agent.control.ControlLoop;
+import io.reachproof.agent.control.ControlSettings;
+import io.reachproof.agent.control.NettyAgentRuntime;
 import io.reachproof.agent.probe.Prober;
 import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.agent.responder.SelfCheck;
+import io.reachproof.protocol.Json;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.Responder;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +33,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code reachproof agent}: runs the agent's responders (and, later, its control loop) until SIGTERM/SIGINT.
+ * {@code reachproof agent}: runs the agent's responders and, with {@code --coordinator URL --token T}, its control
+ * loop (register, heartbeat, long-poll the plan, probe, self-check, deliver results, spool while the coordinator
+ * is away) until SIGTERM/SIGINT.
  * Every flag may instead come from the environment (Kubernetes Downward API); flags win.
  *
  * <p>Structure, for extension: {@link #config()} reads flags + environment once; {@link #call()} starts the
@@ -71,6 +83,23 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--responders", description = "PORT/PROTOCOL list (default " + AgentConfig.DEFAULT_RESPONDERS + ").")
     String responders;
 
+    @Option(names = "--coordinator", paramLabel = "URL",
+            description = "Coordinator to take plans from and deliver results to (env REACHPROOF_COORDINATOR);"
+                    + " without it the agent only answers probes.")
+    String coordinator;
+
+    @Option(names = "--token", paramLabel = "T", description = "Bearer token of the agent's cluster (env REACHPROOF_TOKEN).")
+    String token;
+
+    @Option(names = "--spool", paramLabel = "DIR",
+            description = "Where results wait while the coordinator is unreachable (env REACHPROOF_SPOOL;"
+                    + " default: reachproof-spool/<agent id> under the temporary directory).")
+    Path spool;
+
+    @Option(names = "--spool-max", paramLabel = "N", defaultValue = "100000",
+            description = "Results the spool holds before it drops (and counts) the newest (default ${DEFAULT-VALUE}).")
+    int spoolMax;
+
     /** The environment the flags fall back to; tests replace it. */
     Map<String, String> env = System.getenv();
 
@@ -83,6 +112,7 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig config = config();
+        Optional<ControlSettings> control = control(config);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -117,7 +147,21 @@ final class AgentCommand implements Callable<Integer> {
                         + " probes at it will be inconclusive");
                 spec.commandLine().getErr().flush();
             }
-            // the coordinator's control loop starts here (coordinator issue)
+            if (control.isPresent()) {
+                AgentRuntime runtime = NettyAgentRuntime.of(responderSet, prober);
+                ControlLoop loop;
+                try {
+                    loop = new ControlLoop(config.identity(), control.get(), Json.mapper(), runtime.runner(),
+                            runtime.selfChecker(), Clock.systemUTC());
+                } catch (java.io.UncheckedIOException e) {
+                    throw new UserError(e.getMessage() + ": " + e.getCause().getMessage());
+                }
+                loop.start();
+                running.push(loop);
+                out.println("agent " + config.identity().agentId() + " reporting to " + control.get().coordinator()
+                        + " (spool " + control.get().spoolDir() + ")");
+                out.flush();
+            }
             stop.await();
             out.println("agent " + config.identity().agentId() + " stopping");
             out.flush();
@@ -136,6 +180,31 @@ final class AgentCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is what stopped us
             }
+        }
+    }
+
+    /** The control loop's settings when a coordinator is named (flag or environment); a usage error when incomplete. */
+    Optional<ControlSettings> control(AgentConfig config) {
+        String url = coordinator != null ? coordinator : env.get("REACHPROOF_COORDINATOR");
+        if (url == null || url.isBlank()) {
+            if (token != null) {
+                throw new ParameterException(spec.commandLine(), "--token needs --coordinator");
+            }
+            return Optional.empty();
+        }
+        String t = token != null ? token : env.get("REACHPROOF_TOKEN");
+        if (t == null || t.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--coordinator needs --token (or REACHPROOF_TOKEN): the bearer"
+                    + " token of cluster " + config.identity().cluster());
+        }
+        String spoolEnv = env.get("REACHPROOF_SPOOL");
+        Path dir = spool != null ? spool : spoolEnv != null ? Path.of(spoolEnv)
+                : Path.of(System.getProperty("java.io.tmpdir"), "reachproof-spool", config.identity().agentId().replace('/', '_'));
+        try {
+            return Optional.of(new ControlSettings(URI.create(url), t, dir, spoolMax, Duration.ofSeconds(1),
+                    Duration.ofSeconds(10)));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--coordinator: " + e.getMessage());
         }
     }
 
