@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.control.AgentRuntime;
 import io.reachproof.agent.control.NettyAgentRuntime;
+import io.reachproof.coordinator.gate.GateRoute;
 import io.reachproof.coordinator.lab.LabFleet;
+import io.reachproof.coordinator.rollback.RollbackSink;
+import io.reachproof.coordinator.rollback.RollbackWiring;
+import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.expectations.GoDuration;
@@ -19,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +71,10 @@ final class LabCommand implements Callable<Integer> {
             + " exit 1 when it has mismatches")
     boolean json;
 
+    @Option(names = "--webhook", paramLabel = "URL",
+            description = "send rollback signals to URL as signed JSON (secret: env REACHPROOF_WEBHOOK_SECRET)")
+    String webhook;
+
     @Option(names = "--loopback-net", hidden = true, defaultValue = LabFleet.DEFAULT_NET,
             description = "first two octets of the agents' addresses (tests use their own)")
     String net;
@@ -103,6 +113,14 @@ final class LabCommand implements Callable<Integer> {
         Duration runFor = duration == null ? (json ? Duration.ofSeconds(20) : null)
                 : GoDuration.parse(duration).filter(d -> !d.isZero()).orElseThrow(() -> new CommandLine.ParameterException(
                         spec.commandLine(), "--duration must be a duration such as 30s or 2m: " + duration));
+        List<RollbackSink> sinks = new ArrayList<>();
+        if (webhook != null) {
+            try {
+                sinks.add(RollbackWiring.webhook(webhook, System.getenv()));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--webhook: " + e.getMessage());
+            }
+        }
         List<LoadedExpectation> sets = load();
         PrintWriter table = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         boolean live = !json && System.console() != null && !"dumb".equals(System.getenv("TERM"));
@@ -120,7 +138,8 @@ final class LabCommand implements Callable<Integer> {
                 table.flush();
             }
             return report;
-        })) {
+        }); RollbackWiring rollback = RollbackWiring.install(lab.coordinator(), sinks, Confirmations.DEFAULT,
+                Optional.empty())) {
             try {
                 table.println("reachproof lab: starting a coordinator and " + agents + " agents on loopback ...");
                 table.flush();
@@ -134,7 +153,9 @@ final class LabCommand implements Callable<Integer> {
                     + "/, JSON: /v1/rounds/latest, /v1/matrix, /v1/agents)\n"
                     + "fleet: " + agents + " agents in aws-lab, gcp-lab, azure-lab; proving "
                     + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())
-                    + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n\n");
+                    + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n"
+                    + "gate: " + lab.coordinator().url() + GateRoute.PATH + "?expectation=" + sets.get(0).name()
+                    + (webhook == null ? "" : "; rollback signals to " + webhook) + "\n\n");
             synchronized (table) {
                 table.print(header.get());
                 table.flush();
@@ -148,6 +169,7 @@ final class LabCommand implements Callable<Integer> {
                 stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
+            rollback.drain(Duration.ofSeconds(5));
         }
         return finish(last.get());
     }

@@ -26,12 +26,7 @@ public record WebhookConfig(URI url, byte[] secret, int queueCapacity, int maxAt
         requireNonNull(secret, "secret");
         requireNonNull(backoff, "backoff");
         requireNonNull(requestTimeout, "requestTimeout");
-        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-            throw new IllegalArgumentException("webhook URL must be http:// or https://: " + url);
-        }
-        if (url.getHost() == null) {
-            throw new IllegalArgumentException("webhook URL has no host: " + url);
-        }
+        checkUrl(url);
         if (secret.length == 0) {
             throw new IllegalArgumentException(SECRET_ENV + " must not be empty");
         }
@@ -50,18 +45,28 @@ public record WebhookConfig(URI url, byte[] secret, int queueCapacity, int maxAt
      */
     public static WebhookConfig fromEnv(String url, Map<String, String> env) {
         requireNonNull(url, "url");
-        String secret = env.get(SECRET_ENV);
-        if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException(SECRET_ENV + " must be set to sign webhooks to " + url);
-        }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("webhook URL is not a URL: " + url + " (" + e.getReason() + ")", e);
         }
+        checkUrl(uri);
+        String secret = env.get(SECRET_ENV);
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException(SECRET_ENV + " must be set to sign webhooks to " + url);
+        }
         return new WebhookConfig(uri, secret.getBytes(StandardCharsets.UTF_8), 256, 12,
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), Duration.ofSeconds(10));
+    }
+
+    private static void checkUrl(URI url) {
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+            throw new IllegalArgumentException("webhook URL must be http:// or https://: " + url);
+        }
+        if (url.getHost() == null) {
+            throw new IllegalArgumentException("webhook URL has no host: " + url);
+        }
     }
 
     public WebhookConfig withRetries(int attempts, Backoff newBackoff) {

@@ -26,6 +26,12 @@ class WebhookConfigTest {
     }
 
     @Test
+    void theUrlIsCheckedBeforeTheSecret() {
+        assertThatThrownBy(() -> WebhookConfig.fromEnv("hooks.example.com", Map.of()))
+                .hasMessage("webhook URL must be http:// or https://: hooks.example.com");
+    }
+
+    @Test
     void aUrlThatIsNotHttpIsRejected() {
         assertThatThrownBy(() -> WebhookConfig.fromEnv("ftp://x/hook", Map.of("REACHPROOF_WEBHOOK_SECRET", "s")))
                 .hasMessage("webhook URL must be http:// or https://: ftp://x/hook");
