@@ -1,7 +1,14 @@
 package io.reachproof.cli;
 
 import io.reachproof.coordinator.Coordinator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.reachproof.coordinator.CoordinatorConfig;
+import io.reachproof.coordinator.gate.GateRoute;
+import io.reachproof.coordinator.kube.KubernetesClients;
+import io.reachproof.coordinator.rollback.RollbackSink;
+import io.reachproof.coordinator.rollback.RollbackWiring;
+import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.expectations.GoDuration;
@@ -9,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +36,19 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "coordinator configuration (YAML or JSON): bind, port, tokens, expectations, timings")
     Path config;
+
+    @Option(names = "--webhook", paramLabel = "URL",
+            description = "send rollback signals to URL as signed JSON (secret: env REACHPROOF_WEBHOOK_SECRET)")
+    String webhook;
+
+    @Option(names = "--kubernetes", paramLabel = "CLUSTER",
+            description = "the cluster this coordinator runs in: watch its NetworkPolicies (a change runs a round at"
+                    + " once) and record rollback signals as Events there")
+    String kubernetesCluster;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "kubeconfig for --kubernetes (default: the pod's service account, then ~/.kube/config)")
+    Path kubeconfig;
 
     @Spec
     CommandSpec spec;
@@ -49,24 +70,64 @@ final class CoordinatorCommand implements Callable<Integer> {
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
+        List<RollbackSink> sinks = new ArrayList<>();
+        if (webhook != null) {
+            try {
+                sinks.add(RollbackWiring.webhook(webhook, System.getenv()));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--webhook: " + e.getMessage());
+            }
+        }
+        KubernetesClient kube = null;
+        if (kubernetesCluster != null) {
+            try {
+                kube = KubernetesClients.connect(kubeconfig);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--kubeconfig: " + e.getMessage());
+            }
+            String instance = System.getenv().getOrDefault("POD_NAME",
+                    System.getenv().getOrDefault("HOSTNAME", "reachproof-coordinator"));
+            sinks.add(RollbackWiring.events(kubernetesCluster, kube, instance));
+        }
         Coordinator coordinator = new Coordinator(cfg.settings(), sets, Clock.systemUTC());
+        RollbackWiring rollback = RollbackWiring.install(coordinator, sinks, Confirmations.DEFAULT,
+                cfg.settings().adminToken());
+        KubernetesClient client = kube;
+        Runnable closeAll = () -> {
+            coordinator.close();
+            rollback.close();
+            if (client != null) {
+                client.close();
+            }
+        };
+        if (kube != null) {
+            try {
+                rollback.watch(coordinator, kubernetesCluster, kube);
+            } catch (KubernetesClientException e) {
+                closeAll.run();
+                throw new UserError("--kubernetes " + kubernetesCluster + ": cannot watch NetworkPolicies: "
+                        + e.getMessage());
+            }
+        }
         try {
             coordinator.start();
         } catch (InterruptedException e) {
-            coordinator.close();
+            closeAll.run();
             throw e;
         } catch (Exception e) {
-            coordinator.close();
+            closeAll.run();
             throw new UserError("cannot start the coordinator on " + cfg.settings().api().bindAddress() + ":"
                     + cfg.settings().api().port() + ": " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            coordinator.close();
+            closeAll.run();
             stopped.countDown();
         }, "reachproof-coordinator-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("reachproof coordinator listening on " + coordinator.url());
+        out.println("  gate " + coordinator.url() + GateRoute.PATH + "; rollback signals to "
+                + (sinks.isEmpty() ? "no sink (see --webhook, --kubernetes)" : sinks.toString()));
         for (LoadedExpectation e : sets) {
             out.println("  proving " + e.name() + " (" + e.cells().size() + " cells) every " + GoDuration.format(e.expectation().interval()));
         }

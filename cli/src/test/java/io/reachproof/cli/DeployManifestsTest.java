@@ -129,7 +129,15 @@ class DeployManifestsTest {
         assertThat(fieldPaths).containsExactly(Map.entry("POD_NAME", "metadata.name"),
                 Map.entry("POD_NAMESPACE", "metadata.namespace"), Map.entry("NODE_NAME", "spec.nodeName"),
                 Map.entry("POD_IP", "status.podIP"));
-        assertThat((List<Object>) at(ds, "spec", "template", "spec", "containers", "0", "args")).startsWith("agent");
+        assertThat((List<Object>) at(ds, "spec", "template", "spec", "containers", "0", "args")).containsExactly("agent");
+        Map<String, Object> base = docs(DEPLOY.resolve("daemonset/base/kustomization.yaml")).get(0);
+        List<String> agentKeys = new ArrayList<>(List.of("REACHPROOF_COORDINATOR", "REACHPROOF_TOKEN", "REACHPROOF_SPOOL"));
+        for (io.reachproof.agent.AgentConfig.Key k : io.reachproof.agent.AgentConfig.Key.values()) {
+            agentKeys.add(k.env());
+        }
+        assertThat((List<String>) at(base, "configMapGenerator", "0", "literals"))
+                .allSatisfy(l -> assertThat(agentKeys).contains(l.substring(0, l.indexOf('='))));
+        assertThat(env).allSatisfy(e -> assertThat(agentKeys).contains((String) e.get("name")));
         assertThat(at(only("daemonset/coordinator/coordinator.yaml", "Deployment"), "spec", "replicas")).isEqualTo(1);
     }
 
@@ -156,7 +164,10 @@ class DeployManifestsTest {
         List<String> shipped = ((List<String>) at(component, "configMapGenerator", "0", "files")).stream()
                 .map(f -> Path.of(f).getFileName().toString()).toList();
 
-        assertThat(args).containsExactly("coordinator", "--config", mounts.get("config") + "/coordinator.yaml");
+        assertThat(args).containsExactly("coordinator", "--config", mounts.get("config") + "/coordinator.yaml",
+                "--kubernetes", "$(REACHPROOF_CLUSTER)");
+        assertThat((List<Map<String, Object>>) container.get("envFrom"))
+                .anySatisfy(e -> assertThat(at(e, "configMapRef", "name")).isEqualTo("reachproof-cluster"));
         for (String file : (List<String>) config.get("expectations")) {
             Path mounted = Path.of(mounts.get("config")).resolve(file).normalize();
             assertThat(mounted.getParent()).isEqualTo(Path.of(mounts.get("expectations")));

@@ -1,0 +1,125 @@
+package io.reachproof.cli;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.reachproof.protocol.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code reachproof coordinator --config FILE --kubernetes CLUSTER --kubeconfig FILE} as a real process against
+ * fabric8's mock API server: the gate endpoint is served behind the admin token, and a NetworkPolicy created in
+ * the cluster runs a round at once with it as the suspect change.
+ */
+@EnableKubernetesMockClient(crud = true)
+class CoordinatorRollbackIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    private static final Path JAR = ROOT.resolve("cli/target/reachproof.jar");
+
+    KubernetesClient client;
+
+    @TempDir
+    Path dir;
+
+    private Process coordinator;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (coordinator != null) {
+            coordinator.destroy();
+            if (!coordinator.waitFor(20, SECONDS)) {
+                coordinator.destroyForcibly().waitFor(10, SECONDS);
+            }
+        }
+    }
+
+    private HttpResponse<String> get(String url, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void theCoordinatorGuardsTheGateAndRunsARoundWhenANetworkPolicyChanges() throws Exception {
+        int port = freePort();
+        Path config = Files.writeString(dir.resolve("coordinator.yaml"), String.join("\n",
+                "bind: 127.0.0.1",
+                "port: " + port,
+                "tokens: {gcp-lab: agent-t0ken}",
+                "adminToken: adm1n",
+                "expectations: [" + ROOT.resolve("expectations/examples/lab.yaml") + "]",
+                ""));
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters: [{name: mock, cluster: {server: \"" + client.getMasterUrl() + "\", insecure-skip-tls-verify: true}}]",
+                "users: [{name: u, user: {token: t}}]",
+                "contexts: [{name: c, context: {cluster: mock, user: u, namespace: default}}]",
+                "current-context: c",
+                ""));
+        Path log = dir.resolve("coordinator.log");
+        coordinator = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "coordinator", "--config", config.toString(), "--kubernetes", "gcp-lab",
+                "--kubeconfig", kubeconfig.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        String url = "http://127.0.0.1:" + port;
+
+        await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> get(url + "/v1/gate?expectation=lab", null).statusCode() == 401);
+        assertThat(Files.readString(log)).contains("gate " + url + "/v1/gate; rollback signals to [KubernetesEventSink[gcp-lab]]");
+        assertThat(get(url + "/v1/gate?expectation=lab", "adm1n").statusCode()).isIn(200, 412, 503);
+
+        client.resource(new NetworkPolicyBuilder()
+                .withNewMetadata().withNamespace("payments").withName("deny-all").endMetadata()
+                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec()
+                .build()).create();
+
+        await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+            HttpResponse<String> latest = get(url + "/v1/rounds/latest?expectation=lab", "adm1n");
+            JsonNode suspect = Json.mapper().readTree(latest.body()).path("suspectChange");
+            return latest.statusCode() == 200 && "deny-all".equals(suspect.path("name").asText())
+                    && "ADDED".equals(suspect.path("action").asText()) && "gcp-lab".equals(suspect.path("cluster").asText());
+        });
+        assertThat(coordinator.isAlive()).isTrue();
+    }
+
+    @Test
+    void anUnreadableKubeconfigIsAnErrorNamingIt() throws IOException {
+        Path config = Files.writeString(dir.resolve("coordinator.yaml"), "port: " + freePort()
+                + "\ntokens: {gcp-lab: t}\nexpectations: [" + ROOT.resolve("expectations/examples/lab.yaml") + "]\n");
+        CliRun cli = new CliRun();
+
+        int exit = cli.run("coordinator", "--config", config.toString(), "--kubernetes", "gcp-lab", "--kubeconfig",
+                dir.resolve("missing").toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(cli.err()).startsWith("--kubeconfig: " + dir.resolve("missing") + ": cannot read the kubeconfig: ");
+    }
+}
