@@ -77,6 +77,18 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--pod-ip", description = "The pod's IP address.")
     String podIp;
 
+    @Option(names = "--pod-labels", paramLabel = "K=V,...",
+            description = "The pod's labels, which expectation groups select agents by (over --pod-labels-file).")
+    String podLabels;
+
+    @Option(names = "--pod-labels-file", paramLabel = "FILE",
+            description = "A Downward API metadata.labels file (key=\"value\" lines) with the pod's labels.")
+    String podLabelsFile;
+
+    @Option(names = "--namespace-labels", paramLabel = "K=V,...",
+            description = "The namespace's labels (kubernetes.io/metadata.name is always added).")
+    String namespaceLabels;
+
     @Option(names = "--bind", description = "Address the responders listen on (default " + AgentConfig.DEFAULT_BIND + ").")
     String bind;
 
@@ -221,6 +233,9 @@ final class AgentCommand implements Callable<Integer> {
         put(merged, Key.POD_IP, podIp);
         put(merged, Key.BIND, bind);
         put(merged, Key.RESPONDERS, responders);
+        put(merged, Key.POD_LABELS, podLabels);
+        put(merged, Key.POD_LABELS_FILE, podLabelsFile);
+        put(merged, Key.NAMESPACE_LABELS, namespaceLabels);
         try {
             return AgentConfig.fromEnv(merged);
         } catch (IllegalArgumentException e) {
