@@ -2,7 +2,11 @@ package io.reachproof.coordinator.rollback;
 
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.Mismatch;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -26,11 +30,20 @@ public final class MismatchText {
                 + (c.rule() == null ? "" : ", rule " + c.rule());
     }
 
-    /** {@code 2 mismatches in lab: HOLE frontend -> payments 7001/TCP (aws-lab -> gcp-lab), ...}. */
+    /**
+     * {@code 2 mismatches in lab: HOLE frontend -> payments 7001/TCP (aws-lab -> gcp-lab), ...}; a cell seen in
+     * several cluster pairs is named once: {@code HOLE frontend -> payments 7001/TCP in 9 cluster pairs}.
+     */
     public static String summary(String expectation, List<Mismatch> mismatches) {
-        String cells = mismatches.stream()
-                .map(m -> m.kind() + " " + CellKey.of(m.cell()))
-                .distinct()
+        Map<String, Set<String>> pairsByCell = new LinkedHashMap<>();
+        for (Mismatch m : mismatches) {
+            CellResult c = m.cell();
+            pairsByCell.computeIfAbsent(m.kind() + " " + c.fromGroup() + " -> " + c.toGroup() + " " + c.port() + "/"
+                    + c.protocol(), k -> new TreeSet<>()).add(c.from().cluster() + " -> " + c.to().cluster());
+        }
+        String cells = pairsByCell.entrySet().stream()
+                .map(e -> e.getValue().size() == 1 ? e.getKey() + " (" + e.getValue().iterator().next() + ")"
+                        : e.getKey() + " in " + e.getValue().size() + " cluster pairs")
                 .collect(Collectors.joining(", "));
         int n = mismatches.size();
         return n + (n == 1 ? " mismatch in " : " mismatches in ") + expectation + ": " + cells;
