@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
         exitCodeList = {
             "0:pass: a complete round since the trigger, no mismatches",
             "1:fail: the round found mismatches (HOLE or BLOCKED)",
-            "2:inconclusive, timed out, coordinator unreachable, or a usage error"
+            "2:inconclusive (no round proved enough before the timeout), timed out, coordinator unreachable,"
+                    + " or a usage error"
         })
 public final class GateCommand implements Callable<Integer> {
 
@@ -143,7 +144,8 @@ public final class GateCommand implements Callable<Integer> {
                 return Main.EXIT_FAILED;
             }
             default -> {
-                err.println("reachproof gate: INCONCLUSIVE " + resolved + ": " + answer.message());
+                err.println("reachproof gate: INCONCLUSIVE " + resolved + ": " + answer.message() + " (gave up after "
+                        + DurationText.of(timeout) + ")");
                 err.flush();
                 return EXIT_INCONCLUSIVE;
             }
@@ -151,20 +153,28 @@ public final class GateCommand implements Callable<Integer> {
     }
 
     /**
-     * Asks until a complete round answers, or returns null at the timeout. While pending it triggers again:
-     * a trigger that joined a round already open at {@code since} does not count, the next one does.
+     * Asks until a complete round since {@code since} passes or fails. While the answer is pending (no such
+     * round yet) or inconclusive (the round proved too little: agents warming up, a target lost) it triggers
+     * again and keeps asking: a trigger that joined a round already open at {@code since} does not count, and
+     * a newer round decides. At the timeout it returns the last inconclusive answer, or null when every answer
+     * was pending.
      */
     private GateAnswer waitForRound(GateClient client, Instant since, long t0) throws GateException {
+        GateAnswer inconclusive = null;
         while (true) {
             GateAnswer answer = client.ask(expectation, since, minCoverage);
-            if (answer.state() != GateAnswer.State.PENDING) {
+            GateAnswer.State state = answer.state();
+            if (state != GateAnswer.State.PENDING && state != GateAnswer.State.INCONCLUSIVE) {
                 return answer;
             }
-            client.trigger(expectation);
+            if (state == GateAnswer.State.INCONCLUSIVE) {
+                inconclusive = answer;
+            }
             Duration left = timeout.minus(elapsed(t0));
             if (left.isNegative() || left.isZero()) {
-                return null;
+                return inconclusive;
             }
+            client.trigger(expectation);
             try {
                 Thread.sleep(Math.min(pollInterval.toMillis(), left.toMillis()));
             } catch (InterruptedException e) {

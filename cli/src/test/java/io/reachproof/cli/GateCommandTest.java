@@ -139,15 +139,31 @@ class GateCommandTest {
     }
 
     @Test
-    void aRoundThatProvedTooLittleIsInconclusiveUnlessTheCoverageIsLowered() {
+    void roundsThatProveTooLittleUntilTheTimeoutAreInconclusiveUnlessTheCoverageIsLowered() {
         coordinator.nextRound = t -> round("lab", "r1", t).ok("frontend", "checkout", 7001)
                 .inconclusive("frontend", "payments", 7001, DENY).build();
 
-        assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms")).isEqualTo(2);
+        assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms", "--timeout", "400ms"))
+                .isEqualTo(2);
         assertThat(cli.err()).isEqualTo("reachproof gate: INCONCLUSIVE lab: round r1 proved only 50.0% of the"
-                + " cells of lab (minCoverage 100.0%); no mismatches; ask again" + System.lineSeparator());
+                + " cells of lab (minCoverage 100.0%); no mismatches; ask again (gave up after 400ms)"
+                + System.lineSeparator());
+        assertThat(coordinator.triggers).as("triggers again while inconclusive").isGreaterThan(1);
         assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms", "--min-coverage", "0.5"))
                 .isZero();
+    }
+
+    @Test
+    void anInconclusiveRoundIsFollowedByANewerOneThatDecides() {
+        java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
+        coordinator.nextRound = t -> rounds.incrementAndGet() == 1
+                ? round("lab", "warming-up", t).inconclusive("frontend", "checkout", 7001, "allow").build()
+                : round("lab", "r2", t).ok("frontend", "checkout", 7001).build();
+
+        int code = run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms", "--timeout", "20s");
+
+        assertThat(code).isZero();
+        assertThat(cli.out()).startsWith("PASS lab: round r2 proved lab");
     }
 
     @Test
