@@ -16,12 +16,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,9 +37,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             description = "coordinator configuration (YAML or JSON): bind, port, tokens, expectations, timings")
     Path config;
 
-    @Option(names = "--webhook", paramLabel = "URL",
-            description = "send rollback signals to URL as signed JSON (secret: env REACHPROOF_WEBHOOK_SECRET)")
-    String webhook;
+    @Mixin
+    WebhookOption webhook;
 
     @Option(names = "--kubernetes", paramLabel = "CLUSTER",
             description = "the cluster this coordinator runs in: watch its NetworkPolicies (a change runs a round at"
@@ -70,14 +69,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
-        List<RollbackSink> sinks = new ArrayList<>();
-        if (webhook != null) {
-            try {
-                sinks.add(RollbackWiring.webhook(webhook, System.getenv()));
-            } catch (IllegalArgumentException e) {
-                throw new UserError("--webhook: " + e.getMessage());
-            }
-        }
+        List<RollbackSink> sinks = webhook.sinks(System.getenv());
         KubernetesClient kube = null;
         if (kubernetesCluster != null) {
             try {

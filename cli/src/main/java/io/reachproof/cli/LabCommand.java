@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,6 +33,7 @@ import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -71,9 +71,8 @@ final class LabCommand implements Callable<Integer> {
             + " exit 1 when it has mismatches")
     boolean json;
 
-    @Option(names = "--webhook", paramLabel = "URL",
-            description = "send rollback signals to URL as signed JSON (secret: env REACHPROOF_WEBHOOK_SECRET)")
-    String webhook;
+    @Mixin
+    WebhookOption webhook;
 
     @Option(names = "--loopback-net", hidden = true, defaultValue = LabFleet.DEFAULT_NET,
             description = "first two octets of the agents' addresses (tests use their own)")
@@ -113,14 +112,7 @@ final class LabCommand implements Callable<Integer> {
         Duration runFor = duration == null ? (json ? Duration.ofSeconds(20) : null)
                 : GoDuration.parse(duration).filter(d -> !d.isZero()).orElseThrow(() -> new CommandLine.ParameterException(
                         spec.commandLine(), "--duration must be a duration such as 30s or 2m: " + duration));
-        List<RollbackSink> sinks = new ArrayList<>();
-        if (webhook != null) {
-            try {
-                sinks.add(RollbackWiring.webhook(webhook, System.getenv()));
-            } catch (IllegalArgumentException e) {
-                throw new UserError("--webhook: " + e.getMessage());
-            }
-        }
+        List<RollbackSink> sinks = webhook.sinks(System.getenv());
         List<LoadedExpectation> sets = load();
         PrintWriter table = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         boolean live = !json && System.console() != null && !"dumb".equals(System.getenv("TERM"));
@@ -155,7 +147,7 @@ final class LabCommand implements Callable<Integer> {
                     + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())
                     + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n"
                     + "gate: " + lab.coordinator().url() + GateRoute.PATH + "?expectation=" + sets.get(0).name()
-                    + (webhook == null ? "" : "; rollback signals to " + webhook) + "\n\n");
+                    + (webhook.url == null ? "" : "; rollback signals to " + webhook.url) + "\n\n");
             synchronized (table) {
                 table.print(header.get());
                 table.flush();
