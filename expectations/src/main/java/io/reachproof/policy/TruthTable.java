@@ -2,6 +2,7 @@ package io.reachproof.policy;
 
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.Protocol;
+import io.reachproof.expectations.SourceRef;
 import io.reachproof.expectations.Verdict;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -167,6 +169,16 @@ public final class TruthTable {
             }
         }
         return out;
+    }
+
+    /** Where NetworkPolicy {@code ns/name} was written, or empty when the table has no such policy. */
+    public Optional<SourceRef> policyAt(String id) {
+        for (CompiledPolicy p : policies) {
+            if (p.id().equals(id)) {
+                return Optional.of(p.at());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The pods, sorted by {@code namespace/name}. */
