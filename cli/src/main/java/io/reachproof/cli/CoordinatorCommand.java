@@ -4,12 +4,15 @@ import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.CoordinatorConfig;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.coordinator.round.PolicyFiles;
 import io.reachproof.expectations.GoDuration;
+import io.reachproof.policy.PolicyInput;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Spec;
 final class CoordinatorCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "coordinator configuration (YAML or JSON): bind, port, tokens, expectations, timings")
+            description = "coordinator configuration (YAML or JSON): bind, port, tokens, expectations, policies, timings")
     Path config;
 
     @Spec
@@ -45,7 +48,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         List<LoadedExpectation> sets;
         try {
-            sets = ExpectationFiles.load(cfg.expectationFiles());
+            Optional<PolicyInput> policies = cfg.policyPaths().isEmpty() ? Optional.empty()
+                    : Optional.of(PolicyFiles.load(cfg.policyPaths()));
+            sets = PolicyFiles.attach(ExpectationFiles.load(cfg.expectationFiles()), policies, "set 'policies' in " + config);
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }

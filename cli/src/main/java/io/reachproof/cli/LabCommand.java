@@ -7,7 +7,9 @@ import io.reachproof.agent.control.NettyAgentRuntime;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.coordinator.round.PolicyFiles;
 import io.reachproof.expectations.GoDuration;
+import io.reachproof.policy.PolicyInput;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.RoundReport;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +60,10 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--expectations", paramLabel = "FILE",
             description = "expectation file written against the lab fleet (default: " + LAB_FILE + ")")
     Path expectations;
+
+    @Option(names = "--policies", paramLabel = "PATH",
+            description = "NetworkPolicy files or directories that expectations with spec.fromPolicies derive their verdicts from")
+    List<Path> policies;
 
     @Option(names = "--duration", paramLabel = "D", description = "stop after D (e.g. 30s, 2m); default: until Ctrl-C (20s with --json)")
     String duration;
@@ -167,20 +174,26 @@ final class LabCommand implements Callable<Integer> {
 
     private List<LoadedExpectation> load() throws IOException {
         try {
-            if (expectations != null) {
-                if (!Files.isRegularFile(expectations)) {
-                    throw new UserError(expectations + ": no such file");
-                }
-                return ExpectationFiles.load(List.of(expectations));
-            }
-            try (InputStream in = LabCommand.class.getResourceAsStream(LAB_RESOURCE)) {
-                if (in == null) {
-                    throw new UserError("the lab expectations are missing from this build (" + LAB_RESOURCE + ")");
-                }
-                return ExpectationFiles.load(LAB_FILE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
+            Optional<PolicyInput> policyInput = policies == null || policies.isEmpty() ? Optional.empty()
+                    : Optional.of(PolicyFiles.load(policies));
+            return PolicyFiles.attach(expectationSets(), policyInput, "give them with --policies PATH");
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
+        }
+    }
+
+    private List<LoadedExpectation> expectationSets() throws IOException, ExpectationFiles.InvalidExpectations {
+        if (expectations != null) {
+            if (!Files.isRegularFile(expectations)) {
+                throw new UserError(expectations + ": no such file");
+            }
+            return ExpectationFiles.load(List.of(expectations));
+        }
+        try (InputStream in = LabCommand.class.getResourceAsStream(LAB_RESOURCE)) {
+            if (in == null) {
+                throw new UserError("the lab expectations are missing from this build (" + LAB_RESOURCE + ")");
+            }
+            return ExpectationFiles.load(LAB_FILE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 }
