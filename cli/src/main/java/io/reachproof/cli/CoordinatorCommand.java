@@ -73,7 +73,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("reachproof coordinator listening on " + coordinator.url());
         for (LoadedExpectation e : sets) {
-            out.println("  proving " + e.name() + " (" + e.cells().size() + " cells) every " + GoDuration.format(e.expectation().interval()));
+            out.println("  proving " + e.name() + " (" + e.cells().size() + " cells" + (e.policies().isPresent()
+                    ? " + cells from " + e.policies().get().policies().size() + " NetworkPolicies" : "") + ") every "
+                    + GoDuration.format(e.expectation().interval()));
         }
         out.flush();
         stopped.await();
