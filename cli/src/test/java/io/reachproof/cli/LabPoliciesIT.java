@@ -118,6 +118,11 @@ class LabPoliciesIT {
         assertThat(report.mismatches()).extracting(Mismatch::kind).containsOnly(MismatchKind.HOLE);
         assertThat(report.mismatches().stream().map(m -> key(m.cell())))
                 .containsExactlyInAnyOrderElementsOf(engine.get(Verdict.DENY));
+        assertThat(report.mismatches()).allSatisfy(m -> assertThat(m.cell().decidedBy())
+                .matches("NetworkPolicy (shop|payments)/[a-z-]+ \\(" + POLICIES + "/(shop|payments)\\.yaml:\\d+\\)"));
+        assertThat(cli.err()).contains("HOLE    shop/frontend-0 (aws-lab) -> payments/payments-6 (aws-lab)  7001/TCP  expected deny,"
+                + " observed allow (CONNECTED)  rule " + EXPECTATIONS + ":" + line + " (NetworkPolicy payments/default-deny-ingress ("
+                + POLICIES + "/payments.yaml:2))");
         assertThat(report.cells()).filteredOn(c -> c.port() == 7003)
                 .allSatisfy(c -> assertThat(c.protocol()).isEqualTo(new Responder(7003, "HTTP").protocol()));
     }

@@ -107,7 +107,8 @@ public final class ProbePlanner {
                 String prefix = cellKey(expectation, cell.from(), cell.to(), cell.port());
                 for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
                     for (Map.Entry<String, List<Member>> t : targets.entrySet()) {
-                        planClusterPair(b, prefix, cell.port(), roundNumber, (f, x) -> cell, s.getKey(), s.getValue(), t.getKey(), t.getValue());
+                        Choice written = new Choice(cell, null);
+                        planClusterPair(b, prefix, cell.port(), roundNumber, (f, x) -> written, s.getKey(), s.getValue(), t.getKey(), t.getValue());
                     }
                 }
             }
@@ -122,8 +123,8 @@ public final class ProbePlanner {
                 Map<String, List<Member>> sources = membership.computeIfAbsent(cell.from(), g -> byCluster(members, from));
                 Map<String, List<Member>> targets = membership.computeIfAbsent(cell.to(), g -> byCluster(members, to));
                 String prefix = cellKey(expectation, cell.from(), cell.to(), cell.port());
-                PairCell verdictOf = (f, t) -> derived.get().decide(f.endpoint(), t.endpoint(), cell.port())
-                        .map(cell::withVerdict).orElse(null);
+                PairCell verdictOf = (f, t) -> derived.get().explain(f.endpoint(), t.endpoint(), cell.port())
+                        .map(d -> new Choice(cell.withVerdict(d.verdict()), d.decidedBy())).orElse(null);
                 for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
                     List<Member> inCluster = targets.get(s.getKey());
                     if (inCluster != null) {
@@ -138,7 +139,11 @@ public final class ProbePlanner {
     /** The cell one agent pair proves; null when the pair has none (a derived cell the policies do not decide). */
     @FunctionalInterface
     private interface PairCell {
-        GroupCell of(Member from, Member to);
+        Choice of(Member from, Member to);
+    }
+
+    /** A pair's cell and, when NetworkPolicies set its verdict, the policy that decided it. */
+    private record Choice(GroupCell cell, String decidedBy) {
     }
 
     private void planClusterPair(Builder b, String keyPrefix, PortSpec port, long round, PairCell cellOf, String fromCluster,
@@ -149,7 +154,7 @@ public final class ProbePlanner {
         if (targets.isEmpty()) {
             Member from = sources.isEmpty() ? sourceMembers.get(0) : sources.get(0);
             Member to = targetMembers.get(0);
-            GroupCell cell = cellOf.of(from, to);
+            Choice cell = cellOf.of(from, to);
             if (!from.identity().agentId().equals(to.identity().agentId()) && cell != null) {
                 b.unplanned(cell, fromCluster, toCluster, from.identity(), to.identity(), InconclusiveReason.TARGET_SELF_CHECK_FAILED);
             }
@@ -158,7 +163,7 @@ public final class ProbePlanner {
         if (sources.isEmpty()) {
             Member from = sourceMembers.get(0);
             Member to = firstOther(targets, from);
-            GroupCell cell = to == null ? null : cellOf.of(from, to);
+            Choice cell = to == null ? null : cellOf.of(from, to);
             if (cell != null) {
                 b.unplanned(cell, fromCluster, toCluster, from.identity(), to.identity(), InconclusiveReason.NO_RESULT);
             }
@@ -169,7 +174,7 @@ public final class ProbePlanner {
         long pairs = (long) s * t;
         long start = Math.floorMod(round * settings.pairsPerClusterPair(), pairs);
         int taken = 0;
-        GroupCell blocked = null;
+        Choice blocked = null;
         Member blockedFrom = null;
         Member blockedTo = null;
         for (long step = 0; step < pairs && taken < settings.pairsPerClusterPair(); step++) {
@@ -178,7 +183,7 @@ public final class ProbePlanner {
             int j = (int) ((i + p / s) % t);
             Member from = sources.get(i);
             Member to = targets.get(j);
-            GroupCell cell = from.identity().agentId().equals(to.identity().agentId()) ? null : cellOf.of(from, to);
+            Choice cell = from.identity().agentId().equals(to.identity().agentId()) ? null : cellOf.of(from, to);
             if (cell == null) {
                 continue;
             }
@@ -190,7 +195,8 @@ public final class ProbePlanner {
                 }
                 continue;
             }
-            b.probe(cell, key, fromCluster, toCluster, from.identity(), to.identity(), null, address(to.identity()));
+            b.probe(cell.cell(), cell.decidedBy(), key, fromCluster, toCluster, from.identity(), to.identity(), null,
+                    address(to.identity()));
             taken++;
         }
         if (taken == 0 && blocked != null) {
@@ -217,7 +223,7 @@ public final class ProbePlanner {
                         blocked = blocked == null ? from : blocked;
                         continue;
                     }
-                    b.probe(cell, key, s.getKey(), EXTERNAL, from.identity(), null, address, host(address));
+                    b.probe(cell, null, key, s.getKey(), EXTERNAL, from.identity(), null, address, host(address));
                     taken++;
                 }
                 if (taken == 0 && blocked != null) {
@@ -328,7 +334,7 @@ public final class ProbePlanner {
             return spent.getOrDefault(agentId, 0) < settings.probeBudgetPerAgent();
         }
 
-        void probe(GroupCell cell, String key, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+        void probe(GroupCell cell, String decidedBy, String key, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
                 String external, String host) {
             PortSpec port = cell.port();
             boolean http = port.protocol() == Protocol.HTTP;
@@ -341,12 +347,12 @@ public final class ProbePlanner {
             if (to != null) {
                 selfChecks.computeIfAbsent(to.agentId(), a -> new LinkedHashSet<>()).add(responder(port));
             }
-            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, external, task, null));
+            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, external, task, null, decidedBy));
         }
 
-        void unplanned(GroupCell cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+        void unplanned(Choice cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
                 InconclusiveReason reason) {
-            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, null, null, reason));
+            cells.add(new PlannedCell(cell.cell(), fromCluster, toCluster, from, to, null, null, reason, cell.decidedBy()));
         }
 
         void unplannedExternal(GroupCell cell, String fromCluster, AgentIdentity from, String address, InconclusiveReason reason) {
