@@ -146,22 +146,16 @@ class LabPoliciesIT {
 
     @Test
     void anInvalidPolicyFileIsAnErrorNamingFileLineAndColumn(@TempDir Path dir) throws Exception {
-        Path bad = dir.resolve("bad.yaml");
-        Files.writeString(bad, """
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata: {name: bad, namespace: shop}
-                spec:
-                  podSelector: {}
-                  ingress:
-                  - ports: [{port: 7001, endPort: 7000}]
-                """);
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"apiVersion\": \"networking.k8s.io/v1\", \"kind\": \"NetworkPolicy\",\n"
+                + " \"metadata\": {\"name\": \"bad\", \"namespace\": \"shop\"},\n"
+                + " \"spec\": {\"podSelector\": {}, \"ingress\": [{\"ports\": [{\"port\": 7001, \"endPort\": 7000}]}]}}\n");
 
         int exit = cli.run("lab", "--port", String.valueOf(freePort()), "--loopback-net", net, "--expectations", EXPECTATIONS,
                 "--policies", bad.toString());
 
         assertThat(exit).isEqualTo(Main.EXIT_FAILED);
-        assertThat(cli.err()).startsWith(bad + ":7:").contains("NetworkPolicy shop/bad").doesNotContain("\tat ");
+        assertThat(cli.err()).startsWith(bad + ":3:").contains("NetworkPolicy shop/bad").doesNotContain("\tat ");
         assertThat(cli.out()).isEmpty();
     }
 }
