@@ -79,14 +79,14 @@ public final class FromPoliciesResolver {
      * Which policy decided a cell: for an allowed cell the rule that allowed it on the isolated side (the
      * destination's ingress first), for a denied one the first policy isolating the denying side; empty
      * {@code policy} and null {@code at} when no policy isolates either side. {@code explanation}: the
-     * engine's explanation, one line per fact.
+     * engine's explanation ({@link Explanation#lines()} for people).
      */
-    public record PolicyDecision(Verdict verdict, String policy, SourceRef at, List<String> explanation) {
+    public record PolicyDecision(Verdict verdict, String policy, SourceRef at, Explanation explanation) {
 
         public PolicyDecision {
             requireNonNull(verdict, "verdict");
             requireNonNull(policy, "policy");
-            explanation = List.copyOf(explanation);
+            requireNonNull(explanation, "explanation");
         }
 
         /** {@code NetworkPolicy ns/name (file:line)}, or {@code no NetworkPolicy isolates either side}. */
@@ -193,14 +193,14 @@ public final class FromPoliciesResolver {
         if (e.verdict() == Verdict.DENY) {
             deciding = e.ingress().allows() ? e.egress() : e.ingress();
             String policy = deciding.isolatingPolicies().get(0);
-            return Optional.of(new PolicyDecision(e.verdict(), policy, f.table().policyAt(policy).orElse(null), e.lines()));
+            return Optional.of(new PolicyDecision(e.verdict(), policy, f.table().policyAt(policy).orElse(null), e));
         }
         deciding = e.ingress().isolated() ? e.ingress() : e.egress();
         if (!deciding.isolated()) {
-            return Optional.of(new PolicyDecision(e.verdict(), "", null, e.lines()));
+            return Optional.of(new PolicyDecision(e.verdict(), "", null, e));
         }
         Explanation.RuleRef rule = deciding.allowingRules().get(0);
-        return Optional.of(new PolicyDecision(e.verdict(), rule.policy(), rule.at(), e.lines()));
+        return Optional.of(new PolicyDecision(e.verdict(), rule.policy(), rule.at(), e));
     }
 
     /** Every derived cell at endpoint level (for tests and explanations; the planner samples {@link #groupCells}). */

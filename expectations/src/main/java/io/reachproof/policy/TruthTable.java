@@ -41,6 +41,7 @@ public final class TruthTable {
     }
 
     private final List<CompiledPolicy> policies;
+    private final Map<String, SourceRef> policyPositions = new HashMap<>();
     private final PodRef[] pods;
     private final Map<String, Integer> indexById;
     private final PodPort[][] ports;
@@ -59,6 +60,7 @@ public final class TruthTable {
 
     TruthTable(List<CompiledPolicy> policies, Map<String, Map<String, String>> namespaceLabels, List<PodInfo> podInfos) {
         this.policies = List.copyOf(policies);
+        this.policies.forEach(p -> policyPositions.put(p.id(), p.at()));
         int n = podInfos.size();
         pods = new PodRef[n];
         ports = new PodPort[n][];
@@ -173,12 +175,7 @@ public final class TruthTable {
 
     /** Where NetworkPolicy {@code ns/name} was written, or empty when the table has no such policy. */
     public Optional<SourceRef> policyAt(String id) {
-        for (CompiledPolicy p : policies) {
-            if (p.id().equals(id)) {
-                return Optional.of(p.at());
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(policyPositions.get(id));
     }
 
     /** The pods, sorted by {@code namespace/name}. */

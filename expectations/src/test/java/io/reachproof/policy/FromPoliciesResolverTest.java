@@ -183,7 +183,7 @@ class FromPoliciesResolverTest {
         FromPoliciesResolver.PolicyDecision denied = r.explain(FRONTEND_A, PAYMENTS_A, PortSpec.of(7001, Protocol.TCP)).orElseThrow();
         assertThat(denied.verdict()).isEqualTo(Verdict.DENY);
         assertThat(denied.decidedBy()).isEqualTo("NetworkPolicy payments/payments-in (p.yaml:10)");
-        assertThat(denied.explanation()).containsExactly(
+        assertThat(denied.explanation().lines()).containsExactly(
                 "shop/frontend-a -> payments/payments-a 7001/TCP: deny",
                 "  egress from shop/frontend-a: allowed: not isolated (no NetworkPolicy selects shop/frontend-a for egress)",
                 "  ingress to payments/payments-a: denied: isolated for ingress by payments/payments-in and no rule allows"
