@@ -112,12 +112,14 @@ public final class FromPoliciesResolver {
     }
 
     private final ConnectivityExpectation expectation;
+    private final List<Endpoint> endpoints;
     private final Map<String, List<Endpoint>> members;
     private final Map<String, Slot> slots = new HashMap<>();
     private final List<DerivedGroupCell> groupCells = new ArrayList<>();
 
     private FromPoliciesResolver(ConnectivityExpectation expectation, PolicyInput policies, Collection<Endpoint> endpoints) {
         this.expectation = expectation;
+        this.endpoints = List.copyOf(endpoints);
         FromPolicies from = expectation.policies().orElseThrow(() -> new IllegalArgumentException(
                 "expectation " + expectation.name() + " has no fromPolicies"));
         List<String> covered = from.groups().isEmpty() ? expectation.podGroupNames() : from.groups();
@@ -221,7 +223,7 @@ public final class FromPoliciesResolver {
      * Every expected cell of the expectation: those its {@code expect} rules set (every cluster pair) and
      * those the policies imply (inside each cluster), the rules winning where both name a cell.
      */
-    public List<ExpectedCell> expectedCells(Collection<Endpoint> endpoints) {
+    public List<ExpectedCell> expectedCells() {
         List<ExpectedCell> all = new ArrayList<>(ExpectationResolver.resolve(expectation, endpoints));
         cells().forEach(c -> all.add(c.cell()));
         return all;

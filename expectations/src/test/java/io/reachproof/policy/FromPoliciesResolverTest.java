@@ -167,7 +167,7 @@ class FromPoliciesResolverTest {
                 .contains("frontend-a -> payments-a 7002/UDP deny");
         assertThat(r.groupCells()).extracting(g -> g.from() + "->" + g.to() + " " + g.port())
                 .doesNotContain("frontend->payments 7001/TCP");
-        assertThat(r.expectedCells(FLEET))
+        assertThat(r.expectedCells())
                 .filteredOn(c -> c.fromGroup().equals("frontend") && c.toGroup().equals("payments")
                         && c.port().equals(PortSpec.of(7001, Protocol.TCP)))
                 .extracting(c -> c.from().id(), c -> c.to().id(), ExpectedCell::verdict, c -> c.rule().fileLine())

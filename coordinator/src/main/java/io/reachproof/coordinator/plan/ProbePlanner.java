@@ -42,6 +42,10 @@ import java.util.TreeMap;
  * ({@code TARGET_LOST}) instead of disappearing; gone agents are not planned. A target is an agent with a
  * responder for the cell's port and protocol. External groups are probed from the sampled sources of
  * each source cluster. Self pairs are left out.
+ *
+ * <p>Cells derived from NetworkPolicies ({@code spec.fromPolicies}, a {@link FromPoliciesResolver}) are
+ * planned the same way, but only within each cluster (policies are per cluster) and only on agent pairs
+ * the policies decide; each sampled pair carries its own verdict and the policy that decided it.
  */
 public final class ProbePlanner {
 
