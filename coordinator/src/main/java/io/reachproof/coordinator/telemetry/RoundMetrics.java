@@ -1,0 +1,206 @@
+package io.reachproof.coordinator.telemetry;
+
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.AGENT_STATE;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.DESTINATION_CLOUD;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.DESTINATION_CLUSTER;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.DESTINATION_GROUP;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.EXPECTATION;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.MISMATCH_KIND;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.OUTCOME;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.PORT;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.PROTOCOL;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.ROUND_COMPLETE;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.SOURCE_CLOUD;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.SOURCE_CLUSTER;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.SOURCE_GROUP;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.VERDICT;
+import static java.util.Objects.requireNonNull;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.reachproof.coordinator.round.RoundListener;
+import io.reachproof.protocol.CellResult;
+import io.reachproof.protocol.EndpointRef;
+import io.reachproof.protocol.Mismatch;
+import io.reachproof.protocol.MismatchKind;
+import io.reachproof.protocol.ObservedVerdict;
+import io.reachproof.protocol.RoundReport;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Records every finished round as metrics. Attributes are aggregates (expectation set, cluster pair,
+ * cloud pair, group pair, protocol, port; plus outcome / verdict / kind where the instrument is "by"
+ * it), never a pod pair, so cardinality is bounded by the expectation files and the fleet's clusters.
+ *
+ * <p>Counters and histograms add each round; the gauges (cells by verdict, open mismatches, coverage,
+ * agents by state, last round) report the newest round of each expectation set.
+ */
+final class RoundMetrics implements RoundListener {
+
+    /** Probe latency buckets, seconds: 100µs .. 5s. */
+    static final List<Double> LATENCY_BUCKETS = List.of(
+            0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0);
+    /** Time-to-enforce buckets, seconds: 1s .. 1h. */
+    static final List<Double> ENFORCE_BUCKETS = List.of(
+            1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0);
+
+    static final String EXTERNAL = "external";
+
+    private final LongCounter probes;
+    private final LongCounter rounds;
+    private final DoubleHistogram probeDuration;
+    private final DoubleHistogram timeToEnforce;
+    private final EnforcementTracker enforcement = new EnforcementTracker();
+    private final Map<String, Snapshot> latest = new ConcurrentHashMap<>();
+    private volatile RoundReport newest;
+
+    RoundMetrics(Meter meter) {
+        requireNonNull(meter, "meter");
+        probes = meter.counterBuilder("reachproof.probes")
+                .setDescription("Probes whose results decided a cell, by outcome")
+                .setUnit("{probe}")
+                .build();
+        rounds = meter.counterBuilder("reachproof.rounds")
+                .setDescription("Finished probe rounds")
+                .setUnit("{round}")
+                .build();
+        probeDuration = meter.histogramBuilder("reachproof.probe.duration")
+                .setDescription("Probe latency: first attempt until the outcome")
+                .setUnit("s")
+                .setExplicitBucketBoundariesAdvice(LATENCY_BUCKETS)
+                .build();
+        timeToEnforce = meter.histogramBuilder("reachproof.time_to_enforce")
+                .setDescription("From a NetworkPolicy change until a round of the set finds no mismatch")
+                .setUnit("s")
+                .setExplicitBucketBoundariesAdvice(ENFORCE_BUCKETS)
+                .build();
+        meter.gaugeBuilder("reachproof.cells").ofLongs()
+                .setDescription("Cells of the newest round, by observed verdict")
+                .setUnit("{cell}")
+                .buildWithCallback(m -> latest.values().forEach(s -> s.cells.forEach((a, n) -> m.record(n, a))));
+        meter.gaugeBuilder("reachproof.mismatches.open").ofLongs()
+                .setDescription("Mismatches in the newest round, by kind")
+                .setUnit("{mismatch}")
+                .buildWithCallback(m -> latest.values().forEach(s -> s.mismatches.forEach((a, n) -> m.record(n, a))));
+        meter.gaugeBuilder("reachproof.coverage")
+                .setDescription("Proven cells / all cells of the newest round (inconclusive cells are not proven)")
+                .setUnit("1")
+                .buildWithCallback(m -> latest.values().forEach(s -> m.record(s.coverage, s.set)));
+        meter.gaugeBuilder("reachproof.round.last_finished")
+                .setDescription("When the newest round finished (Unix time)")
+                .setUnit("s")
+                .buildWithCallback(m -> latest.values().forEach(s -> m.record(s.finishedSeconds, s.set)));
+        meter.gaugeBuilder("reachproof.agents").ofLongs()
+                .setDescription("Agents by state, as the newest round saw them")
+                .setUnit("{agent}")
+                .buildWithCallback(m -> {
+                    RoundReport r = newest;
+                    if (r != null) {
+                        r.agentsByState().forEach((state, n) -> m.record(n, Attributes.of(AGENT_STATE, state)));
+                    }
+                });
+    }
+
+    @Override
+    public synchronized RoundReport onRound(RoundReport report) {
+        Attributes set = Attributes.of(EXPECTATION, report.expectation());
+        rounds.add(1, set.toBuilder().put(ROUND_COMPLETE, report.complete()).build());
+        for (CellResult c : report.cells()) {
+            if (c.outcome() != null) {
+                Attributes a = pair(report.expectation(), c).toBuilder().put(OUTCOME, c.outcome().name()).build();
+                probes.add(1, a);
+                probeDuration.record(c.latencyMicros() / 1_000_000.0, a);
+            }
+        }
+        enforcement.onRound(report).ifPresent(d -> timeToEnforce.record(seconds(d), set));
+        latest.put(report.expectation(), Snapshot.of(report, set));
+        RoundReport previous = newest;
+        if (previous == null || report.finishedAtEpochMillis() >= previous.finishedAtEpochMillis()) {
+            newest = report;
+        }
+        return report;
+    }
+
+    @Override
+    public String toString() {
+        return "RoundMetrics";
+    }
+
+    /** The pair a cell belongs to, as metric attributes. */
+    static Attributes pair(String expectation, CellResult c) {
+        return Attributes.builder()
+                .put(EXPECTATION, expectation)
+                .put(SOURCE_CLUSTER, clusterOf(c.from()))
+                .put(DESTINATION_CLUSTER, clusterOf(c.to()))
+                .put(SOURCE_CLOUD, cloudOf(c.from()))
+                .put(DESTINATION_CLOUD, cloudOf(c.to()))
+                .put(SOURCE_GROUP, c.fromGroup())
+                .put(DESTINATION_GROUP, c.toGroup())
+                .put(PROTOCOL, c.protocol())
+                .put(PORT, (long) c.port())
+                .build();
+    }
+
+    private static String clusterOf(EndpointRef e) {
+        return e.cluster() == null || e.cluster().isEmpty() ? EXTERNAL : e.cluster();
+    }
+
+    private static String cloudOf(EndpointRef e) {
+        return e.cloud() == null || e.cloud().isEmpty() ? EXTERNAL : e.cloud();
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    /** What the gauges report for one expectation set: its newest round, pre-aggregated. */
+    private static final class Snapshot {
+        final Attributes set;
+        final Map<Attributes, Long> cells;
+        final Map<Attributes, Long> mismatches;
+        final double coverage;
+        final double finishedSeconds;
+
+        private Snapshot(Attributes set, Map<Attributes, Long> cells, Map<Attributes, Long> mismatches,
+                double coverage, double finishedSeconds) {
+            this.set = set;
+            this.cells = cells;
+            this.mismatches = mismatches;
+            this.coverage = coverage;
+            this.finishedSeconds = finishedSeconds;
+        }
+
+        static Snapshot of(RoundReport r, Attributes set) {
+            Map<Attributes, Long> cells = new LinkedHashMap<>();
+            Map<Attributes, Long> mismatches = new LinkedHashMap<>();
+            for (CellResult c : r.cells()) {
+                Attributes p = pair(r.expectation(), c);
+                for (ObservedVerdict v : ObservedVerdict.values()) {
+                    cells.merge(with(p, VERDICT, v.name().toLowerCase(Locale.ROOT)), v == c.observed() ? 1L : 0L,
+                            Long::sum);
+                }
+                for (MismatchKind k : MismatchKind.values()) {
+                    mismatches.putIfAbsent(with(p, MISMATCH_KIND, k.name()), 0L);
+                }
+            }
+            for (Mismatch m : r.mismatches()) {
+                Attributes p = pair(r.expectation(), m.cell());
+                mismatches.merge(with(p, MISMATCH_KIND, m.kind().name()), 1L, Long::sum);
+            }
+            return new Snapshot(set, Map.copyOf(cells), Map.copyOf(mismatches), r.coverage(),
+                    r.finishedAtEpochMillis() / 1000.0);
+        }
+
+        private static Attributes with(Attributes p, AttributeKey<String> key, String value) {
+            return p.toBuilder().put(key, value).build();
+        }
+    }
+}
