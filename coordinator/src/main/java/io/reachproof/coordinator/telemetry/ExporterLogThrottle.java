@@ -14,7 +14,7 @@ import java.util.logging.LogRecord;
 /**
  * A {@code java.util.logging} handler for the OpenTelemetry SDK's own loggers (the SDK logs through
  * JUL) that keeps a collector outage from filling the log: each distinct warning (same logger, same
- * first sentence, e.g. "Failed to export spans.") passes once, then at most once per quiet period,
+ * first sentence with its numbers blanked, e.g. "Failed to export N spans.") passes once, then at most once per quiet period,
  * saying how many like it were held back. Records below WARNING pass unchanged.
  *
  * <p>The SDK's exporters already throttle to a few lines a minute; an outage of hours still makes
@@ -45,7 +45,7 @@ final class ExporterLogThrottle extends Handler {
             delegate.publish(record);
             return;
         }
-        String key = record.getLoggerName() + '|' + firstSentence(record.getMessage());
+        String key = record.getLoggerName() + '|' + signature(record.getMessage());
         Instant now = clock.instant();
         long held;
         synchronized (windows) {
@@ -70,12 +70,14 @@ final class ExporterLogThrottle extends Handler {
         delegate.close();
     }
 
-    static String firstSentence(String message) {
+    /** The first sentence of {@code message} with every number replaced by N: what makes two warnings alike. */
+    static String signature(String message) {
         if (message == null) {
             return "";
         }
         int dot = message.indexOf(". ");
-        return dot < 0 ? message : message.substring(0, dot + 1);
+        String first = dot < 0 ? message : message.substring(0, dot + 1);
+        return first.replaceAll("[0-9]+", "N");
     }
 
     private static String describe(Duration d) {

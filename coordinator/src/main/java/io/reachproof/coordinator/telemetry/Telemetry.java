@@ -139,12 +139,14 @@ public final class Telemetry implements AutoCloseable {
         return sdk;
     }
 
-    /** Exports what is pending now; completes when the exporters answered or {@code timeout} passed. */
-    public boolean flush(Duration timeout) {
+    /**
+     * Exports what is pending now and waits until the export was attempted or {@code timeout} passed. A
+     * failed export is the SDK's to log (throttled); spans and points it could not deliver are dropped.
+     */
+    public void flush(Duration timeout) {
         CompletableResultCode traces = sdk.getSdkTracerProvider().forceFlush();
         CompletableResultCode metrics = sdk.getSdkMeterProvider().forceFlush();
-        return CompletableResultCode.ofAll(List.of(traces, metrics))
-                .join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
+        CompletableResultCode.ofAll(List.of(traces, metrics)).join(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Flushes and shuts the SDK down (bounded: 10 s), then restores the SDK's logging. */

@@ -88,10 +88,18 @@ class ExporterLogThrottleTest {
     }
 
     @Test
-    void firstSentenceEndsAtTheFirstFullStopFollowedBySpace() {
-        assertThat(List.of(ExporterLogThrottle.firstSentence("Failed to export spans. The request failed."),
-                ExporterLogThrottle.firstSentence("Exporter failed"),
-                ExporterLogThrottle.firstSentence(null)))
-                .containsExactly("Failed to export spans.", "Exporter failed", "");
+    void signatureIsTheFirstSentenceWithNumbersBlanked() {
+        assertThat(List.of(ExporterLogThrottle.signature("Failed to export 12 spans. The request failed."),
+                ExporterLogThrottle.signature("Exporter failed"),
+                ExporterLogThrottle.signature(null)))
+                .containsExactly("Failed to export N spans.", "Exporter failed", "");
+    }
+
+    @Test
+    void warningsThatDifferOnlyInANumberAreAlike() {
+        throttle.publish(record(Level.SEVERE, EXPORTER, "Failed to export 10 metrics. Refused"));
+        throttle.publish(record(Level.SEVERE, EXPORTER, "Failed to export 12 metrics. Refused"));
+
+        assertThat(sink.messages()).containsExactly("Failed to export 10 metrics. Refused");
     }
 }
