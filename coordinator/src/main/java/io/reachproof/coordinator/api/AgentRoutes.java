@@ -1,0 +1,151 @@
+package io.reachproof.coordinator.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reachproof.coordinator.registry.AgentRegistry;
+import io.reachproof.coordinator.registry.RegisteredAgent;
+import io.reachproof.coordinator.round.PlanBoard;
+import io.reachproof.coordinator.round.RoundService;
+import io.reachproof.protocol.AgentIdentity;
+import io.reachproof.protocol.Heartbeat;
+import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.ProtocolV1;
+import io.reachproof.protocol.RegistrationAck;
+import io.reachproof.protocol.ResultBatch;
+import io.reachproof.protocol.SelfCheckStatus;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The agent side of protocol v1: register, heartbeat, long-poll the plan, deliver results. Every call
+ * carries the bearer token of the agent's cluster (401 without a valid one, 403 with another cluster's,
+ * or when an agent delivers another agent's results).
+ */
+public final class AgentRoutes {
+
+    private final ObjectMapper mapper;
+    private final ClusterTokens tokens;
+    private final AgentRegistry registry;
+    private final PlanBoard board;
+    private final RoundService rounds;
+    private final Duration pollTimeout;
+    private final int maxBatchResults;
+
+    public AgentRoutes(ObjectMapper mapper, ClusterTokens tokens, AgentRegistry registry, PlanBoard board,
+            RoundService rounds, Duration pollTimeout, int maxBatchResults) {
+        this.mapper = requireNonNull(mapper, "mapper");
+        this.tokens = requireNonNull(tokens, "tokens");
+        this.registry = requireNonNull(registry, "registry");
+        this.board = requireNonNull(board, "board");
+        this.rounds = requireNonNull(rounds, "rounds");
+        this.pollTimeout = requireNonNull(pollTimeout, "pollTimeout");
+        this.maxBatchResults = maxBatchResults;
+    }
+
+    public List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.of("POST", ProtocolV1.REGISTER, this::register),
+                ApiRoute.of("POST", ProtocolV1.HEARTBEAT, this::heartbeat),
+                new PollRoute(),
+                ApiRoute.of("POST", ProtocolV1.RESULTS, this::results));
+    }
+
+    private ApiResponse register(ApiRequest request) {
+        AgentIdentity identity = JsonBody.read(mapper, request, AgentIdentity.class);
+        tokens.requireCluster(request, identity.cluster(), "agent " + identity.agentId());
+        registry.register(identity);
+        board.current(identity.agentId());
+        return json(200, new RegistrationAck(identity.agentId(), registry.settings().heartbeatInterval().toMillis(),
+                pollTimeout.toMillis(), maxBatchResults));
+    }
+
+    private ApiResponse heartbeat(ApiRequest request) {
+        Heartbeat heartbeat = JsonBody.read(mapper, request, Heartbeat.class);
+        authorize(request, heartbeat.agentId());
+        registry.heartbeat(heartbeat);
+        return ApiResponse.of(204, "application/json", new byte[0]);
+    }
+
+    private ApiResponse results(ApiRequest request) {
+        ResultBatch batch = JsonBody.read(mapper, request, ResultBatch.class);
+        authorize(request, batch.agentId());
+        if (batch.results().size() + batch.selfChecks().size() > maxBatchResults) {
+            throw new ApiException(413, "batch of " + (batch.results().size() + batch.selfChecks().size())
+                    + " entries exceeds the limit of " + maxBatchResults);
+        }
+        for (ProbeResult r : batch.results()) {
+            if (!batch.agentId().equals(r.agentId())) {
+                throw ApiException.forbidden("agent " + batch.agentId() + " may not deliver result " + r.resultId()
+                        + " of agent " + r.agentId());
+            }
+        }
+        for (SelfCheckStatus s : batch.selfChecks()) {
+            if (!batch.agentId().equals(s.agentId())) {
+                throw ApiException.forbidden("agent " + batch.agentId() + " may not deliver the self-check of agent "
+                        + s.agentId());
+            }
+        }
+        registry.touch(batch.agentId());
+        return json(200, rounds.accept(batch));
+    }
+
+    /** The registered agent the request speaks for, after checking the token is its cluster's. */
+    private RegisteredAgent authorize(ApiRequest request, String agentId) {
+        String cluster = tokens.authenticate(request);
+        RegisteredAgent agent = registry.find(agentId)
+                .orElseThrow(() -> ApiException.notFound("unknown agent " + agentId + "; register first"));
+        if (!agent.identity().cluster().equals(cluster)) {
+            throw ApiException.forbidden("token of cluster " + cluster + " may not act for agent " + agentId
+                    + " of cluster " + agent.identity().cluster());
+        }
+        return agent;
+    }
+
+    private ApiResponse json(int status, Object value) {
+        try {
+            return ApiResponse.json(status, mapper.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code GET /v1/plan?agent=ID&version=V}: the long poll. */
+    private final class PollRoute implements ApiRoute {
+        @Override
+        public String method() {
+            return "GET";
+        }
+
+        @Override
+        public String path() {
+            return ProtocolV1.PLAN;
+        }
+
+        @Override
+        public CompletionStage<ApiResponse> handle(ApiRequest request) {
+            String agentId = request.queryParam("agent")
+                    .orElseThrow(() -> ApiException.badRequest("query parameter agent is required"));
+            long version = parseVersion(request.queryParam("version").orElse("-1"));
+            authorize(request, agentId);
+            registry.touch(agentId);
+            CompletableFuture<ApiResponse> answer = board.poll(agentId, version, pollTimeout).thenApply(plan -> {
+                registry.touch(agentId);
+                return plan.map(p -> json(200, p)).orElseGet(() -> ApiResponse.of(204, "application/json", new byte[0]));
+            });
+            return answer;
+        }
+
+        private long parseVersion(String text) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("query parameter version must be a number: " + text);
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.reachproof.coordinator.evaluate;
+
+import io.reachproof.coordinator.plan.PlannedCell;
+import io.reachproof.coordinator.plan.ProbePlanner;
+import io.reachproof.coordinator.registry.AgentState;
+import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.AgentIdentity;
+import io.reachproof.protocol.CellResult;
+import io.reachproof.protocol.EndpointRef;
+import io.reachproof.protocol.InconclusiveReason;
+import io.reachproof.protocol.Mismatch;
+import io.reachproof.protocol.MismatchKind;
+import io.reachproof.protocol.ObservedVerdict;
+import io.reachproof.protocol.PairSummary;
+import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.SelfCheckStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Observations -> round report. Pure.
+ *
+ * <p>A cell is {@code allow} when its probe connected to the expected peer (one connection proves a
+ * hole); {@code deny} only when every one of at least {@code failedAttemptsForDeny} attempts failed
+ * (refused, timed out, unreachable) at a target that is live and whose responder for that port passed its
+ * self-check this round; otherwise {@code inconclusive} with the reason. Inconclusive cells lower the
+ * coverage and are never mismatches. Expected deny + observed allow is a HOLE; expected allow + observed
+ * deny is BLOCKED.
+ */
+public final class RoundEvaluator {
+
+    private final int failedAttemptsForDeny;
+
+    public RoundEvaluator(int failedAttemptsForDeny) {
+        if (failedAttemptsForDeny < 1) {
+            throw new IllegalArgumentException("failedAttemptsForDeny must be at least 1: " + failedAttemptsForDeny);
+        }
+        this.failedAttemptsForDeny = failedAttemptsForDeny;
+    }
+
+    public RoundReport evaluate(RoundObservations in) {
+        List<CellResult> cells = new ArrayList<>();
+        List<Mismatch> mismatches = new ArrayList<>();
+        Map<List<String>, int[]> groupPairs = new LinkedHashMap<>();
+        Map<List<String>, int[]> clusterPairs = new TreeMap<>((a, b) -> {
+            int c = a.get(0).compareTo(b.get(0));
+            return c != 0 ? c : a.get(1).compareTo(b.get(1));
+        });
+        int proven = 0;
+        for (PlannedCell planned : in.plan().cells()) {
+            CellResult cell = evaluate(planned, in);
+            cells.add(cell);
+            MismatchKind kind = mismatch(cell);
+            if (kind != null) {
+                mismatches.add(new Mismatch(kind, cell, in.suspectChange()));
+            }
+            if (cell.observed() != ObservedVerdict.INCONCLUSIVE) {
+                proven++;
+            }
+            count(groupPairs.computeIfAbsent(List.of(cell.fromGroup(), cell.toGroup()), k -> new int[5]), cell, kind);
+            count(clusterPairs.computeIfAbsent(List.of(planned.fromCluster(), planned.toCluster()), k -> new int[5]), cell, kind);
+        }
+        double coverage = cells.isEmpty() ? 0.0 : (double) proven / cells.size();
+        return new RoundReport(in.plan().roundId(), in.plan().expectation(), in.startedAtEpochMillis(),
+                in.finishedAtEpochMillis(), in.complete(), null, cells, mismatches, coverage, summaries(groupPairs),
+                summaries(clusterPairs), in.agentsByState(), in.suspectChange());
+    }
+
+    CellResult evaluate(PlannedCell planned, RoundObservations in) {
+        ProbeResult result = planned.task() == null ? null : in.resultsByTask().get(planned.task().taskId());
+        Verdict expected = planned.cell().verdict();
+        ObservedVerdict observed;
+        InconclusiveReason reason;
+        if (planned.unplanned() != null) {
+            observed = ObservedVerdict.INCONCLUSIVE;
+            reason = planned.unplanned();
+        } else if (result == null) {
+            observed = ObservedVerdict.INCONCLUSIVE;
+            reason = InconclusiveReason.NO_RESULT;
+        } else {
+            reason = switch (result.outcome()) {
+                case CONNECTED -> null;
+                case WRONG_PEER -> InconclusiveReason.WRONG_PEER;
+                case ERROR -> InconclusiveReason.LOCAL_ERROR;
+                case REFUSED, TIMEOUT, UNREACHABLE -> whyNotDeny(planned, result, in);
+            };
+            if (result.outcome() == io.reachproof.protocol.Outcome.CONNECTED) {
+                observed = ObservedVerdict.ALLOW;
+            } else {
+                observed = reason == null ? ObservedVerdict.DENY : ObservedVerdict.INCONCLUSIVE;
+            }
+        }
+        return new CellResult(planned.cell().from(), ref(planned.from()), planned.cell().to(),
+                planned.external() ? externalRef(planned.externalAddress()) : ref(planned.to()),
+                planned.cell().port().port(), planned.cell().port().protocol().name(), expected.wire(), observed, reason,
+                result == null ? null : result.outcome(), result == null ? 0 : result.attempts(),
+                result == null ? 0 : result.latencyMicros(), planned.cell().rule().fileLine());
+    }
+
+    /** Null when a failed probe proves deny; otherwise why it does not. */
+    private InconclusiveReason whyNotDeny(PlannedCell planned, ProbeResult result, RoundObservations in) {
+        if (!planned.external()) {
+            String target = planned.to().agentId();
+            if (in.agentStates().getOrDefault(target, AgentState.GONE) != AgentState.LIVE) {
+                return InconclusiveReason.TARGET_LOST;
+            }
+            SelfCheckStatus check = in.selfChecks().get(target);
+            if (check == null || !check.passed(ProbePlanner.responder(planned.cell().port()))) {
+                return InconclusiveReason.TARGET_SELF_CHECK_FAILED;
+            }
+        }
+        return result.attempts() < failedAttemptsForDeny ? InconclusiveReason.TOO_FEW_ATTEMPTS : null;
+    }
+
+    private static MismatchKind mismatch(CellResult cell) {
+        boolean expectedAllow = Verdict.ALLOW.wire().equals(cell.expected());
+        if (!expectedAllow && cell.observed() == ObservedVerdict.ALLOW) {
+            return MismatchKind.HOLE;
+        }
+        if (expectedAllow && cell.observed() == ObservedVerdict.DENY) {
+            return MismatchKind.BLOCKED;
+        }
+        return null;
+    }
+
+    private static void count(int[] counts, CellResult cell, MismatchKind kind) {
+        switch (cell.observed()) {
+            case ALLOW -> counts[0]++;
+            case DENY -> counts[1]++;
+            case INCONCLUSIVE -> counts[2]++;
+            default -> throw new IllegalStateException("unknown verdict " + cell.observed());
+        }
+        if (kind == MismatchKind.HOLE) {
+            counts[3]++;
+        } else if (kind == MismatchKind.BLOCKED) {
+            counts[4]++;
+        }
+    }
+
+    private static List<PairSummary> summaries(Map<List<String>, int[]> counts) {
+        List<PairSummary> all = new ArrayList<>();
+        counts.forEach((k, c) -> all.add(new PairSummary(k.get(0), k.get(1), c[0], c[1], c[2], c[3], c[4])));
+        return all;
+    }
+
+    /** How reports name an agent. */
+    public static EndpointRef ref(AgentIdentity a) {
+        return new EndpointRef(a.agentId(), a.cluster(), a.cloud(), a.region(), a.node(), a.namespace(), a.pod(),
+                a.addresses().isEmpty() ? null : a.addresses().get(0));
+    }
+
+    private static EndpointRef externalRef(String address) {
+        return new EndpointRef(null, null, null, null, null, null, null, address);
+    }
+}

@@ -1,0 +1,41 @@
+package io.reachproof.coordinator.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reachproof.expectations.GroupCell;
+import io.reachproof.protocol.AgentIdentity;
+import io.reachproof.protocol.InconclusiveReason;
+import io.reachproof.protocol.ProbeTask;
+
+/**
+ * One cell of a round at agent level: {@code from} probes {@code to} (an agent) or
+ * {@code externalAddress} for {@code cell}, in the cluster pair {@code fromCluster -> toCluster}.
+ * Either {@code task} is set (a probe is sent) or {@code unplanned} says why no probe could be.
+ */
+public record PlannedCell(
+        GroupCell cell,
+        String fromCluster,
+        String toCluster,
+        AgentIdentity from,
+        AgentIdentity to,
+        String externalAddress,
+        ProbeTask task,
+        InconclusiveReason unplanned) {
+
+    public PlannedCell {
+        requireNonNull(cell, "cell");
+        requireNonNull(fromCluster, "fromCluster");
+        requireNonNull(toCluster, "toCluster");
+        requireNonNull(from, "from");
+        if ((to == null) == (externalAddress == null)) {
+            throw new IllegalArgumentException("exactly one of to and externalAddress must be set");
+        }
+        if ((task == null) == (unplanned == null)) {
+            throw new IllegalArgumentException("exactly one of task and unplanned must be set");
+        }
+    }
+
+    public boolean external() {
+        return to == null;
+    }
+}

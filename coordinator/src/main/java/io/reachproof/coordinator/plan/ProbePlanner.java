@@ -1,0 +1,288 @@
+package io.reachproof.coordinator.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reachproof.coordinator.registry.AgentState;
+import io.reachproof.coordinator.registry.RegisteredAgent;
+import io.reachproof.expectations.Endpoint;
+import io.reachproof.expectations.Group;
+import io.reachproof.expectations.GroupCell;
+import io.reachproof.expectations.PortSpec;
+import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.AgentIdentity;
+import io.reachproof.protocol.InconclusiveReason;
+import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Responder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Expectations x agents -> one round's probes. Pure.
+ *
+ * <p>Every group cell (group pair x port) is probed in every round in every cluster pair where both
+ * groups have agents. Within a cluster pair with {@code s} source and {@code t} target agents, the
+ * {@code s*t} agent pairs are put in a fixed order per cell (rendezvous order of sources and targets,
+ * walked diagonally so consecutive pairs have distinct sources and targets); round {@code r} probes the
+ * window of {@code pairsPerClusterPair} pairs starting at {@code r * pairsPerClusterPair}. So every
+ * agent pair is probed within {@code ceil(s*t / pairsPerClusterPair)} rounds while the fleet is stable,
+ * whatever the fleet size, and an agent sends at most {@code probeBudgetPerAgent} probes per round (a
+ * pair whose source has no budget left gives way to the next pair of the same cell).
+ *
+ * <p>Only live agents send probes; lost agents stay targets so their cells become inconclusive
+ * ({@code TARGET_LOST}) instead of disappearing; gone agents are not planned. A target is an agent with a
+ * responder for the cell's port and protocol. External groups are probed from the sampled sources of
+ * each source cluster. Self pairs are left out.
+ */
+public final class ProbePlanner {
+
+    /** The cluster name reports use for external destinations. */
+    public static final String EXTERNAL = "external";
+
+    private final PlannerSettings settings;
+
+    public ProbePlanner(PlannerSettings settings) {
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    public PlannerSettings settings() {
+        return settings;
+    }
+
+    public RoundPlan plan(String roundId, long roundNumber, String expectation, Map<String, Group> groups,
+            List<GroupCell> cells, List<RegisteredAgent> agents) {
+        requireNonNull(roundId, "roundId");
+        requireNonNull(expectation, "expectation");
+        if (roundNumber < 0) {
+            throw new IllegalArgumentException("roundNumber must not be negative: " + roundNumber);
+        }
+        Map<String, AgentState> states = new HashMap<>();
+        List<Member> members = new ArrayList<>();
+        for (RegisteredAgent a : agents) {
+            if (a.state() != AgentState.GONE) {
+                states.put(a.agentId(), a.state());
+                members.add(new Member(a.identity(), endpoint(a.identity()), a.state() == AgentState.LIVE));
+            }
+        }
+        Builder b = new Builder(roundId);
+        for (GroupCell cell : cells) {
+            Group from = groups.get(cell.from());
+            Group to = groups.get(cell.to());
+            if (from == null || to == null) {
+                throw new IllegalArgumentException("cell " + cell.from() + " -> " + cell.to() + " names an unknown group");
+            }
+            if (from.isExternal()) {
+                continue; // nothing runs an agent in an external group: there is no source to probe from
+            }
+            Map<String, List<Member>> sources = byCluster(members, from);
+            if (to.isExternal()) {
+                planExternal(b, expectation, roundNumber, cell, to, sources);
+            } else {
+                Map<String, List<Member>> targets = byCluster(members, to);
+                for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
+                    for (Map.Entry<String, List<Member>> t : targets.entrySet()) {
+                        planClusterPair(b, expectation, roundNumber, cell, s.getKey(), s.getValue(), t.getKey(), t.getValue());
+                    }
+                }
+            }
+        }
+        return b.build(expectation);
+    }
+
+    private void planClusterPair(Builder b, String expectation, long round, GroupCell cell, String fromCluster,
+            List<Member> sourceMembers, String toCluster, List<Member> targetMembers) {
+        String key = cellKey(expectation, cell, fromCluster, toCluster);
+        List<Member> sources = ordered(key, sourceMembers.stream().filter(Member::live).toList());
+        List<Member> targets = ordered(key, targetMembers.stream().filter(m -> answers(m.identity(), cell.port())).toList());
+        if (targets.isEmpty()) {
+            Member from = sources.isEmpty() ? sourceMembers.get(0) : sources.get(0);
+            Member to = targetMembers.get(0);
+            if (!from.identity().agentId().equals(to.identity().agentId())) {
+                b.unplanned(cell, fromCluster, toCluster, from.identity(), to.identity(), InconclusiveReason.TARGET_SELF_CHECK_FAILED);
+            }
+            return;
+        }
+        if (sources.isEmpty()) {
+            Member from = sourceMembers.get(0);
+            Member to = firstOther(targets, from);
+            if (to != null) {
+                b.unplanned(cell, fromCluster, toCluster, from.identity(), to.identity(), InconclusiveReason.NO_RESULT);
+            }
+            return;
+        }
+        int s = sources.size();
+        int t = targets.size();
+        long pairs = (long) s * t;
+        long start = Math.floorMod(round * settings.pairsPerClusterPair(), pairs);
+        int taken = 0;
+        Member blockedFrom = null;
+        Member blockedTo = null;
+        for (long step = 0; step < pairs && taken < settings.pairsPerClusterPair(); step++) {
+            long p = (start + step) % pairs;
+            int i = (int) (p % s);
+            int j = (int) ((i + p / s) % t);
+            Member from = sources.get(i);
+            Member to = targets.get(j);
+            if (from.identity().agentId().equals(to.identity().agentId())) {
+                continue;
+            }
+            if (!b.hasBudget(from.identity().agentId())) {
+                if (blockedFrom == null) {
+                    blockedFrom = from;
+                    blockedTo = to;
+                }
+                continue;
+            }
+            b.probe(cell, key, fromCluster, toCluster, from.identity(), to.identity(), null, address(to.identity()));
+            taken++;
+        }
+        if (taken == 0 && blockedFrom != null) {
+            b.unplanned(cell, fromCluster, toCluster, blockedFrom.identity(), blockedTo.identity(), InconclusiveReason.NO_RESULT);
+        }
+    }
+
+    private void planExternal(Builder b, String expectation, long round, GroupCell cell, Group to,
+            Map<String, List<Member>> sources) {
+        for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
+            for (String address : to.external()) {
+                String key = cellKey(expectation, cell, s.getKey(), address);
+                List<Member> live = ordered(key, s.getValue().stream().filter(Member::live).toList());
+                if (live.isEmpty()) {
+                    b.unplannedExternal(cell, s.getKey(), s.getValue().get(0).identity(), address, InconclusiveReason.NO_RESULT);
+                    continue;
+                }
+                int taken = 0;
+                Member blocked = null;
+                int start = (int) Math.floorMod(round * settings.pairsPerClusterPair(), (long) live.size());
+                for (int step = 0; step < live.size() && taken < settings.pairsPerClusterPair(); step++) {
+                    Member from = live.get((start + step) % live.size());
+                    if (!b.hasBudget(from.identity().agentId())) {
+                        blocked = blocked == null ? from : blocked;
+                        continue;
+                    }
+                    b.probe(cell, key, s.getKey(), EXTERNAL, from.identity(), null, address, host(address));
+                    taken++;
+                }
+                if (taken == 0 && blocked != null) {
+                    b.unplannedExternal(cell, s.getKey(), blocked.identity(), address, InconclusiveReason.NO_RESULT);
+                }
+            }
+        }
+    }
+
+    /** The key of one cell in one cluster pair: what rendezvous ordering and task cell keys use. */
+    public static String cellKey(String expectation, GroupCell cell, String fromCluster, String toCluster) {
+        return expectation + "|" + cell.from() + "->" + cell.to() + "|" + cell.port() + "|" + fromCluster + "->" + toCluster;
+    }
+
+    /** The agent as an expectation endpoint, for group membership. */
+    public static Endpoint endpoint(AgentIdentity a) {
+        return Endpoint.pod(a.agentId(), a.cluster(), a.cloud(), a.namespace(), a.namespaceLabels(), a.pod(),
+                a.podLabels(), a.addresses());
+    }
+
+    /** Whether the agent has a responder for {@code port}: same number, same protocol (HTTP needs an HTTP responder). */
+    public static boolean answers(AgentIdentity agent, PortSpec port) {
+        return !agent.addresses().isEmpty() && agent.responders().contains(responder(port));
+    }
+
+    public static Responder responder(PortSpec port) {
+        return new Responder(port.port(), port.protocol().name());
+    }
+
+    private static String address(AgentIdentity agent) {
+        return agent.addresses().get(0);
+    }
+
+    /** The host part of an external destination: {@code 169.254.169.254/32} -> {@code 169.254.169.254}. */
+    static String host(String external) {
+        int slash = external.indexOf('/');
+        return slash < 0 ? external : external.substring(0, slash);
+    }
+
+    private static Member firstOther(List<Member> members, Member not) {
+        for (Member m : members) {
+            if (!m.identity().agentId().equals(not.identity().agentId())) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, List<Member>> byCluster(List<Member> members, Group group) {
+        Map<String, List<Member>> byCluster = new TreeMap<>();
+        for (Member m : members) {
+            if (group.matches(m.endpoint())) {
+                byCluster.computeIfAbsent(m.identity().cluster(), c -> new ArrayList<>()).add(m);
+            }
+        }
+        return byCluster;
+    }
+
+    private static List<Member> ordered(String key, List<Member> members) {
+        List<Member> sorted = new ArrayList<>(members);
+        Map<String, Long> weights = new HashMap<>();
+        for (Member m : sorted) {
+            weights.put(m.identity().agentId(), Rendezvous.weight(key, m.identity().agentId()));
+        }
+        sorted.sort(Comparator.<Member>comparingLong(m -> weights.get(m.identity().agentId()))
+                .thenComparing(m -> m.identity().agentId()));
+        return sorted;
+    }
+
+    private record Member(AgentIdentity identity, Endpoint endpoint, boolean live) {
+    }
+
+    private final class Builder {
+        private final String roundId;
+        private final List<PlannedCell> cells = new ArrayList<>();
+        private final Map<String, List<ProbeTask>> tasks = new LinkedHashMap<>();
+        private final Map<String, Set<Responder>> selfChecks = new LinkedHashMap<>();
+        private final Map<String, Integer> spent = new HashMap<>();
+        private int nextTask;
+
+        Builder(String roundId) {
+            this.roundId = roundId;
+        }
+
+        boolean hasBudget(String agentId) {
+            return spent.getOrDefault(agentId, 0) < settings.probeBudgetPerAgent();
+        }
+
+        void probe(GroupCell cell, String key, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+                String external, String host) {
+            PortSpec port = cell.port();
+            boolean http = port.protocol() == Protocol.HTTP;
+            ProbeTask task = new ProbeTask(roundId + "/" + (nextTask++), key, port.protocol().name(), host, port.port(),
+                    http ? port.http().path() : null, http ? port.http().method() : null,
+                    to == null ? null : to.agentId(), settings.attempts(), settings.timeoutMillis());
+            spent.merge(from.agentId(), 1, Integer::sum);
+            tasks.computeIfAbsent(from.agentId(), a -> new ArrayList<>()).add(task);
+            if (to != null) {
+                selfChecks.computeIfAbsent(to.agentId(), a -> new LinkedHashSet<>()).add(responder(port));
+            }
+            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, external, task, null));
+        }
+
+        void unplanned(GroupCell cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+                InconclusiveReason reason) {
+            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, null, null, reason));
+        }
+
+        void unplannedExternal(GroupCell cell, String fromCluster, AgentIdentity from, String address, InconclusiveReason reason) {
+            cells.add(new PlannedCell(cell, fromCluster, EXTERNAL, from, null, address, null, reason));
+        }
+
+        RoundPlan build(String expectation) {
+            Map<String, List<Responder>> checks = new LinkedHashMap<>();
+            selfChecks.forEach((agent, responders) -> checks.put(agent, List.copyOf(responders)));
+            return new RoundPlan(roundId, expectation, cells, tasks, checks);
+        }
+    }
+}

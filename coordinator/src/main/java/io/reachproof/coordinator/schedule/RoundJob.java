@@ -1,0 +1,39 @@
+package io.reachproof.coordinator.schedule;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reachproof.coordinator.round.RoundService;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one round of the expectation set named by the job's key and waits for it to close, so (with
+ * {@code @DisallowConcurrentExecution}) rounds of a set never overlap. Thin: the work is {@link RoundService}'s.
+ */
+@DisallowConcurrentExecution
+final class RoundJob implements Job {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoundJob.class);
+
+    private final RoundService rounds;
+
+    RoundJob(RoundService rounds) {
+        this.rounds = requireNonNull(rounds, "rounds");
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) throws JobExecutionException {
+        String expectation = context.getJobDetail().getKey().getName();
+        try {
+            rounds.runAndWait(expectation);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("scheduled round of {} failed", expectation, e);
+        }
+    }
+}
