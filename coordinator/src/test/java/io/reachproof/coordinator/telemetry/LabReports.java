@@ -73,7 +73,7 @@ final class LabReports {
         return new RoundReport(roundId, EXPECTATION, startedAt, startedAt + 1_250, true, null, cells, mismatches,
                 coverage, List.of(new PairSummary("frontend", "payments", hole ? 9 : 0, hole ? 0 : 9, 0,
                         hole ? 9 : 0, 0)),
-                List.of(), Map.of("live", 8, "lost", 1), suspect);
+                List.of(), Map.of("live", 8, "lost", 1, "gone", 0), suspect);
     }
 
     static PolicyChange change(String name, long at) {
