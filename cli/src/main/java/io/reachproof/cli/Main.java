@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Continuous conformance prober for Kubernetes NetworkPolicies.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ValidateCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -15,8 +15,12 @@ import java.util.Optional;
  *
  * @param defaultVerdict the verdict of group pairs that no rule names; empty for {@code none}
  * @param fromPolicies true when expected verdicts come from the NetworkPolicies in force
+ *     ({@code policies} is then present)
  * @param groups in the order they were written
  * @param source where the document starts
+ * @param policies what {@code spec.fromPolicies} says, when present
+ * @param defaultVerdictAt where {@code defaultVerdict} was written (the rule reference of default
+ *     cells); {@code source} when it was not written
  */
 public record ConnectivityExpectation(
         String name,
@@ -25,7 +29,9 @@ public record ConnectivityExpectation(
         Map<String, Group> groups,
         List<Rule> rules,
         boolean fromPolicies,
-        SourceRef source) {
+        SourceRef source,
+        Optional<FromPolicies> policies,
+        SourceRef defaultVerdictAt) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
 
@@ -39,5 +45,25 @@ public record ConnectivityExpectation(
         groups = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(groups, "groups")));
         rules = List.copyOf(requireNonNull(rules, "rules"));
         requireNonNull(source, "source");
+        requireNonNull(policies, "policies");
+        if (fromPolicies != policies.isPresent()) {
+            throw new IllegalArgumentException("fromPolicies must be true exactly when policies is present");
+        }
+        defaultVerdictAt = defaultVerdictAt == null ? source : defaultVerdictAt;
+    }
+
+    /**
+     * Without a {@code defaultVerdict} position; {@code fromPolicies} true means every pair of pod
+     * groups on every port the destination pods declare.
+     */
+    public ConnectivityExpectation(String name, Duration interval, Optional<Verdict> defaultVerdict,
+            Map<String, Group> groups, List<Rule> rules, boolean fromPolicies, SourceRef source) {
+        this(name, interval, defaultVerdict, groups, rules, fromPolicies, source,
+                fromPolicies ? Optional.of(new FromPolicies(List.of(), List.of(), source)) : Optional.empty(), source);
+    }
+
+    /** The groups a rule may name as source: every group that is not external. */
+    public List<String> podGroupNames() {
+        return groups.values().stream().filter(g -> !g.isExternal()).map(Group::name).toList();
     }
 }
