@@ -6,8 +6,10 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.api.ApiRoute;
 import io.reachproof.coordinator.round.RoundListener;
 import java.time.Clock;
@@ -28,9 +30,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * for what reachproof changes: nothing is exported unless configured), a {@link RoundListener} that turns
  * finished rounds into traces and metrics, and the Prometheus {@code GET /metrics} route.
  *
- * <p>Wiring: build one in {@code main} ({@link #fromEnvironment()}), add {@link #roundListener()} to the
- * coordinator's listeners and {@link #metricsRoute()} to its HTTP routes, and {@link #close()} it on
- * shutdown (it flushes what is pending; the SDK's own shutdown hook is off).
+ * <p>Wiring: build one in {@code main} ({@link #fromEnvironment()}), {@link #install} it into the
+ * coordinator before {@code start()} (its listener first, so later listeners see the trace id), and
+ * {@link #close()} it after the coordinator on shutdown (it flushes what is pending; the SDK's own shutdown
+ * hook is off).
  */
 public final class Telemetry implements AutoCloseable {
 
@@ -83,6 +86,10 @@ public final class Telemetry implements AutoCloseable {
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
+        } catch (ConfigurationException e) {
+            uninstallLogThrottle();
+            throw new IllegalArgumentException("invalid OpenTelemetry configuration (OTEL_* environment / otel.*"
+                    + " properties): " + e.getMessage(), e);
         } catch (RuntimeException e) {
             uninstallLogThrottle();
             throw e;
@@ -105,13 +112,25 @@ public final class Telemetry implements AutoCloseable {
                 MetricsRoute.PATH);
     }
 
-    /** Configured from the process's {@code OTEL_*} environment and {@code otel.*} system properties. */
+    /**
+     * Configured from the process's {@code OTEL_*} environment and {@code otel.*} system properties.
+     *
+     * @throws IllegalArgumentException naming the setting when the configuration is invalid
+     */
     public static Telemetry fromEnvironment() {
         return builder().build();
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Adds {@link #roundListener()} and the {@code GET /metrics} route to {@code coordinator}; call before
+     * its {@code start()} and before other listeners that want the trace id (rollback signals).
+     */
+    public Coordinator install(Coordinator coordinator) {
+        return coordinator.addListener(listener).addRoute(metricsRoute);
     }
 
     /** Turns every finished round into spans (when traces are exported) and metrics; adds the trace id. */

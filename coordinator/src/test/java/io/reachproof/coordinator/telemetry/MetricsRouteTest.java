@@ -1,6 +1,7 @@
 package io.reachproof.coordinator.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reachproof.coordinator.api.ApiRequest;
 import io.reachproof.coordinator.api.ApiResponse;
@@ -31,6 +32,17 @@ class MetricsRouteTest {
 
         assertThat(enriched.traceId()).isNull();
         assertThat(enriched.roundId()).isEqualTo("r-1");
+    }
+
+    @Test
+    void invalidConfigurationNamesTheSetting() {
+        assertThatThrownBy(() -> Telemetry.builder()
+                .properties(Map.of("otel.exporter.otlp.endpoint", "http://127.0.0.1:4318",
+                        "otel.exporter.otlp.protocol", "carrier-pigeon"))
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid OpenTelemetry configuration (OTEL_* environment / otel.* properties):"
+                        + " Unsupported OTLP metrics protocol: carrier-pigeon");
     }
 
     @Test
