@@ -39,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Records every finished round as metrics. Attributes are aggregates (expectation set, cluster pair,
  * cloud pair, group pair, protocol, port; plus outcome / verdict / kind where the instrument is "by"
  * it), never a pod pair, so cardinality is bounded by the expectation files and the fleet's clusters.
+ * The latency histogram, a series per bucket, keeps only expectation, cluster/cloud pair, protocol and
+ * outcome.
  *
  * <p>Counters and histograms add each round; the gauges (cells by verdict, open mismatches, coverage,
  * agents by state, last round) report the newest round of each expectation set.
@@ -115,9 +117,10 @@ final class RoundMetrics implements RoundListener {
         rounds.add(1, set.toBuilder().put(ROUND_COMPLETE, report.complete()).build());
         for (CellResult c : report.cells()) {
             if (c.outcome() != null) {
-                Attributes a = pair(report.expectation(), c).toBuilder().put(OUTCOME, c.outcome().name()).build();
-                probes.add(1, a);
-                probeDuration.record(c.latencyMicros() / 1_000_000.0, a);
+                String outcome = c.outcome().name();
+                probes.add(1, pair(report.expectation(), c).toBuilder().put(OUTCOME, outcome).build());
+                probeDuration.record(c.latencyMicros() / 1_000_000.0,
+                        clusterPair(report.expectation(), c).toBuilder().put(OUTCOME, outcome).build());
             }
         }
         enforcement.onRound(report).ifPresent(d -> timeToEnforce.record(seconds(d), set));
@@ -132,6 +135,21 @@ final class RoundMetrics implements RoundListener {
     @Override
     public String toString() {
         return "RoundMetrics";
+    }
+
+    /**
+     * The latency histogram's coarser pair: expectation, cluster and cloud pair, protocol. A histogram costs
+     * a series per bucket, so it leaves out the group pair and port the counters carry.
+     */
+    static Attributes clusterPair(String expectation, CellResult c) {
+        return Attributes.builder()
+                .put(EXPECTATION, expectation)
+                .put(SOURCE_CLUSTER, clusterOf(c.from()))
+                .put(DESTINATION_CLUSTER, clusterOf(c.to()))
+                .put(SOURCE_CLOUD, cloudOf(c.from()))
+                .put(DESTINATION_CLOUD, cloudOf(c.to()))
+                .put(PROTOCOL, c.protocol())
+                .build();
     }
 
     /** The pair a cell belongs to, as metric attributes. */

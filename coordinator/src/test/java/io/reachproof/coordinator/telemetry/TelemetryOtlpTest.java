@@ -210,6 +210,10 @@ class TelemetryOtlpTest {
                 .isEqualTo(RoundMetrics.LATENCY_BUCKETS);
         long latencyCount = latency.getHistogram().getDataPointsList().stream().mapToLong(p -> p.getCount()).sum();
         assertThat(latencyCount).isEqualTo(90);
+        assertThat(latency.getHistogram().getDataPointsList()).allSatisfy(p -> assertThat(
+                attributes(p.getAttributesList()).keySet()).isEqualTo(Set.of("reachproof.expectation",
+                        "reachproof.source.cluster", "reachproof.destination.cluster", "reachproof.source.cloud",
+                        "reachproof.destination.cloud", "reachproof.protocol", "reachproof.outcome")));
 
         // the change at T0 was proven enforced by r-2, which finished at T0 + 11.25 s
         Metric enforce = metrics.get("reachproof.time_to_enforce");
