@@ -58,6 +58,7 @@ public final class ReachproofAttributes {
     public static final AttributeKey<Long> MISMATCHES = longKey("reachproof.mismatches");
     public static final AttributeKey<Long> MISMATCHES_HOLE = longKey("reachproof.mismatches.hole");
     public static final AttributeKey<Long> MISMATCHES_BLOCKED = longKey("reachproof.mismatches.blocked");
+    public static final AttributeKey<Long> MISMATCHES_UNTRACED = longKey("reachproof.mismatches.untraced");
     public static final AttributeKey<Double> COVERAGE = doubleKey("reachproof.coverage");
 
     // cells and mismatches

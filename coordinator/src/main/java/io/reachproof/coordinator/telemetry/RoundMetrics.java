@@ -16,7 +16,6 @@ import static io.reachproof.coordinator.telemetry.ReachproofAttributes.SOURCE_GR
 import static io.reachproof.coordinator.telemetry.ReachproofAttributes.VERDICT;
 import static java.util.Objects.requireNonNull;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -27,8 +26,11 @@ import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.ObservedVerdict;
+import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.RoundReport;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +64,8 @@ final class RoundMetrics implements RoundListener {
     private final DoubleHistogram timeToEnforce;
     private final EnforcementTracker enforcement = new EnforcementTracker();
     private final Map<String, Snapshot> latest = new ConcurrentHashMap<>();
+    /** Per expectation set, the attributes of the pairs its newest round had (reused by the next round). */
+    private final Map<String, Map<PairKey, PairAttributes>> pairCache = new HashMap<>();
     private volatile RoundReport newest;
 
     RoundMetrics(Meter meter) {
@@ -113,20 +117,35 @@ final class RoundMetrics implements RoundListener {
 
     @Override
     public synchronized RoundReport onRound(RoundReport report) {
-        Attributes set = Attributes.of(EXPECTATION, report.expectation());
+        String expectation = report.expectation();
+        Attributes set = Attributes.of(EXPECTATION, expectation);
         rounds.add(1, set.toBuilder().put(ROUND_COMPLETE, report.complete()).build());
+        Map<PairKey, PairAttributes> previous = pairCache.getOrDefault(expectation, Map.of());
+        Map<PairKey, PairAttributes> pairs = new HashMap<>();
+        Map<Attributes, Long> probeCounts = new HashMap<>();
+        Map<Attributes, Long> cells = new LinkedHashMap<>();
+        Map<Attributes, Long> open = new LinkedHashMap<>();
         for (CellResult c : report.cells()) {
+            PairAttributes p = pairs.computeIfAbsent(PairKey.of(c),
+                    k -> previous.containsKey(k) ? previous.get(k) : new PairAttributes(expectation, c));
             if (c.outcome() != null) {
-                String outcome = c.outcome().name();
-                probes.add(1, pair(report.expectation(), c).toBuilder().put(OUTCOME, outcome).build());
-                probeDuration.record(c.latencyMicros() / 1_000_000.0,
-                        clusterPair(report.expectation(), c).toBuilder().put(OUTCOME, outcome).build());
+                probeCounts.merge(p.probe.get(c.outcome()), 1L, Long::sum);
+                probeDuration.record(c.latencyMicros() / 1_000_000.0, p.latency.get(c.outcome()));
             }
+            p.cells.forEach((v, a) -> cells.merge(a, v == c.observed() ? 1L : 0L, Long::sum));
+            p.mismatches.values().forEach(a -> open.putIfAbsent(a, 0L));
         }
+        probeCounts.forEach((a, n) -> probes.add(n, a));
+        for (Mismatch m : report.mismatches()) {
+            PairAttributes p = pairs.computeIfAbsent(PairKey.of(m.cell()), k -> new PairAttributes(expectation, m.cell()));
+            open.merge(p.mismatches.get(m.kind()), 1L, Long::sum);
+        }
+        pairCache.put(expectation, pairs);
         enforcement.onRound(report).ifPresent(d -> timeToEnforce.record(seconds(d), set));
-        latest.put(report.expectation(), Snapshot.of(report, set));
-        RoundReport previous = newest;
-        if (previous == null || report.finishedAtEpochMillis() >= previous.finishedAtEpochMillis()) {
+        latest.put(expectation, new Snapshot(set, Map.copyOf(cells), Map.copyOf(open), report.coverage(),
+                report.finishedAtEpochMillis() / 1000.0));
+        RoundReport newestSoFar = newest;
+        if (newestSoFar == null || report.finishedAtEpochMillis() >= newestSoFar.finishedAtEpochMillis()) {
             newest = report;
         }
         return report;
@@ -180,45 +199,40 @@ final class RoundMetrics implements RoundListener {
     }
 
     /** What the gauges report for one expectation set: its newest round, pre-aggregated. */
-    private static final class Snapshot {
-        final Attributes set;
-        final Map<Attributes, Long> cells;
-        final Map<Attributes, Long> mismatches;
-        final double coverage;
-        final double finishedSeconds;
+    private record Snapshot(Attributes set, Map<Attributes, Long> cells, Map<Attributes, Long> mismatches,
+            double coverage, double finishedSeconds) {
+    }
 
-        private Snapshot(Attributes set, Map<Attributes, Long> cells, Map<Attributes, Long> mismatches,
-                double coverage, double finishedSeconds) {
-            this.set = set;
-            this.cells = cells;
-            this.mismatches = mismatches;
-            this.coverage = coverage;
-            this.finishedSeconds = finishedSeconds;
+    /** What makes two cells the same pair for metrics. */
+    private record PairKey(String fromGroup, String toGroup, String fromCluster, String toCluster, String fromCloud,
+            String toCloud, String protocol, int port) {
+
+        static PairKey of(CellResult c) {
+            return new PairKey(c.fromGroup(), c.toGroup(), clusterOf(c.from()), clusterOf(c.to()), cloudOf(c.from()),
+                    cloudOf(c.to()), c.protocol(), c.port());
         }
+    }
 
-        static Snapshot of(RoundReport r, Attributes set) {
-            Map<Attributes, Long> cells = new LinkedHashMap<>();
-            Map<Attributes, Long> mismatches = new LinkedHashMap<>();
-            for (CellResult c : r.cells()) {
-                Attributes p = pair(r.expectation(), c);
-                for (ObservedVerdict v : ObservedVerdict.values()) {
-                    cells.merge(with(p, VERDICT, v.name().toLowerCase(Locale.ROOT)), v == c.observed() ? 1L : 0L,
-                            Long::sum);
-                }
-                for (MismatchKind k : MismatchKind.values()) {
-                    mismatches.putIfAbsent(with(p, MISMATCH_KIND, k.name()), 0L);
-                }
-            }
-            for (Mismatch m : r.mismatches()) {
-                Attributes p = pair(r.expectation(), m.cell());
-                mismatches.merge(with(p, MISMATCH_KIND, m.kind().name()), 1L, Long::sum);
-            }
-            return new Snapshot(set, Map.copyOf(cells), Map.copyOf(mismatches), r.coverage(),
-                    r.finishedAtEpochMillis() / 1000.0);
-        }
+    /** Every attribute set one pair's cells are recorded with, built once per pair, not per cell. */
+    private static final class PairAttributes {
+        final Map<Outcome, Attributes> probe = new EnumMap<>(Outcome.class);
+        final Map<Outcome, Attributes> latency = new EnumMap<>(Outcome.class);
+        final Map<ObservedVerdict, Attributes> cells = new EnumMap<>(ObservedVerdict.class);
+        final Map<MismatchKind, Attributes> mismatches = new EnumMap<>(MismatchKind.class);
 
-        private static Attributes with(Attributes p, AttributeKey<String> key, String value) {
-            return p.toBuilder().put(key, value).build();
+        PairAttributes(String expectation, CellResult c) {
+            Attributes pair = pair(expectation, c);
+            Attributes clusterPair = clusterPair(expectation, c);
+            for (Outcome o : Outcome.values()) {
+                probe.put(o, pair.toBuilder().put(OUTCOME, o.name()).build());
+                latency.put(o, clusterPair.toBuilder().put(OUTCOME, o.name()).build());
+            }
+            for (ObservedVerdict v : ObservedVerdict.values()) {
+                cells.put(v, pair.toBuilder().put(VERDICT, v.name().toLowerCase(Locale.ROOT)).build());
+            }
+            for (MismatchKind k : MismatchKind.values()) {
+                mismatches.put(k, pair.toBuilder().put(MISMATCH_KIND, k.name()).build());
+            }
         }
     }
 }

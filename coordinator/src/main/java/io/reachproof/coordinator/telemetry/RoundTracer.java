@@ -26,6 +26,7 @@ import static io.reachproof.coordinator.telemetry.ReachproofAttributes.LATENCY_S
 import static io.reachproof.coordinator.telemetry.ReachproofAttributes.MISMATCHES;
 import static io.reachproof.coordinator.telemetry.ReachproofAttributes.MISMATCHES_BLOCKED;
 import static io.reachproof.coordinator.telemetry.ReachproofAttributes.MISMATCHES_HOLE;
+import static io.reachproof.coordinator.telemetry.ReachproofAttributes.MISMATCHES_UNTRACED;
 import static io.reachproof.coordinator.telemetry.ReachproofAttributes.MISMATCH_KIND;
 import static io.reachproof.coordinator.telemetry.ReachproofAttributes.NETWORK_PROTOCOL_NAME;
 import static io.reachproof.coordinator.telemetry.ReachproofAttributes.NETWORK_TRANSPORT;
@@ -64,7 +65,9 @@ import java.util.Locale;
 
 /**
  * Turns each finished round into a trace: a {@code reachproof.round} root span over the round's
- * start..finish, and a child {@code reachproof.mismatch} span (status ERROR) per mismatch. Returns the
+ * start..finish, and a child {@code reachproof.mismatch} span (status ERROR) per mismatch, up to
+ * {@link #MAX_MISMATCH_SPANS} (the rest are counted on the round span as
+ * {@code reachproof.mismatches.untraced}; the metrics and the JSON report still have every one). Returns the
  * report carrying the trace id, so JSON reports and traces join; a round the sampler dropped keeps a
  * null trace id (no trace exists to join).
  */
@@ -72,11 +75,18 @@ final class RoundTracer implements RoundListener {
 
     static final String ROUND_SPAN = "reachproof.round";
     static final String MISMATCH_SPAN = "reachproof.mismatch";
+    /** Mismatch spans per round at most: a fleet-wide outage must not flood the span queue (default 2048). */
+    static final int MAX_MISMATCH_SPANS = 1000;
 
     private final Tracer tracer;
+    private final int maxMismatchSpans;
 
-    RoundTracer(Tracer tracer) {
+    RoundTracer(Tracer tracer, int maxMismatchSpans) {
         this.tracer = requireNonNull(tracer, "tracer");
+        if (maxMismatchSpans < 0) {
+            throw new IllegalArgumentException("maxMismatchSpans must not be negative: " + maxMismatchSpans);
+        }
+        this.maxMismatchSpans = maxMismatchSpans;
     }
 
     @Override
@@ -90,7 +100,11 @@ final class RoundTracer implements RoundListener {
                 .setAllAttributes(roundAttributes(report))
                 .startSpan();
         Context parent = Context.root().with(round);
-        for (Mismatch m : report.mismatches()) {
+        int untraced = Math.max(0, report.mismatches().size() - maxMismatchSpans);
+        if (untraced > 0) {
+            round.setAttribute(MISMATCHES_UNTRACED, (long) untraced);
+        }
+        for (Mismatch m : report.mismatches().subList(0, report.mismatches().size() - untraced)) {
             Span span = tracer.spanBuilder(MISMATCH_SPAN)
                     .setParent(parent)
                     .setSpanKind(SpanKind.INTERNAL)

@@ -60,7 +60,8 @@ public final class Telemetry implements AutoCloseable {
         sdkLogger.addHandler(logThrottle);
         sdkLogger.setUseParentHandlers(false);
 
-        PrometheusMetricReader prometheus = PrometheusMetricReader.create();
+        // no otel_scope_* labels: one scope, and shorter lines for every scrape
+        PrometheusMetricReader prometheus = PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
         AtomicBoolean spanExporter = new AtomicBoolean();
         AtomicBoolean metricExporter = new AtomicBoolean();
         String version = b.serviceVersion;
@@ -101,7 +102,7 @@ public final class Telemetry implements AutoCloseable {
         List<RoundListener> listeners = new ArrayList<>();
         if (tracesExported) {
             listeners.add(new RoundTracer(sdk.getTracerProvider().tracerBuilder(SCOPE)
-                    .setInstrumentationVersion(version).build()));
+                    .setInstrumentationVersion(version).build(), RoundTracer.MAX_MISMATCH_SPANS));
         }
         listeners.add(metrics);
         listener = RoundListener.composite(listeners);

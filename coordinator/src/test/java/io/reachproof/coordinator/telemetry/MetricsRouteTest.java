@@ -71,18 +71,16 @@ class MetricsRouteTest {
                 "# TYPE reachproof_round_last_finished_seconds gauge",
                 "# TYPE reachproof_probe_duration_seconds histogram",
                 "# TYPE reachproof_time_to_enforce_seconds histogram");
-        assertThat(text).contains("reachproof_agents{otel_scope_name=\"io.reachproof.coordinator\","
-                + "otel_scope_version=\"9.9.9-test\",reachproof_agent_state=\"live\"} 8.0");
+        assertThat(text).contains("reachproof_agents{reachproof_agent_state=\"live\"} 8.0");
         assertThat(text).containsPattern("reachproof_rounds_total\\{[^}]*reachproof_expectation=\"lab\""
                 + "[^}]*reachproof_round_complete=\"true\"} 2\\.0");
         assertThat(text).containsPattern("reachproof_mismatches_open\\{[^}]*reachproof_destination_cluster=\"gcp-lab\""
                 + "[^}]*reachproof_destination_group=\"payments\"[^}]*reachproof_mismatch_kind=\"HOLE\""
                 + "[^}]*reachproof_source_cluster=\"aws-lab\"[^}]*reachproof_source_group=\"frontend\"[^}]*} 0\\.0");
         assertThat(text).contains("le=\"1.0E-4\"", "le=\"5.0\"", "le=\"+Inf\"");
-        assertThat(text).contains("reachproof_time_to_enforce_seconds_count{otel_scope_name=\"io.reachproof.coordinator\","
-                + "otel_scope_version=\"9.9.9-test\",reachproof_expectation=\"lab\"} 1");
+        assertThat(text).contains("reachproof_time_to_enforce_seconds_count{reachproof_expectation=\"lab\"} 1");
         assertThat(text).contains("service_name=\"reachproof-coordinator\"", "service_version=\"9.9.9-test\"");
-        assertThat(text).doesNotContain("pod", "agent_id");
+        assertThat(text).doesNotContain("pod", "agent_id", "otel_scope");
     }
 
     private ApiResponse scrape() {

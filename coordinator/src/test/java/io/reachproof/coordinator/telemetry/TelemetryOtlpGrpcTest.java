@@ -35,8 +35,12 @@ class TelemetryOtlpGrpcTest {
             assertThat(spans).filteredOn(s -> s.getName().equals("reachproof.mismatch")).hasSize(9);
             Span round = spans.stream().filter(s -> s.getName().equals("reachproof.round")).findFirst().orElseThrow();
             assertThat(HexFormat.of().formatHex(round.getTraceId().toByteArray())).isEqualTo(report.traceId());
-            assertThat(receiver.metrics.get(0).getResourceMetrics(0).getScopeMetrics(0).getMetricsList())
-                    .extracting(m -> m.getName()).contains("reachproof.probes", "reachproof.cells");
+            assertThat(receiver.metrics.stream()
+                    .flatMap(r -> r.getResourceMetricsList().stream())
+                    .flatMap(r -> r.getScopeMetricsList().stream())
+                    .flatMap(s -> s.getMetricsList().stream())
+                    .map(m -> m.getName()))
+                    .contains("reachproof.probes", "reachproof.cells");
         }
     }
 }
