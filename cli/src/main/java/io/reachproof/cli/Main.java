@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             ValidateCommand.class,
+            CompileCommand.class,
+            ExplainCommand.class,
         })
 public final class Main implements Runnable {
 

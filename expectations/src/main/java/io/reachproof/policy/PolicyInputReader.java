@@ -1,0 +1,356 @@
+package io.reachproof.policy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.reachproof.expectations.SourceRef;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Reads NetworkPolicies, Namespaces and Pods from YAML or JSON files (what
+ * {@code kubectl get ns,pods,networkpolicies -A -o yaml} prints): multi-document files, {@code kind: List}
+ * with {@code items} (also nested), files or directories (recursively, {@code *.yaml}, {@code *.yml},
+ * {@code *.json}, in name order). Objects of other kinds are skipped and named in
+ * {@link PolicyInput#skipped()}. Every problem is returned as an error line {@code file:line:column: message};
+ * reading goes on after an error, so one pass reports them all.
+ */
+public final class PolicyInputReader {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final List<Located<NetworkPolicy>> policies = new ArrayList<>();
+    private final List<Located<Namespace>> namespaces = new ArrayList<>();
+    private final List<Located<Pod>> pods = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
+
+    private PolicyInputReader() {
+    }
+
+    /** The objects read, and every error found (empty when the input is valid). */
+    public record Result(PolicyInput input, List<String> errors) {
+        public Result {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /** Which objects a file contributes: NetworkPolicies, Namespaces and Pods, or both. */
+    private enum Role { POLICIES, TOPOLOGY }
+
+    /**
+     * Reads NetworkPolicies from the files under {@code policyPaths} and Namespaces and Pods from the
+     * files under {@code topologyPaths}. A file under both (the same dump given as {@code --policies} and
+     * {@code --topology}) is read once for both; a NetworkPolicy in a topology-only file, or a Pod or
+     * Namespace in a policies-only file, is ignored (a live dump can serve as topology for new policies).
+     */
+    public static Result read(List<Path> policyPaths, List<Path> topologyPaths) {
+        PolicyInputReader reader = new PolicyInputReader();
+        Map<Path, Set<Role>> pathRoles = new LinkedHashMap<>();
+        policyPaths.forEach(p -> pathRoles.computeIfAbsent(p, k -> EnumSet.noneOf(Role.class)).add(Role.POLICIES));
+        topologyPaths.forEach(p -> pathRoles.computeIfAbsent(p, k -> EnumSet.noneOf(Role.class)).add(Role.TOPOLOGY));
+        Map<Path, Path> shown = new LinkedHashMap<>();
+        Map<Path, Set<Role>> roles = new HashMap<>();
+        pathRoles.forEach((path, pathRole) -> {
+            for (Path file : reader.filesOf(path)) {
+                Path key = file.toAbsolutePath().normalize();
+                shown.putIfAbsent(key, file);
+                roles.computeIfAbsent(key, k -> EnumSet.noneOf(Role.class)).addAll(pathRole);
+            }
+        });
+        shown.forEach((key, file) -> reader.readFile(file, roles.get(key)));
+        return reader.result();
+    }
+
+    /** Reads every object (policies and topology) of the files under the given paths. */
+    public static Result read(List<Path> paths) {
+        return read(paths, paths);
+    }
+
+    /** Reads YAML or JSON text as if it were the file {@code fileName}. */
+    public static Result readString(String fileName, String text) {
+        PolicyInputReader reader = new PolicyInputReader();
+        reader.readText(fileName, new StringReader(text), Set.of(Role.values()));
+        return reader.result();
+    }
+
+    private Result result() {
+        return new Result(new PolicyInput(policies, namespaces, pods, skipped), errors);
+    }
+
+    private List<Path> filesOf(Path path) {
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> walk = Files.walk(path)) {
+                return walk.filter(Files::isRegularFile)
+                        .filter(PolicyInputReader::isManifest)
+                        .sorted()
+                        .toList();
+            } catch (IOException | RuntimeException e) {
+                errors.add(path + ": cannot list directory: " + e.getMessage());
+                return List.of();
+            }
+        }
+        if (!Files.exists(path)) {
+            errors.add(path + ": no such file or directory");
+            return List.of();
+        }
+        return List.of(path);
+    }
+
+    private static boolean isManifest(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+    }
+
+    private void readFile(Path file, Set<Role> roles) {
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            readText(file.toString(), in, roles);
+        } catch (IOException e) {
+            errors.add(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private void readText(String fileName, Reader in, Set<Role> roles) {
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(fileName)
+                .setSchema(new CoreSchema())
+                .setUseMarks(true)
+                .build();
+        try {
+            for (Node document : new Compose(settings).composeAllFromReader(in)) {
+                readDocument(fileName, document, roles);
+            }
+        } catch (MarkedYamlEngineException e) {
+            SourceRef at = e.getProblemMark().or(e::getContextMark).map(m -> ref(fileName, m))
+                    .orElse(new SourceRef(fileName, 0, 0));
+            errors.add(at + ": invalid YAML: " + e.getProblem());
+        } catch (YamlEngineException e) {
+            errors.add(fileName + ": invalid YAML: " + e.getMessage());
+        }
+    }
+
+    private void readDocument(String file, Node node, Set<Role> roles) {
+        if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL)) {
+            return; // an empty document
+        }
+        if (!(node instanceof MappingNode mapping)) {
+            errors.add(ref(file, node) + ": expected a Kubernetes object (a mapping), found a "
+                    + node.getNodeType().name().toLowerCase(Locale.ROOT));
+            return;
+        }
+        String kind = scalarValue(mapping, "kind");
+        Node items = child(mapping, "items");
+        if (kind != null && kind.endsWith("List") && items != null) {
+            if (!(items instanceof SequenceNode sequence)) {
+                errors.add(ref(file, items) + ": items of a " + kind + " must be a list");
+                return;
+            }
+            for (Node item : sequence.getValue()) {
+                readDocument(file, item, roles);
+            }
+            return;
+        }
+        readObject(file, mapping, kind, roles);
+    }
+
+    private void readObject(String file, MappingNode node, String kind, Set<Role> roles) {
+        String apiVersion = scalarValue(node, "apiVersion");
+        SourceRef at = ref(file, node);
+        List<String> recordUnder;
+        if ("NetworkPolicy".equals(kind) && "networking.k8s.io/v1".equals(apiVersion)) {
+            if (!roles.contains(Role.POLICIES)) {
+                return;
+            }
+            recordUnder = List.of("");
+        } else if (("Pod".equals(kind) || "Namespace".equals(kind)) && "v1".equals(apiVersion)) {
+            if (!roles.contains(Role.TOPOLOGY)) {
+                return;
+            }
+            recordUnder = List.of("spec.containers", "status.podIP");
+        } else {
+            skipped.add(at.fileLine() + ": skipped " + describe(kind, apiVersion, node)
+                    + " (only networking.k8s.io/v1 NetworkPolicy, v1 Namespace and v1 Pod are read)");
+            return;
+        }
+        Map<String, SourceRef> marks = new HashMap<>();
+        int errorsBefore = errors.size();
+        Object value = toJava(file, node, "", recordUnder, marks);
+        if (errors.size() > errorsBefore) {
+            return;
+        }
+        Positions positions = new Positions(at, marks);
+        String name = kind + " " + objectName(node);
+        try {
+            switch (kind) {
+                case "NetworkPolicy" -> policies.add(new Located<>(
+                        MAPPER.convertValue(value, NetworkPolicy.class), positions));
+                case "Pod" -> pods.add(new Located<>(MAPPER.convertValue(value, Pod.class), positions));
+                default -> namespaces.add(new Located<>(
+                        MAPPER.convertValue(value, Namespace.class), positions));
+            }
+        } catch (IllegalArgumentException e) {
+            String path = e.getCause() instanceof JsonMappingException m ? path(m) : "";
+            errors.add(positions.of(path) + ": " + name + ": " + (path.isEmpty() ? "" : path + ": ")
+                    + "cannot read: " + firstLine(e.getCause() instanceof JsonMappingException m
+                            ? m.getOriginalMessage() : e.getMessage()));
+        }
+    }
+
+    private static String describe(String kind, String apiVersion, MappingNode node) {
+        return (apiVersion == null ? "" : apiVersion + " ")
+                + (kind == null ? "object without kind" : kind) + " " + objectName(node);
+    }
+
+    private static String objectName(MappingNode node) {
+        Node metadata = child(node, "metadata");
+        String name = metadata instanceof MappingNode m ? scalarValue(m, "name") : null;
+        String namespace = metadata instanceof MappingNode m ? scalarValue(m, "namespace") : null;
+        if (name == null) {
+            return "(no name)";
+        }
+        return namespace == null ? name : namespace + "/" + name;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable value";
+        }
+        int cut = message.indexOf('\n');
+        String line = cut < 0 ? message : message.substring(0, cut);
+        int source = line.indexOf(" (through reference chain");
+        return source < 0 ? line : line.substring(0, source);
+    }
+
+    /** Converts a node to plain maps, lists and scalars; records positions of paths under {@code recordUnder}. */
+    private Object toJava(String file, Node node, String path, List<String> recordUnder, Map<String, SourceRef> marks) {
+        for (String prefix : recordUnder) {
+            if (path.startsWith(prefix)) {
+                marks.put(path, ref(file, node));
+                break;
+            }
+        }
+        if (node instanceof MappingNode mapping) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                    errors.add(ref(file, tuple.getKeyNode()) + ": a key must be a scalar");
+                    continue;
+                }
+                String childPath = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
+                if (map.containsKey(key.getValue())) {
+                    errors.add(ref(file, key) + ": duplicate key " + key.getValue());
+                    continue;
+                }
+                map.put(key.getValue(), toJava(file, tuple.getValueNode(), childPath, recordUnder, marks));
+            }
+            return map;
+        }
+        if (node instanceof SequenceNode sequence) {
+            List<Object> list = new ArrayList<>(sequence.getValue().size());
+            int i = 0;
+            for (Node item : sequence.getValue()) {
+                list.add(toJava(file, item, path + "[" + i++ + "]", recordUnder, marks));
+            }
+            return list;
+        }
+        return scalar((ScalarNode) node);
+    }
+
+    private static Object scalar(ScalarNode node) {
+        String text = node.getValue();
+        Tag tag = node.getTag();
+        if (tag.equals(Tag.NULL)) {
+            return null;
+        }
+        if (tag.equals(Tag.BOOL)) {
+            return Boolean.valueOf(text.toLowerCase(Locale.ROOT));
+        }
+        if (tag.equals(Tag.INT)) {
+            try {
+                String digits = text.startsWith("+") ? text.substring(1) : text;
+                if (digits.startsWith("0x")) {
+                    return Long.parseLong(digits.substring(2), 16);
+                }
+                if (digits.startsWith("0o")) {
+                    return Long.parseLong(digits.substring(2), 8);
+                }
+                long value = Long.parseLong(digits);
+                return value == (int) value ? (Object) (int) value : (Object) value;
+            } catch (NumberFormatException e) {
+                return text;
+            }
+        }
+        if (tag.equals(Tag.FLOAT)) {
+            try {
+                return Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                return text;
+            }
+        }
+        return text;
+    }
+
+    private static Node child(MappingNode node, String key) {
+        for (NodeTuple tuple : node.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return tuple.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    private static String scalarValue(MappingNode node, String key) {
+        return child(node, key) instanceof ScalarNode s && !s.getTag().equals(Tag.NULL) ? s.getValue() : null;
+    }
+
+    private static SourceRef ref(String file, Node node) {
+        Optional<Mark> mark = node.getStartMark();
+        return mark.map(m -> ref(file, m)).orElse(new SourceRef(file, 0, 0));
+    }
+
+    private static SourceRef ref(String file, Mark mark) {
+        return new SourceRef(file, mark.getLine() + 1, mark.getColumn() + 1);
+    }
+}

@@ -1,0 +1,351 @@
+package io.reachproof.policy;
+
+import io.reachproof.expectations.LabelSelector;
+import io.reachproof.expectations.Protocol;
+import io.reachproof.expectations.Verdict;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * The truth table a set of NetworkPolicies implies for a topology: for every ordered pair of distinct
+ * pods and every port the destination declares, allow or deny, and for any cell an {@link Explanation}.
+ *
+ * <p>Built once, then read cell by cell with bit operations: every policy's selected pods and every
+ * rule's peers are computed once as pod sets; for each distinct set of policies selecting a pod and each
+ * distinct destination port, the union of the admitting rules' peers is computed once (lazily) and shared
+ * by every pod with that policy set. A cell is then {@code (egress not isolated || egressSet.get(to)) &&
+ * (ingress not isolated || ingressSet.get(from))}. Memory grows with pods and policies, not with cells;
+ * {@link #forEachCell} streams cells without materialising them.
+ */
+public final class TruthTable {
+
+    /** A pod as the engine sees it. */
+    record PodInfo(PodRef ref, Map<String, String> labels, List<byte[]> ips, List<PodPort> ports) {
+    }
+
+    /** Receives cells in table order: by source, then destination, then port. */
+    @FunctionalInterface
+    public interface CellSink {
+        void cell(int from, int to, PodPort port, boolean allowed);
+    }
+
+    /** One cell, for small tables and tests. */
+    public record Cell(String from, String to, int port, Protocol protocol, Verdict verdict) {
+    }
+
+    private final List<CompiledPolicy> policies;
+    private final PodRef[] pods;
+    private final Map<String, Integer> indexById;
+    private final PodPort[][] ports;
+    /** Per pod and port: index into {@link #keys}. */
+    private final int[][] portKeys;
+    private final List<PodPort> keys;
+    private final BitSet[] selected;
+    private final Map<CompiledPolicy.Rule, BitSet> peersOfRule = new IdentityHashMap<>();
+    /** Per pod: the policies isolating it, by direction. */
+    private final int[][] ingressPolicies;
+    private final int[][] egressPolicies;
+    /** Per pod: per port key, the allowed peers; null when the pod is not isolated in that direction. */
+    private final BitSet[][] ingressAllowed;
+    private final BitSet[][] egressAllowed;
+    private final BitSet everyone;
+
+    TruthTable(List<CompiledPolicy> policies, Map<String, Map<String, String>> namespaceLabels, List<PodInfo> podInfos) {
+        this.policies = List.copyOf(policies);
+        int n = podInfos.size();
+        pods = new PodRef[n];
+        ports = new PodPort[n][];
+        portKeys = new int[n][];
+        indexById = new HashMap<>();
+        Map<PodPort, Integer> keyIds = new HashMap<>();
+        keys = new ArrayList<>();
+        Map<String, int[]> namespaceRange = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            PodInfo p = podInfos.get(i);
+            pods[i] = p.ref();
+            indexById.put(p.ref().toString(), i);
+            ports[i] = p.ports().toArray(PodPort[]::new);
+            portKeys[i] = new int[ports[i].length];
+            for (int k = 0; k < ports[i].length; k++) {
+                PodPort key = ports[i][k];
+                portKeys[i][k] = keyIds.computeIfAbsent(key, x -> {
+                    keys.add(x);
+                    return keys.size() - 1;
+                });
+            }
+            namespaceRange.computeIfAbsent(p.ref().namespace(), x -> new int[] {-1, -1});
+            int[] range = namespaceRange.get(p.ref().namespace());
+            if (range[0] < 0) {
+                range[0] = i;
+            }
+            range[1] = i + 1;
+        }
+        everyone = new BitSet(n);
+        everyone.set(0, n);
+
+        PeerIndex index = new PeerIndex(podInfos, namespaceLabels, namespaceRange);
+        selected = new BitSet[this.policies.size()];
+        List<List<Integer>> ingressOf = new ArrayList<>();
+        List<List<Integer>> egressOf = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ingressOf.add(new ArrayList<>());
+            egressOf.add(new ArrayList<>());
+        }
+        for (int p = 0; p < this.policies.size(); p++) {
+            CompiledPolicy policy = this.policies.get(p);
+            selected[p] = index.podsIn(policy.namespace(), policy.podSelector());
+            for (int pod = selected[p].nextSetBit(0); pod >= 0; pod = selected[p].nextSetBit(pod + 1)) {
+                if (policy.types().contains(Direction.INGRESS)) {
+                    ingressOf.get(pod).add(p);
+                }
+                if (policy.types().contains(Direction.EGRESS)) {
+                    egressOf.get(pod).add(p);
+                }
+            }
+            for (Direction d : Direction.values()) {
+                if (policy.types().contains(d)) {
+                    for (CompiledPolicy.Rule rule : policy.rules(d)) {
+                        peersOfRule.put(rule, rule.peers().isEmpty() ? everyone : index.peers(policy.namespace(), rule));
+                    }
+                }
+            }
+        }
+        ingressPolicies = toArrays(ingressOf);
+        egressPolicies = toArrays(egressOf);
+        ingressAllowed = new BitSet[n][];
+        egressAllowed = new BitSet[n][];
+        Map<List<Integer>, BitSet[]> ingressBySet = new HashMap<>();
+        Map<List<Integer>, BitSet[]> egressBySet = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (ingressPolicies[i].length > 0) {
+                BitSet[] byKey = ingressBySet.computeIfAbsent(ingressOf.get(i), s -> new BitSet[keys.size()]);
+                ingressAllowed[i] = byKey;
+                for (int key : portKeys[i]) {
+                    if (byKey[key] == null) {
+                        byKey[key] = union(ingressPolicies[i], Direction.INGRESS, keys.get(key));
+                    }
+                }
+            }
+            if (egressPolicies[i].length > 0) {
+                egressAllowed[i] = egressBySet.computeIfAbsent(egressOf.get(i), s -> {
+                    BitSet[] byKey = new BitSet[keys.size()];
+                    int[] set = s.stream().mapToInt(Integer::intValue).toArray();
+                    for (int key = 0; key < byKey.length; key++) {
+                        byKey[key] = union(set, Direction.EGRESS, keys.get(key));
+                    }
+                    return byKey;
+                });
+            }
+        }
+    }
+
+    private static int[][] toArrays(List<List<Integer>> lists) {
+        int[][] out = new int[lists.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = lists.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return out;
+    }
+
+    /** The peers every admitting rule of these policies allows, for one destination port. */
+    private BitSet union(int[] policySet, Direction direction, PodPort port) {
+        BitSet out = new BitSet(pods.length);
+        for (int p : policySet) {
+            for (CompiledPolicy.Rule rule : policies.get(p).rules(direction)) {
+                if (rule.admits(port)) {
+                    BitSet peers = peersOfRule.get(rule);
+                    if (peers == everyone) {
+                        return everyone;
+                    }
+                    out.or(peers);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The pods, sorted by {@code namespace/name}. */
+    public List<PodRef> pods() {
+        return List.of(pods);
+    }
+
+    /** The pod's index, or empty when there is no pod {@code ns/name}. */
+    public OptionalInt indexOf(String id) {
+        Integer i = indexById.get(id);
+        return i == null ? OptionalInt.empty() : OptionalInt.of(i);
+    }
+
+    /** The ports pod {@code i} declares, sorted by number and protocol. */
+    public List<PodPort> ports(int pod) {
+        return List.of(ports[pod]);
+    }
+
+    /** The index of port {@code port/protocol} among pod {@code pod}'s ports, or -1 when it does not declare it. */
+    public int portIndex(int pod, int port, Protocol protocol) {
+        PodPort[] declared = ports[pod];
+        for (int k = 0; k < declared.length; k++) {
+            if (declared[k].port() == port && declared[k].protocol() == protocol) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** Every port some pod declares, sorted by number and protocol (names merged). */
+    public List<PodPort> allPorts() {
+        Map<String, PodPort> byLabel = new HashMap<>();
+        for (PodPort key : keys) {
+            byLabel.merge(key.label(), key, (a, b) -> a);
+        }
+        return byLabel.values().stream().sorted().toList();
+    }
+
+    /** How many cells the table has. */
+    public long cellCount() {
+        long count = 0;
+        for (PodPort[] p : ports) {
+            count += (long) p.length * (pods.length - 1);
+        }
+        return count;
+    }
+
+    /** Streams every cell in table order: by source, then destination, then port. */
+    public void forEachCell(CellSink sink) {
+        for (int from = 0; from < pods.length; from++) {
+            forEachCellFrom(from, sink);
+        }
+    }
+
+    /** Streams the cells of one source row. */
+    public void forEachCellFrom(int from, CellSink sink) {
+        BitSet[] egress = egressAllowed[from];
+        for (int to = 0; to < pods.length; to++) {
+            if (to == from) {
+                continue;
+            }
+            BitSet[] ingress = ingressAllowed[to];
+            int[] keyIds = portKeys[to];
+            PodPort[] toPorts = ports[to];
+            for (int k = 0; k < keyIds.length; k++) {
+                int key = keyIds[k];
+                boolean allowed = (egress == null || egress[key].get(to)) && (ingress == null || ingress[key].get(from));
+                sink.cell(from, to, toPorts[k], allowed);
+            }
+        }
+    }
+
+    /** The verdict of one cell of the table (a port the destination declares). */
+    public Verdict verdict(int from, int to, int portIndex) {
+        int key = portKeys[to][portIndex];
+        BitSet[] egress = egressAllowed[from];
+        BitSet[] ingress = ingressAllowed[to];
+        boolean allowed = (egress == null || egress[key].get(to)) && (ingress == null || ingress[key].get(from));
+        return allowed ? Verdict.ALLOW : Verdict.DENY;
+    }
+
+    /** Every cell as a list: for small tables and tests; use {@link #forEachCell} for large ones. */
+    public List<Cell> cells() {
+        List<Cell> cells = new ArrayList<>();
+        forEachCell((from, to, port, allowed) -> cells.add(new Cell(pods[from].toString(), pods[to].toString(),
+                port.port(), port.protocol(), allowed ? Verdict.ALLOW : Verdict.DENY)));
+        return cells;
+    }
+
+    /**
+     * Why a connection from {@code from} to {@code to} on {@code port} is allowed or denied. The port need
+     * not be one the destination declares; a number resolves to the destination's names for it.
+     */
+    public Explanation explain(int from, int to, int port, Protocol protocol) {
+        int k = portIndex(to, port, protocol);
+        PodPort resolved = k >= 0 ? ports[to][k] : new PodPort(port, protocol, List.of());
+        Explanation.Side egress = side(Direction.EGRESS, from, to, egressPolicies[from], resolved);
+        Explanation.Side ingress = side(Direction.INGRESS, to, from, ingressPolicies[to], resolved);
+        Verdict verdict = egress.allows() && ingress.allows() ? Verdict.ALLOW : Verdict.DENY;
+        return new Explanation(pods[from], pods[to], resolved, verdict, egress, ingress);
+    }
+
+    private Explanation.Side side(Direction direction, int pod, int peer, int[] policySet, PodPort port) {
+        List<String> isolating = new ArrayList<>();
+        List<Explanation.RuleRef> allowing = new ArrayList<>();
+        for (int p : policySet) {
+            CompiledPolicy policy = policies.get(p);
+            isolating.add(policy.id());
+            for (CompiledPolicy.Rule rule : policy.rules(direction)) {
+                if (rule.admits(port) && peersOfRule.get(rule).get(peer)) {
+                    allowing.add(new Explanation.RuleRef(policy.id(), direction, rule.index(), rule.at()));
+                }
+            }
+        }
+        return new Explanation.Side(direction, pods[pod], isolating, allowing);
+    }
+
+    /** Resolves selectors and IP blocks to pod sets, each selector evaluated once per pod. */
+    private static final class PeerIndex {
+        private final List<PodInfo> pods;
+        private final Map<String, Map<String, String>> namespaceLabels;
+        private final Map<String, int[]> namespaceRange;
+        private final List<String> namespaces;
+
+        PeerIndex(List<PodInfo> pods, Map<String, Map<String, String>> namespaceLabels, Map<String, int[]> namespaceRange) {
+            this.pods = pods;
+            this.namespaceLabels = namespaceLabels;
+            this.namespaceRange = namespaceRange;
+            this.namespaces = List.copyOf(namespaceRange.keySet());
+        }
+
+        BitSet podsIn(String namespace, LabelSelector selector) {
+            BitSet out = new BitSet(pods.size());
+            int[] range = namespaceRange.get(namespace);
+            if (range == null) {
+                return out;
+            }
+            for (int i = range[0]; i < range[1]; i++) {
+                if (selector.matches(pods.get(i).labels())) {
+                    out.set(i);
+                }
+            }
+            return out;
+        }
+
+        BitSet peers(String policyNamespace, CompiledPolicy.Rule rule) {
+            BitSet out = new BitSet(pods.size());
+            for (CompiledPolicy.Peer peer : rule.peers()) {
+                out.or(matching(policyNamespace, peer));
+            }
+            return out;
+        }
+
+        private BitSet matching(String policyNamespace, CompiledPolicy.Peer peer) {
+            BitSet out = new BitSet(pods.size());
+            if (peer instanceof CompiledPolicy.IpBlock block) {
+                for (int i = 0; i < pods.size(); i++) {
+                    for (byte[] ip : pods.get(i).ips()) {
+                        if (block.contains(ip)) {
+                            out.set(i);
+                            break;
+                        }
+                    }
+                }
+                return out;
+            }
+            CompiledPolicy.Selectors selectors = (CompiledPolicy.Selectors) peer;
+            LabelSelector podSelector = selectors.podSelector() == null ? LabelSelector.EVERYTHING : selectors.podSelector();
+            if (selectors.namespaceSelector() == null) {
+                return podsIn(policyNamespace, podSelector);
+            }
+            for (String ns : namespaces) {
+                Map<String, String> labels = namespaceLabels.getOrDefault(ns,
+                        Map.of(PolicyEngine.NAMESPACE_NAME_LABEL, ns));
+                if (selectors.namespaceSelector().matches(labels)) {
+                    out.or(podsIn(ns, podSelector));
+                }
+            }
+            return out;
+        }
+    }
+}

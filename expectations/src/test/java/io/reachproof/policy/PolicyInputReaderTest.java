@@ -1,0 +1,115 @@
+package io.reachproof.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyInputReaderTest {
+
+    @Test
+    void readsMultiDocumentYamlAndNestedListsAndSkipsOtherKinds() {
+        PolicyInputReader.Result result = PolicyInputReader.readString("dump.yaml", """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: Namespace
+                  metadata: {name: shop}
+                - apiVersion: v1
+                  kind: PodList
+                  items:
+                  - apiVersion: v1
+                    kind: Pod
+                    metadata: {name: web, namespace: shop}
+                - apiVersion: apps/v1
+                  kind: Deployment
+                  metadata: {name: web, namespace: shop}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny-all, namespace: shop}
+                spec: {podSelector: {}}
+                ---
+                """);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.input().namespaces()).extracting(n -> n.object().getMetadata().getName()).containsExactly("shop");
+        assertThat(result.input().pods()).extracting(p -> p.positions().root().toString()).containsExactly("dump.yaml:10:5");
+        assertThat(result.input().policies()).extracting(p -> p.positions().root().fileLine()).containsExactly("dump.yaml:17");
+        assertThat(result.input().skipped()).containsExactly(
+                "dump.yaml:13: skipped apps/v1 Deployment shop/web"
+                        + " (only networking.k8s.io/v1 NetworkPolicy, v1 Namespace and v1 Pod are read)");
+    }
+
+    @Test
+    void readsJson() {
+        PolicyInputReader.Result result = PolicyInputReader.readString("pod.json", """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "namespace": "x"},
+                 "spec": {"containers": [{"name": "c", "ports": [{"containerPort": 80}]}]}}
+                """);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.input().pods().get(0).object().getSpec().getContainers().get(0).getPorts().get(0).getContainerPort())
+                .isEqualTo(80);
+    }
+
+    @Test
+    void readsDirectoriesRecursivelyInNameOrderAndTheSameFileOnce(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("b/nested"));
+        Files.writeString(dir.resolve("b/nested/2.yml"), namespace("two"));
+        Files.writeString(dir.resolve("a.json"), "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"one\"}}");
+        Files.writeString(dir.resolve("c.yaml"), namespace("three"));
+        Files.writeString(dir.resolve("notes.txt"), "not read");
+
+        PolicyInputReader.Result result = PolicyInputReader.read(List.of(dir, dir.resolve("c.yaml")));
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.input().namespaces()).extracting(n -> n.object().getMetadata().getName())
+                .containsExactly("one", "two", "three");
+    }
+
+    @Test
+    void aMissingPathIsAnError(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yaml");
+
+        assertThat(PolicyInputReader.read(List.of(missing)).errors()).containsExactly(missing + ": no such file or directory");
+    }
+
+    @Test
+    void invalidYamlDuplicateKeysAndNonObjectsAreErrorsWithPositions() {
+        PolicyInputReader.Result result = PolicyInputReader.readString("bad.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: one}
+                metadata: {name: two}
+                ---
+                - just a list
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: a, namespace: x}
+                spec:
+                  containers:
+                  - name: c
+                    ports: [{containerPort: [80]}]
+                ---
+                key: [unclosed
+                """);
+
+        assertThat(result.errors()).containsExactly(
+                "bad.yaml:4:1: duplicate key metadata",
+                "bad.yaml:6:1: expected a Kubernetes object (a mapping), found a sequence",
+                "bad.yaml:14:29: Pod x/a: spec.containers[0].ports[0].containerPort: cannot read:"
+                        + " Cannot deserialize value of type `java.lang.Integer` from Array value (token `JsonToken.START_ARRAY`)",
+                "bad.yaml:17:1: invalid YAML: expected ',' or ']', but got <stream end>");
+    }
+
+    private static String namespace(String name) {
+        return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
+    }
+}
