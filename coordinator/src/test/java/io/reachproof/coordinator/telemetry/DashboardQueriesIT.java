@@ -11,10 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +26,7 @@ class DashboardQueriesIT {
 
     @Test
     void everyPanelQueryReturnsDataFromPrometheusScrapingTheCoordinator() throws Exception {
-        List<PanelQuery> queries = Dashboards.all().stream().flatMap(d -> Dashboards.queries(d).stream()).toList();
+        List<PanelQuery> queries = Dashboards.allQueries();
         assertThat(queries).hasSizeGreaterThan(20);
 
         try (Telemetry telemetry = Telemetry.builder().build();
@@ -43,32 +40,12 @@ class DashboardQueriesIT {
                         prometheus.query("up{job=\"reachproof\"} == 1")).as("scrape of /metrics").hasSize(1));
 
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                        assertThat(withoutData(prometheus, queries)).as("panels without data").isEmpty());
+                        assertThat(Dashboards.panelsWithoutData(prometheus, queries)).as("panels without data").isEmpty());
 
                 assertThat(prometheus.labelValues("reachproof_rounds_total", "reachproof_expectation"))
                         .as("the $expectation variable's values").extracting(JsonNode::asText).containsExactly("lab");
                 assertThat(feeder.fed()).isPositive();
             }
         }
-    }
-
-    /** Each query that returns no sample, or only NaN/Inf samples, with what it returned. */
-    private static Map<String, String> withoutData(PrometheusServer prometheus, List<PanelQuery> queries) {
-        Map<String, String> missing = new LinkedHashMap<>();
-        for (PanelQuery q : queries) {
-            String promql = Dashboards.substitute(q.expr());
-            JsonNode result = prometheus.query(promql);
-            List<Double> finite = new ArrayList<>();
-            result.forEach(series -> {
-                double v = Double.parseDouble(series.path("value").path(1).asText("NaN"));
-                if (Double.isFinite(v)) {
-                    finite.add(v);
-                }
-            });
-            if (finite.isEmpty()) {
-                missing.put(q.toString(), promql + " -> " + result);
-            }
-        }
-        return missing;
     }
 }

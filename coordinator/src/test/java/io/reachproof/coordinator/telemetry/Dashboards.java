@@ -10,14 +10,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The Grafana dashboards of {@code dashboards/}, read strictly, and the PromQL of their panels. */
-final class Dashboards {
+/** Test helper (shared with the cli's lab tests): the Grafana dashboards of {@code dashboards/}, read strictly, and the PromQL of their panels. */
+public final class Dashboards {
 
     /** Grafana's own variables, substituted the way Grafana would for a 1 s scrape interval. */
     static final Map<String, String> GRAFANA_VARIABLES = Map.of(
@@ -33,13 +34,13 @@ final class Dashboards {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    record Dashboard(Path file, JsonNode json) {
+    public record Dashboard(Path file, JsonNode json) {
         String uid() {
             return json.path("uid").asText();
         }
     }
 
-    record PanelQuery(String dashboard, String panel, String refId, String expr) {
+    public record PanelQuery(String dashboard, String panel, String refId, String expr) {
         @Override
         public String toString() {
             return dashboard + " / " + panel + " / " + refId;
@@ -50,7 +51,7 @@ final class Dashboards {
     }
 
     /** {@code dashboards/} of the repository (tests run in the module directory). */
-    static Path directory() {
+    public static Path directory() {
         return Path.of("").toAbsolutePath().getParent().resolve("dashboards");
     }
 
@@ -66,7 +67,7 @@ final class Dashboards {
         return new Dashboard(file, STRICT.readTree(file.toFile()));
     }
 
-    static List<Dashboard> all() {
+    public static List<Dashboard> all() {
         List<Dashboard> out = new ArrayList<>();
         for (Path f : files()) {
             try {
@@ -91,7 +92,7 @@ final class Dashboards {
         return out;
     }
 
-    static List<PanelQuery> queries(Dashboard d) {
+    public static List<PanelQuery> queries(Dashboard d) {
         List<PanelQuery> out = new ArrayList<>();
         for (JsonNode p : panels(d)) {
             for (JsonNode t : p.path("targets")) {
@@ -100,6 +101,11 @@ final class Dashboards {
             }
         }
         return out;
+    }
+
+    /** The queries of every panel of every dashboard. */
+    public static List<PanelQuery> allQueries() {
+        return all().stream().flatMap(d -> queries(d).stream()).toList();
     }
 
     /** Names of the variables {@code expr} uses ({@code $x}, {@code ${x}}, {@code ${x:format}}). */
@@ -113,7 +119,7 @@ final class Dashboards {
     }
 
     /** {@code expr} with every variable replaced as Grafana would, "All" selected. */
-    static String substitute(String expr) {
+    public static String substitute(String expr) {
         Matcher m = VARIABLE.matcher(expr);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -126,5 +132,28 @@ final class Dashboards {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Each of {@code queries} (variables substituted) that returns no sample, or only NaN/Inf samples, from
+     * {@code prometheus} now, with what it returned.
+     */
+    public static Map<String, String> panelsWithoutData(PrometheusServer prometheus, List<PanelQuery> queries) {
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (PanelQuery q : queries) {
+            String promql = substitute(q.expr());
+            JsonNode result = prometheus.query(promql);
+            List<Double> finite = new ArrayList<>();
+            result.forEach(series -> {
+                double v = Double.parseDouble(series.path("value").path(1).asText("NaN"));
+                if (Double.isFinite(v)) {
+                    finite.add(v);
+                }
+            });
+            if (finite.isEmpty()) {
+                missing.put(q.toString(), promql + " -> " + result);
+            }
+        }
+        return missing;
     }
 }

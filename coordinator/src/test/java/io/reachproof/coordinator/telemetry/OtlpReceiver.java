@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 
-/** An OTLP/HTTP receiver on loopback that keeps every request it decoded (protobuf, as a collector does). */
-final class OtlpReceiver implements AutoCloseable {
+/** Test helper (shared with the cli's lab tests): an OTLP/HTTP receiver on loopback that keeps every request it decoded (protobuf, as a collector does). */
+public final class OtlpReceiver implements AutoCloseable {
 
-    final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
-    final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
+    public final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
+    public final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
-    OtlpReceiver() throws IOException {
+    public OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/traces", exchange -> {
             traces.add(ExportTraceServiceRequest.parseFrom(body(exchange)));
@@ -34,7 +34,7 @@ final class OtlpReceiver implements AutoCloseable {
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 

@@ -19,10 +19,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's {@code /usr/bin/prometheus} started for a test: a temp config scraping one target every second,
+ * Test helper (shared with the cli's lab tests): Debian's {@code /usr/bin/prometheus} started for a test: a temp config scraping one target every second,
  * a temp TSDB, a free loopback port. {@link #close()} always kills it.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/prometheus");
 
@@ -39,7 +39,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** Starts Prometheus scraping {@code http://target/metrics} as job {@code job} every second. */
-    static PrometheusServer start(Path dir, String job, String target) throws IOException {
+    public static PrometheusServer start(Path dir, String job, String target) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's prometheus package"
                     + " (scripts/test does when run as root)");
@@ -75,7 +75,7 @@ final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    boolean ready() {
+    public boolean ready() {
         if (!process.isAlive()) {
             throw new IllegalStateException("prometheus exited with " + process.exitValue() + ": " + log());
         }
@@ -91,7 +91,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** The {@code data.result} of an instant query (an empty array when the query has no data). */
-    JsonNode query(String promql) {
+    public JsonNode query(String promql) {
         JsonNode body = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         if (!"success".equals(body.path("status").asText())) {
             throw new IllegalStateException("query failed: " + promql + ": " + body);
@@ -100,7 +100,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** What Grafana's {@code label_values(metric, label)} lists. */
-    JsonNode labelValues(String metric, String label) {
+    public JsonNode labelValues(String metric, String label) {
         return get("/api/v1/label/" + label + "/values?match[]=" + URLEncoder.encode(metric, StandardCharsets.UTF_8))
                 .path("data");
     }
@@ -118,7 +118,7 @@ final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
