@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             CompileCommand.class,
             ExplainCommand.class,
+            ProbeCommand.class,
+            AgentCommand.class,
         })
 public final class Main implements Runnable {
 

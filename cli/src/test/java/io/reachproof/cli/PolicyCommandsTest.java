@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code reachproof compile} and {@code reachproof explain} on the example policies and cluster dump. */
 class PolicyCommandsTest {
@@ -22,21 +19,14 @@ class PolicyCommandsTest {
     private static final String MANIFESTS = EXAMPLES.resolve("manifests").toString();
     private static final String DUMP = EXAMPLES.resolve("cluster-dump.yaml").toString();
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
 
-    private int run(String... args) {
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
-    }
 
     @Test
     void compileJsonHasOneObjectPerCellWithExactlyTheContractFields() throws IOException {
-        assertThat(run("compile", "--policies", MANIFESTS, "--topology", DUMP, "--format", "json")).isZero();
+        assertThat(cli.run("compile", "--policies", MANIFESTS, "--topology", DUMP, "--format", "json")).isZero();
 
-        JsonNode cells = new ObjectMapper().readTree(out.toString()).get("cells");
+        JsonNode cells = new ObjectMapper().readTree(cli.out()).get("cells");
         assertThat(cells.size()).isEqualTo(66);
         List<String> fields = new ArrayList<>();
         cells.get(0).fieldNames().forEachRemaining(fields::add);
@@ -47,25 +37,25 @@ class PolicyCommandsTest {
         assertThat(cells).anySatisfy(c -> assertThat(c.toString()).isEqualTo(
                 "{\"from\":\"shop/frontend-6c9d8b7f5-abcde\",\"to\":\"payments/payments-84d6f7c9b-5tq2w\","
                         + "\"port\":8443,\"protocol\":\"TCP\",\"verdict\":\"deny\"}"));
-        assertThat(err.toString()).isEmpty();
+        assertThat(cli.err()).isEmpty();
     }
 
     @Test
     void theDumpsOwnPoliciesGiveTheSameTableAsTheManifests() {
-        assertThat(run("compile", "--policies", MANIFESTS, "--topology", DUMP, "--format", "json")).isZero();
-        String fromManifests = out.toString();
-        out.getBuffer().setLength(0);
+        assertThat(cli.run("compile", "--policies", MANIFESTS, "--topology", DUMP, "--format", "json")).isZero();
+        String fromManifests = cli.out();
 
-        assertThat(run("compile", "--policies", DUMP, "--topology", DUMP, "--format", "json")).isZero();
+        CliRun fromDump = new CliRun();
+        assertThat(fromDump.run("compile", "--policies", DUMP, "--topology", DUMP, "--format", "json")).isZero();
 
-        assertThat(out.toString()).isEqualTo(fromManifests);
+        assertThat(fromDump.out()).isEqualTo(fromManifests);
     }
 
     @Test
     void compileTableHasABlockPerPort() {
-        assertThat(run("compile", "--policies", MANIFESTS, "--topology", DUMP)).isZero();
+        assertThat(cli.run("compile", "--policies", MANIFESTS, "--topology", DUMP)).isZero();
 
-        assertThat(out.toString()).contains("\n5432/TCP\n", "\n8443/TCP\n")
+        assertThat(cli.out()).contains("\n5432/TCP\n", "\n8443/TCP\n")
                 .contains("4  payments/payments-84d6f7c9b-5tq2w    - - X - - - -");
     }
 
@@ -86,9 +76,9 @@ class PolicyCommandsTest {
                 metadata: {name: web, namespace: shop}
                 """);
 
-        assertThat(run("compile", "--policies", bad.toString(), "--topology", DUMP)).isEqualTo(1);
+        assertThat(cli.run("compile", "--policies", bad.toString(), "--topology", DUMP)).isEqualTo(1);
 
-        assertThat(err.toString()).isEqualTo(String.join("\n",
+        assertThat(cli.err()).isEqualTo(String.join("\n",
                 bad + ":9: skipped apps/v1 Deployment shop/web"
                         + " (only networking.k8s.io/v1 NetworkPolicy, v1 Namespace and v1 Pod are read)",
                 bad + ":7:35: NetworkPolicy shop/bad: spec.ingress[0].ports[0].endPort:"
@@ -96,16 +86,16 @@ class PolicyCommandsTest {
                 bad + ":7:61: NetworkPolicy shop/bad: spec.ingress[0].ports[1].protocol:"
                         + " unknown protocol \"ICMP\" (expected TCP, UDP or SCTP)",
                 ""));
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
     void explainNamesTheAllowingRuleWithFileAndLine() {
-        assertThat(run("explain", "--policies", MANIFESTS, "--topology", DUMP,
+        assertThat(cli.run("explain", "--policies", MANIFESTS, "--topology", DUMP,
                 "--from", "shop/checkout-5b7f9d8c6-h7m4p", "--to", "payments/payments-84d6f7c9b-5tq2w", "--port", "8443/TCP"))
                 .isZero();
 
-        assertThat(out.toString()).isEqualTo(String.join("\n",
+        assertThat(cli.out()).isEqualTo(String.join("\n",
                 "shop/checkout-5b7f9d8c6-h7m4p -> payments/payments-84d6f7c9b-5tq2w 8443/TCP: allow",
                 "  egress from shop/checkout-5b7f9d8c6-h7m4p: allowed: not isolated"
                         + " (no NetworkPolicy selects shop/checkout-5b7f9d8c6-h7m4p for egress)",
@@ -117,48 +107,48 @@ class PolicyCommandsTest {
 
     @Test
     void explainResolvesANamedPortOnTheDestination() {
-        assertThat(run("explain", "--policies", MANIFESTS, "--topology", DUMP,
+        assertThat(cli.run("explain", "--policies", MANIFESTS, "--topology", DUMP,
                 "--from", "payments/ledger-0", "--to", "kube-system/coredns-76f75df574-x2k9q", "--port", "dns")).isZero();
 
-        assertThat(out.toString()).startsWith("payments/ledger-0 -> kube-system/coredns-76f75df574-x2k9q 53/UDP: deny\n"
+        assertThat(cli.out()).startsWith("payments/ledger-0 -> kube-system/coredns-76f75df574-x2k9q 53/UDP: deny\n"
                 + "  egress from payments/ledger-0: denied: isolated for egress by payments/default-deny"
                 + " and no rule allows kube-system/coredns-76f75df574-x2k9q on 53/UDP\n");
     }
 
     @Test
     void explainOfAnUnknownPodExitsOneNamingTheNearestPod() {
-        assertThat(run("explain", "--policies", MANIFESTS, "--topology", DUMP,
+        assertThat(cli.run("explain", "--policies", MANIFESTS, "--topology", DUMP,
                 "--from", "shop/frontend", "--to", "payments/ledgr-0", "--port", "5432")).isEqualTo(1);
 
-        assertThat(err.toString()).isEqualTo(
+        assertThat(cli.err()).isEqualTo(
                 "--from: no pod shop/frontend in the topology; did you mean shop/frontend-6c9d8b7f5-abcde?\n");
     }
 
     @Test
     void explainOfASelfPairExitsOne() {
-        assertThat(run("explain", "--policies", MANIFESTS, "--topology", DUMP,
+        assertThat(cli.run("explain", "--policies", MANIFESTS, "--topology", DUMP,
                 "--from", "payments/ledger-0", "--to", "payments/ledger-0", "--port", "5432")).isEqualTo(1);
 
-        assertThat(err.toString()).isEqualTo("--from and --to are the same pod payments/ledger-0:"
+        assertThat(cli.err()).isEqualTo("--from and --to are the same pod payments/ledger-0:"
                 + " self pairs are not part of the truth table (CNIs disagree on loopback)\n");
     }
 
     @Test
     void explainOfAPortNameTheDestinationLacksExitsOne() {
-        assertThat(run("explain", "--policies", MANIFESTS, "--topology", DUMP,
+        assertThat(cli.run("explain", "--policies", MANIFESTS, "--topology", DUMP,
                 "--from", "shop/frontend-6c9d8b7f5-abcde", "--to", "payments/ledger-0", "--port", "http")).isEqualTo(1);
 
-        assertThat(err.toString()).isEqualTo("pod payments/ledger-0 declares no port named http (its ports: 5432/TCP postgres)\n");
+        assertThat(cli.err()).isEqualTo("pod payments/ledger-0 declares no port named http (its ports: 5432/TCP postgres)\n");
     }
 
     @Test
     void aMalformedPortOrAMissingOptionIsAUsageError() {
-        assertThat(run("explain", "--policies", MANIFESTS, "--topology", DUMP,
+        assertThat(cli.run("explain", "--policies", MANIFESTS, "--topology", DUMP,
                 "--from", "a/b", "--to", "c/d", "--port", "80/ICMP")).isEqualTo(2);
-        assertThat(err.toString()).startsWith(
+        assertThat(cli.err()).startsWith(
                 "--port must be in 1..65535 with protocol TCP, UDP or SCTP: 80/ICMP\n");
 
-        assertThat(run("compile", "--policies", MANIFESTS)).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--topology=PATH'");
+        assertThat(cli.run("compile", "--policies", MANIFESTS)).isEqualTo(2);
+        assertThat(cli.err()).contains("Missing required option: '--topology=PATH'");
     }
 }

@@ -1,0 +1,167 @@
+package io.reachproof.cli;
+
+import io.reachproof.agent.AgentConfig;
+import io.reachproof.agent.AgentConfig.Key;
+import io.reachproof.agent.Transport;
+import io.reachproof.agent.probe.Prober;
+import io.reachproof.agent.responder.ResponderSet;
+import io.reachproof.agent.responder.SelfCheck;
+import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.Responder;
+import java.io.PrintWriter;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code reachproof agent}: runs the agent's responders (and, later, its control loop) until SIGTERM/SIGINT.
+ * Every flag may instead come from the environment (Kubernetes Downward API); flags win.
+ *
+ * <p>Structure, for extension: {@link #config()} reads flags + environment once; {@link #call()} starts the
+ * parts in order, registering each in {@link #running} so they stop in reverse order.
+ */
+@Command(
+        name = "agent",
+        description = "Runs the agent: TCP, UDP and HTTP responders that answer probes with the agent's identity, "
+                + "until SIGTERM or SIGINT. Flags fall back to the environment: REACHPROOF_AGENT_ID, REACHPROOF_CLUSTER, "
+                + "REACHPROOF_CLOUD, REACHPROOF_REGION, NODE_NAME, POD_NAMESPACE, POD_NAME, POD_IP, REACHPROOF_BIND, "
+                + "REACHPROOF_RESPONDERS.",
+        mixinStandardHelpOptions = true)
+final class AgentCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--id", description = "Agent id (default: POD_NAMESPACE/POD_NAME).")
+    String id;
+
+    @Option(names = "--cluster", description = "Cluster name.")
+    String cluster;
+
+    @Option(names = "--cloud", description = "Cloud provider (aws, gcp, azure, ...).")
+    String cloud;
+
+    @Option(names = "--region", description = "Cloud region.")
+    String region;
+
+    @Option(names = "--node", description = "Node name.")
+    String node;
+
+    @Option(names = "--namespace", description = "Namespace of the agent's pod.")
+    String namespace;
+
+    @Option(names = "--pod", description = "Name of the agent's pod.")
+    String pod;
+
+    @Option(names = "--pod-ip", description = "The pod's IP address.")
+    String podIp;
+
+    @Option(names = "--bind", description = "Address the responders listen on (default " + AgentConfig.DEFAULT_BIND + ").")
+    String bind;
+
+    @Option(names = "--responders", description = "PORT/PROTOCOL list (default " + AgentConfig.DEFAULT_RESPONDERS + ").")
+    String responders;
+
+    /** The environment the flags fall back to; tests replace it. */
+    Map<String, String> env = System.getenv();
+
+    /** Counted down to stop the agent (by the shutdown hook, or by tests). */
+    final CountDownLatch stop = new CountDownLatch(1);
+
+    /** What is running, stopped in reverse order. */
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AgentConfig config = config();
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "reachproof-agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            ResponderSet responderSet;
+            try {
+                responderSet = ResponderSet.start(config.identity(), config.bindAddress(), Transport.detect());
+            } catch (IllegalStateException e) {
+                throw new UserError(e.getMessage());
+            }
+            running.push(responderSet);
+            Prober prober = Prober.create(config.identity().agentId(), 1000);
+            running.push(prober);
+            out.println("agent " + config.identity().agentId() + " (cluster " + config.identity().cluster()
+                    + ") responders on " + config.bindAddress() + ": " + config.identity().responders()
+                    + " (" + prober.transport() + ")");
+            SelfCheck check = responderSet.selfCheck(prober).join();
+            for (Map.Entry<Responder, ProbeResult> e : check.results().entrySet()) {
+                out.println("self-check " + e.getKey() + ": " + e.getValue().outcome() + " (" + e.getValue().detail() + ")");
+            }
+            out.flush();
+            if (!check.allAnswered()) {
+                spec.commandLine().getErr().println("reachproof agent: warning: a responder did not answer its self-check;"
+                        + " probes at it will be inconclusive");
+                spec.commandLine().getErr().flush();
+            }
+            // the coordinator's control loop starts here (coordinator issue)
+            stop.await();
+            out.println("agent " + config.identity().agentId() + " stopping");
+            out.flush();
+            return Main.EXIT_OK;
+        } finally {
+            while (!running.isEmpty()) {
+                try {
+                    running.pop().close();
+                } catch (Exception e) {
+                    spec.commandLine().getErr().println("reachproof agent: while stopping: " + e);
+                }
+            }
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what stopped us
+            }
+        }
+    }
+
+    /** Flags laid over the environment, read once into a typed configuration; a bad value is a usage error. */
+    AgentConfig config() {
+        Map<String, String> merged = new HashMap<>(env);
+        put(merged, Key.AGENT_ID, id);
+        put(merged, Key.CLUSTER, cluster);
+        put(merged, Key.CLOUD, cloud);
+        put(merged, Key.REGION, region);
+        put(merged, Key.NODE, node);
+        put(merged, Key.NAMESPACE, namespace);
+        put(merged, Key.POD, pod);
+        put(merged, Key.POD_IP, podIp);
+        put(merged, Key.BIND, bind);
+        put(merged, Key.RESPONDERS, responders);
+        try {
+            return AgentConfig.fromEnv(merged);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static void put(Map<String, String> env, Key key, String flagValue) {
+        if (flagValue != null) {
+            env.put(key.env(), flagValue);
+        }
+    }
+}
