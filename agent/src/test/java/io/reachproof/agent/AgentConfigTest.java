@@ -2,12 +2,17 @@ package io.reachproof.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.reachproof.protocol.Responder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AgentConfigTest {
 
@@ -95,5 +100,41 @@ class AgentConfigTest {
                 .hasMessage("REACHPROOF_RESPONDERS (--responders): port 7001 is used twice ('7001/HTTP')");
         assertThat(AgentConfig.parseResponders("7001/TCP,7001/UDP")).hasSize(2);
         assertThat(List.of(AgentConfig.Key.values())).extracting(AgentConfig.Key::env).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void labelsComeFromTheDownwardApiFileWithEnvironmentLabelsOnTop(@TempDir Path dir) throws IOException {
+        Path labels = dir.resolve("labels");
+        Files.writeString(labels, "app=\"frontend\"\ntier=\"web\"\nnote=\"say \\\"hi\\\"\"\n");
+        Map<String, String> env = downwardApi();
+        env.put("REACHPROOF_POD_LABELS_FILE", labels.toString());
+        env.put("REACHPROOF_POD_LABELS", "tier=api, track=canary");
+        env.put("REACHPROOF_NAMESPACE_LABELS", "team=shop");
+
+        AgentConfig config = AgentConfig.fromEnv(env);
+
+        assertThat(config.identity().podLabels()).containsOnly(
+                entry("app", "frontend"), entry("tier", "api"), entry("note", "say \"hi\""), entry("track", "canary"));
+        assertThat(config.identity().namespaceLabels()).containsOnly(
+                entry("kubernetes.io/metadata.name", "reachproof"), entry("team", "shop"));
+    }
+
+    @Test
+    void badLabelsNameTheKeyAndTheLine(@TempDir Path dir) throws IOException {
+        Map<String, String> env = downwardApi();
+        env.put("REACHPROOF_POD_LABELS", "app");
+        assertThatThrownBy(() -> AgentConfig.fromEnv(env))
+                .hasMessage("REACHPROOF_POD_LABELS (--pod-labels): bad label 'app': expected KEY=VALUE");
+
+        Path labels = dir.resolve("labels");
+        Files.writeString(labels, "app=\"frontend\"\ntier=web\n");
+        Map<String, String> fromFile = downwardApi();
+        fromFile.put("REACHPROOF_POD_LABELS_FILE", labels.toString());
+        assertThatThrownBy(() -> AgentConfig.fromEnv(fromFile))
+                .hasMessage("REACHPROOF_POD_LABELS_FILE (--pod-labels-file) " + labels + ":2: expected key=\"value\", got 'tier=web'");
+
+        fromFile.put("REACHPROOF_POD_LABELS_FILE", dir.resolve("missing").toString());
+        assertThatThrownBy(() -> AgentConfig.fromEnv(fromFile))
+                .hasMessageStartingWith("REACHPROOF_POD_LABELS_FILE (--pod-labels-file): cannot read '" + dir.resolve("missing") + "'");
     }
 }

@@ -3,16 +3,26 @@ package io.reachproof.cli;
 import io.reachproof.agent.AgentConfig;
 import io.reachproof.agent.AgentConfig.Key;
 import io.reachproof.agent.Transport;
+import io.reachproof.agent.control.AgentRuntime;
+import io.reachproof.agent.control.ControlLoop;
+import io.reachproof.agent.control.ControlSettings;
+import io.reachproof.agent.control.NettyAgentRuntime;
 import io.reachproof.agent.probe.Prober;
 import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.agent.responder.SelfCheck;
+import io.reachproof.protocol.Json;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.Responder;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +33,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code reachproof agent}: runs the agent's responders (and, later, its control loop) until SIGTERM/SIGINT.
+ * {@code reachproof agent}: runs the agent's responders and, with {@code --coordinator URL --token T}, its control
+ * loop (register, heartbeat, long-poll the plan, probe, self-check, deliver results, spool while the coordinator
+ * is away) until SIGTERM/SIGINT.
  * Every flag may instead come from the environment (Kubernetes Downward API); flags win.
  *
  * <p>Structure, for extension: {@link #config()} reads flags + environment once; {@link #call()} starts the
@@ -65,11 +77,40 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--pod-ip", description = "The pod's IP address.")
     String podIp;
 
+    @Option(names = "--pod-labels", paramLabel = "K=V,...",
+            description = "The pod's labels, which expectation groups select agents by (over --pod-labels-file).")
+    String podLabels;
+
+    @Option(names = "--pod-labels-file", paramLabel = "FILE",
+            description = "A Downward API metadata.labels file (key=\"value\" lines) with the pod's labels.")
+    String podLabelsFile;
+
+    @Option(names = "--namespace-labels", paramLabel = "K=V,...",
+            description = "The namespace's labels (kubernetes.io/metadata.name is always added).")
+    String namespaceLabels;
+
     @Option(names = "--bind", description = "Address the responders listen on (default " + AgentConfig.DEFAULT_BIND + ").")
     String bind;
 
     @Option(names = "--responders", description = "PORT/PROTOCOL list (default " + AgentConfig.DEFAULT_RESPONDERS + ").")
     String responders;
+
+    @Option(names = "--coordinator", paramLabel = "URL",
+            description = "Coordinator to take plans from and deliver results to (env REACHPROOF_COORDINATOR);"
+                    + " without it the agent only answers probes.")
+    String coordinator;
+
+    @Option(names = "--token", paramLabel = "T", description = "Bearer token of the agent's cluster (env REACHPROOF_TOKEN).")
+    String token;
+
+    @Option(names = "--spool", paramLabel = "DIR",
+            description = "Where results wait while the coordinator is unreachable (env REACHPROOF_SPOOL;"
+                    + " default: reachproof-spool/<agent id> under the temporary directory).")
+    Path spool;
+
+    @Option(names = "--spool-max", paramLabel = "N", defaultValue = "100000",
+            description = "Results the spool holds before it drops (and counts) the newest (default ${DEFAULT-VALUE}).")
+    int spoolMax;
 
     /** The environment the flags fall back to; tests replace it. */
     Map<String, String> env = System.getenv();
@@ -83,6 +124,7 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig config = config();
+        Optional<ControlSettings> control = control(config);
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -117,7 +159,21 @@ final class AgentCommand implements Callable<Integer> {
                         + " probes at it will be inconclusive");
                 spec.commandLine().getErr().flush();
             }
-            // the coordinator's control loop starts here (coordinator issue)
+            if (control.isPresent()) {
+                AgentRuntime runtime = NettyAgentRuntime.of(responderSet, prober);
+                ControlLoop loop;
+                try {
+                    loop = new ControlLoop(config.identity(), control.get(), Json.mapper(), runtime.runner(),
+                            runtime.selfChecker(), Clock.systemUTC());
+                } catch (java.io.UncheckedIOException e) {
+                    throw new UserError(e.getMessage() + ": " + e.getCause().getMessage());
+                }
+                loop.start();
+                running.push(loop);
+                out.println("agent " + config.identity().agentId() + " reporting to " + control.get().coordinator()
+                        + " (spool " + control.get().spoolDir() + ")");
+                out.flush();
+            }
             stop.await();
             out.println("agent " + config.identity().agentId() + " stopping");
             out.flush();
@@ -139,6 +195,31 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
+    /** The control loop's settings when a coordinator is named (flag or environment); a usage error when incomplete. */
+    Optional<ControlSettings> control(AgentConfig config) {
+        String url = coordinator != null ? coordinator : env.get("REACHPROOF_COORDINATOR");
+        if (url == null || url.isBlank()) {
+            if (token != null) {
+                throw new ParameterException(spec.commandLine(), "--token needs --coordinator");
+            }
+            return Optional.empty();
+        }
+        String t = token != null ? token : env.get("REACHPROOF_TOKEN");
+        if (t == null || t.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--coordinator needs --token (or REACHPROOF_TOKEN): the bearer"
+                    + " token of cluster " + config.identity().cluster());
+        }
+        String spoolEnv = env.get("REACHPROOF_SPOOL");
+        Path dir = spool != null ? spool : spoolEnv != null ? Path.of(spoolEnv)
+                : Path.of(System.getProperty("java.io.tmpdir"), "reachproof-spool", config.identity().agentId().replace('/', '_'));
+        try {
+            return Optional.of(new ControlSettings(URI.create(url), t, dir, spoolMax, Duration.ofSeconds(1),
+                    Duration.ofSeconds(10)));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--coordinator: " + e.getMessage());
+        }
+    }
+
     /** Flags laid over the environment, read once into a typed configuration; a bad value is a usage error. */
     AgentConfig config() {
         Map<String, String> merged = new HashMap<>(env);
@@ -152,6 +233,9 @@ final class AgentCommand implements Callable<Integer> {
         put(merged, Key.POD_IP, podIp);
         put(merged, Key.BIND, bind);
         put(merged, Key.RESPONDERS, responders);
+        put(merged, Key.POD_LABELS, podLabels);
+        put(merged, Key.POD_LABELS_FILE, podLabelsFile);
+        put(merged, Key.NAMESPACE_LABELS, namespaceLabels);
         try {
             return AgentConfig.fromEnv(merged);
         } catch (IllegalArgumentException e) {

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             ProbeCommand.class,
             AgentCommand.class,
+            CoordinatorCommand.class,
+            LabCommand.class,
         })
 public final class Main implements Runnable {
 

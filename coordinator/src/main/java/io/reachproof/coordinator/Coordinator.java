@@ -102,10 +102,20 @@ public final class Coordinator implements AutoCloseable {
         server = new ApiServer(settings.api(), routes);
         InetSocketAddress bound = server.start();
         if (settings.scheduled()) {
+            startRounds();
+        }
+        return bound;
+    }
+
+    /** Starts the Quartz schedule of every set (when {@code scheduled} was false at {@link #start()}: later). */
+    public synchronized void startRounds() {
+        if (server == null) {
+            throw new IllegalStateException("start() the coordinator first");
+        }
+        if (scheduler == null) {
             scheduler = new RoundScheduler(rounds, expectations, settings.maxJitter());
             scheduler.start();
         }
-        return bound;
     }
 
     /** {@code http://host:port} of the started API. */

@@ -149,7 +149,9 @@ public final class StatusRoutes {
                     .append("table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:.2em .6em}")
                     .append(".bad{background:#fdd}</style></head><body><h1>reachproof coordinator</h1>");
             h.append("<h2>Agents</h2><p>");
-            agents.byState().forEach((s, n) -> h.append(esc(s)).append(": ").append(n).append(" &nbsp; "));
+            for (io.reachproof.coordinator.registry.AgentState s : io.reachproof.coordinator.registry.AgentState.values()) {
+                h.append(s.wire()).append(": ").append(agents.byState().getOrDefault(s.wire(), 0)).append(" &nbsp; ");
+            }
             h.append("</p>");
             for (int i = 0; i < matrix.size(); i++) {
                 MatrixEntry m = matrix.get(i);

@@ -71,6 +71,7 @@ public final class ProbePlanner {
             }
         }
         Builder b = new Builder(roundId);
+        Map<String, Map<String, List<Member>>> membership = new HashMap<>();
         for (GroupCell cell : cells) {
             Group from = groups.get(cell.from());
             Group to = groups.get(cell.to());
@@ -80,11 +81,11 @@ public final class ProbePlanner {
             if (from.isExternal()) {
                 continue; // nothing runs an agent in an external group: there is no source to probe from
             }
-            Map<String, List<Member>> sources = byCluster(members, from);
+            Map<String, List<Member>> sources = membership.computeIfAbsent(cell.from(), g -> byCluster(members, from));
             if (to.isExternal()) {
                 planExternal(b, expectation, roundNumber, cell, to, sources);
             } else {
-                Map<String, List<Member>> targets = byCluster(members, to);
+                Map<String, List<Member>> targets = membership.computeIfAbsent(cell.to(), g -> byCluster(members, to));
                 for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
                     for (Map.Entry<String, List<Member>> t : targets.entrySet()) {
                         planClusterPair(b, expectation, roundNumber, cell, s.getKey(), s.getValue(), t.getKey(), t.getValue());
@@ -261,7 +262,8 @@ public final class ProbePlanner {
             boolean http = port.protocol() == Protocol.HTTP;
             ProbeTask task = new ProbeTask(roundId + "/" + (nextTask++), key, port.protocol().name(), host, port.port(),
                     http ? port.http().path() : null, http ? port.http().method() : null,
-                    to == null ? null : to.agentId(), settings.attempts(), settings.timeoutMillis());
+                    to == null ? null : to.agentId(), settings.attempts(), settings.timeoutMillis(),
+                    http ? port.http().statusMin() : 0, http ? port.http().statusMax() : 0);
             spent.merge(from.agentId(), 1, Integer::sum);
             tasks.computeIfAbsent(from.agentId(), a -> new ArrayList<>()).add(task);
             if (to != null) {

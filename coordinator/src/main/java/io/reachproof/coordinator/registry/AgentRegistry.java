@@ -82,9 +82,11 @@ public final class AgentRegistry {
         return e == null ? AgentState.GONE : e.state(clock.instant(), settings);
     }
 
-    /** Every registered agent, ordered by id. */
+    /** Every registered agent, ordered by id; agents gone for twice {@code goneAfter} are forgotten. */
     public List<RegisteredAgent> snapshot() {
         Instant now = clock.instant();
+        Duration forgetAfter = settings.goneAfter().multipliedBy(2);
+        agents.values().removeIf(e -> Duration.between(e.lastSeen, now).compareTo(forgetAfter) > 0);
         List<RegisteredAgent> all = new ArrayList<>(agents.size());
         agents.values().forEach(e -> all.add(e.view(now, settings)));
         all.sort(Comparator.comparing(RegisteredAgent::agentId));

@@ -1,0 +1,107 @@
+package io.reachproof.agent.control;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reachproof.protocol.AgentIdentity;
+import io.reachproof.protocol.BatchAck;
+import io.reachproof.protocol.Heartbeat;
+import io.reachproof.protocol.Plan;
+import io.reachproof.protocol.ProtocolV1;
+import io.reachproof.protocol.RegistrationAck;
+import io.reachproof.protocol.ResultBatch;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The agent's side of protocol v1 over HTTP/1.1: blocking calls, {@link IOException} when the coordinator
+ * cannot be reached, {@link CoordinatorRejected} when it answers with an error.
+ */
+public final class CoordinatorClient {
+
+    private final URI base;
+    private final String authorization;
+    private final ObjectMapper mapper;
+    private final Duration requestTimeout;
+    private final HttpClient http;
+
+    public CoordinatorClient(URI base, String token, ObjectMapper mapper, Duration requestTimeout) {
+        this.base = requireNonNull(base, "base");
+        this.authorization = "Bearer " + requireNonNull(token, "token");
+        this.mapper = requireNonNull(mapper, "mapper");
+        this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(requestTimeout)
+                .build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public RegistrationAck register(AgentIdentity identity) throws IOException, InterruptedException, CoordinatorRejected {
+        return mapper.readValue(post(ProtocolV1.REGISTER, identity).body(), RegistrationAck.class);
+    }
+
+    public void heartbeat(Heartbeat heartbeat) throws IOException, InterruptedException, CoordinatorRejected {
+        post(ProtocolV1.HEARTBEAT, heartbeat);
+    }
+
+    public BatchAck deliver(ResultBatch batch) throws IOException, InterruptedException, CoordinatorRejected {
+        return mapper.readValue(post(ProtocolV1.RESULTS, batch).body(), BatchAck.class);
+    }
+
+    /** Waits up to {@code wait} (the coordinator's poll timeout) for a plan other than {@code version}. */
+    public Optional<Plan> poll(String agentId, long version, Duration wait)
+            throws IOException, InterruptedException, CoordinatorRejected {
+        URI uri = base.resolve(ProtocolV1.PLAN + "?agent=" + URLEncoder.encode(agentId, StandardCharsets.UTF_8)
+                + "&version=" + version);
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Authorization", authorization)
+                .timeout(wait.plus(requestTimeout))
+                .GET()
+                .build();
+        HttpResponse<byte[]> response = check(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        if (response.statusCode() == 204) {
+            return Optional.empty();
+        }
+        return Optional.of(mapper.readValue(response.body(), Plan.class));
+    }
+
+    private HttpResponse<byte[]> post(String path, Object body) throws IOException, InterruptedException, CoordinatorRejected {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .timeout(requestTimeout)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)))
+                .build();
+        return check(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
+    private HttpResponse<byte[]> check(HttpResponse<byte[]> response) throws CoordinatorRejected {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return response;
+        }
+        String error = new String(response.body(), StandardCharsets.UTF_8);
+        try {
+            JsonNode node = mapper.readTree(response.body());
+            if (node != null && node.hasNonNull("error")) {
+                error = node.get("error").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: keep the raw text
+        }
+        throw new CoordinatorRejected(status, status + " from " + response.request().method() + " "
+                + response.request().uri().getPath() + ": " + error);
+    }
+}

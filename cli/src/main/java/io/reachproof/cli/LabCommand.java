@@ -1,0 +1,186 @@
+package io.reachproof.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.reachproof.agent.Transport;
+import io.reachproof.agent.control.AgentRuntime;
+import io.reachproof.agent.control.NettyAgentRuntime;
+import io.reachproof.coordinator.lab.LabFleet;
+import io.reachproof.coordinator.round.ExpectationFiles;
+import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.expectations.GoDuration;
+import io.reachproof.protocol.AgentIdentity;
+import io.reachproof.protocol.Json;
+import io.reachproof.protocol.RoundReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code reachproof lab}: a coordinator and N agents on this machine (loopback addresses 127.0.X.Y posing as
+ * three clusters in three clouds) proving the lab expectations, with a live table per round. The lab
+ * expectations expect frontend -> payments 7001/TCP to be denied, and nothing on loopback enforces that:
+ * the table shows it as a HOLE.
+ */
+@Command(name = "lab", description = "Run a coordinator and a fleet of agents on this machine (loopback 127.0.X.Y,"
+        + " three clusters in three clouds) and show each probe round as a table: group x group, cluster x cluster,"
+        + " and every mismatch.")
+final class LabCommand implements Callable<Integer> {
+
+    static final String LAB_RESOURCE = "/lab/lab.yaml";
+    static final String LAB_FILE = "expectations/examples/lab.yaml";
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+    private static final String CLEAR_SCREEN = "\033[H\033[2J";
+
+    @Option(names = "--agents", defaultValue = "9", paramLabel = "N",
+            description = "agents in the fleet (default ${DEFAULT-VALUE}); agent i: cluster i%%3, role (i/3)%%3")
+    int agents;
+
+    @Option(names = "--port", defaultValue = "7070", paramLabel = "P", description = "coordinator port (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--expectations", paramLabel = "FILE",
+            description = "expectation file written against the lab fleet (default: " + LAB_FILE + ")")
+    Path expectations;
+
+    @Option(names = "--duration", paramLabel = "D", description = "stop after D (e.g. 30s, 2m); default: until Ctrl-C (20s with --json)")
+    String duration;
+
+    @Option(names = "--json", description = "print the last round report as JSON at the end (the table goes to stderr);"
+            + " exit 1 when it has mismatches")
+    boolean json;
+
+    @Option(names = "--loopback-net", hidden = true, defaultValue = LabFleet.DEFAULT_NET,
+            description = "first two octets of the agents' addresses (tests use their own)")
+    String net;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Function<AgentIdentity, AgentRuntime> runtimes;
+
+    LabCommand() {
+        this(LabCommand::nettyAgent);
+    }
+
+    /** A lab agent: its responders on its own loopback address, one event loop and 64 probes at once. */
+    static AgentRuntime nettyAgent(AgentIdentity identity) {
+        return NettyAgentRuntime.start(identity, identity.addresses().get(0), Transport.detect(), 1, 64);
+    }
+
+    LabCommand(Function<AgentIdentity, AgentRuntime> runtimes) {
+        this.runtimes = runtimes;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // the table is the lab's output: keep the coordinator's and agents' per-round logs out of it
+        if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "warn");
+        }
+        if (agents < 1 || agents > 500) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--agents must be in 1..500 (each agent is a full agent with its own threads): " + agents);
+        }
+        if (port < 1 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be in 1..65535: " + port);
+        }
+        Duration runFor = duration == null ? (json ? Duration.ofSeconds(20) : null)
+                : GoDuration.parse(duration).filter(d -> !d.isZero()).orElseThrow(() -> new CommandLine.ParameterException(
+                        spec.commandLine(), "--duration must be a duration such as 30s or 2m: " + duration));
+        List<LoadedExpectation> sets = load();
+        PrintWriter table = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        boolean live = !json && System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        AtomicReference<RoundReport> last = new AtomicReference<>();
+        AtomicReference<String> header = new AtomicReference<>("");
+        if (!net.matches("127\\.\\d{1,3}")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--loopback-net must be 127.N: " + net);
+        }
+        try (Lab lab = new Lab(agents, port, net, sets, runtimes, report -> {
+            last.set(report);
+            synchronized (table) {
+                // on a terminal the table is redrawn in place; piped, rounds follow one another
+                table.print(live ? CLEAR_SCREEN + header.get() : "");
+                table.println(LabTable.render(report));
+                table.flush();
+            }
+            return report;
+        })) {
+            try {
+                table.println("reachproof lab: starting a coordinator and " + agents + " agents on loopback ...");
+                table.flush();
+                lab.start();
+            } catch (BindException e) {
+                throw new UserError("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + "); choose another --port");
+            } catch (IllegalStateException e) {
+                throw new UserError("the lab could not start: " + e.getMessage());
+            }
+            header.set("coordinator: " + lab.coordinator().url() + "  (status page " + lab.coordinator().url()
+                    + "/, JSON: /v1/rounds/latest, /v1/matrix, /v1/agents)\n"
+                    + "fleet: " + agents + " agents in aws-lab, gcp-lab, azure-lab; proving "
+                    + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())
+                    + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n\n");
+            synchronized (table) {
+                table.print(header.get());
+                table.flush();
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Thread hook = new Thread(stop::countDown, "reachproof-lab-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            if (runFor == null) {
+                stop.await();
+            } else {
+                stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        return finish(last.get());
+    }
+
+    private int finish(RoundReport report) throws JsonProcessingException {
+        if (!json) {
+            return Main.EXIT_OK;
+        }
+        if (report == null) {
+            throw new UserError("no round finished before the lab stopped; give it a longer --duration");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        out.flush();
+        return report.mismatches().isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    private List<LoadedExpectation> load() throws IOException {
+        try {
+            if (expectations != null) {
+                if (!Files.isRegularFile(expectations)) {
+                    throw new UserError(expectations + ": no such file");
+                }
+                return ExpectationFiles.load(List.of(expectations));
+            }
+            try (InputStream in = LabCommand.class.getResourceAsStream(LAB_RESOURCE)) {
+                if (in == null) {
+                    throw new UserError("the lab expectations are missing from this build (" + LAB_RESOURCE + ")");
+                }
+                return ExpectationFiles.load(LAB_FILE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (ExpectationFiles.InvalidExpectations e) {
+            throw new UserError(e.problems(), Main.EXIT_FAILED);
+        }
+    }
+}

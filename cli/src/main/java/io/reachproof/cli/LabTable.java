@@ -1,0 +1,103 @@
+package io.reachproof.cli;
+
+import io.reachproof.protocol.CellResult;
+import io.reachproof.protocol.EndpointRef;
+import io.reachproof.protocol.Mismatch;
+import io.reachproof.protocol.PairSummary;
+import io.reachproof.protocol.RoundReport;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The lab's terminal view of one round: a header, group x group and cluster x cluster tables of observed
+ * allow / deny, mismatches and inconclusive cells, and every mismatch with its detail.
+ */
+final class LabTable {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final int MAX_MISMATCH_LINES = 20;
+
+    private LabTable() {
+    }
+
+    static String render(RoundReport r) {
+        StringBuilder b = new StringBuilder(2048);
+        b.append("round ").append(r.roundId()).append(" of ").append(r.expectation()).append(" at ")
+                .append(TIME.format(Instant.ofEpochMilli(r.finishedAtEpochMillis()))).append(" UTC: ")
+                .append(r.cells().size()).append(" cells, coverage ").append(Math.round(r.coverage() * 100)).append("%, ")
+                .append(r.mismatches().size()).append(r.mismatches().size() == 1 ? " mismatch" : " mismatches")
+                .append(", agents ").append(states(r.agentsByState()))
+                .append(r.complete() ? "" : " (closed at its deadline)").append('\n');
+        if (r.suspectChange() != null) {
+            b.append("suspect change: ").append(r.suspectChange()).append('\n');
+        }
+        b.append('\n');
+        int width = Math.max(width("group -> group", r.groupPairs()), width("cluster -> cluster", r.clusterPairs()));
+        table(b, "group -> group", r.groupPairs(), width);
+        b.append('\n');
+        table(b, "cluster -> cluster", r.clusterPairs(), width);
+        long inconclusive = r.cells().stream().filter(c -> c.reason() != null).count();
+        if (inconclusive > 0) {
+            Map<String, Integer> reasons = new TreeMap<>();
+            r.cells().stream().filter(c -> c.reason() != null).forEach(c -> reasons.merge(c.reason().name(), 1, Integer::sum));
+            b.append("\ninconclusive: ").append(reasons.toString().replace("{", "").replace("}", "")).append('\n');
+        }
+        b.append('\n');
+        if (r.mismatches().isEmpty()) {
+            b.append("no mismatches: every proven cell is as expected\n");
+        } else {
+            b.append("MISMATCHES\n");
+            List<Mismatch> shown = r.mismatches().subList(0, Math.min(MAX_MISMATCH_LINES, r.mismatches().size()));
+            for (Mismatch m : shown) {
+                b.append(mismatch(m)).append('\n');
+            }
+            if (r.mismatches().size() > shown.size()) {
+                b.append("... and ").append(r.mismatches().size() - shown.size()).append(" more (GET /v1/rounds/latest)\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /** {@code HOLE  shop/frontend-0 (aws-lab) -> payments/payments-6 (gcp-lab)  7001/TCP  expected deny, observed allow (CONNECTED)  rule lab.yaml:30}. */
+    static String mismatch(Mismatch m) {
+        CellResult c = m.cell();
+        return String.format("%-7s %s -> %s  %d/%s  expected %s, observed %s (%s)  rule %s", m.kind(), end(c.from()),
+                end(c.to()), c.port(), c.protocol(), c.expected(), c.observed().name().toLowerCase(java.util.Locale.ROOT),
+                c.outcome(), c.rule());
+    }
+
+    private static String end(EndpointRef e) {
+        return e.agentId() == null ? e.address() : e.displayName() + " (" + e.cluster() + ")";
+    }
+
+    private static String states(Map<String, Integer> byState) {
+        StringBuilder b = new StringBuilder();
+        new TreeMap<>(byState).forEach((s, n) -> {
+            if (n > 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(s).append(' ').append(n);
+            }
+        });
+        return b.length() == 0 ? "none" : b.toString();
+    }
+
+    private static int width(String title, List<PairSummary> pairs) {
+        int width = title.length();
+        for (PairSummary p : pairs) {
+            width = Math.max(width, p.from().length() + 4 + p.to().length());
+        }
+        return width;
+    }
+
+    private static void table(StringBuilder b, String title, List<PairSummary> pairs, int width) {
+        String row = "%-" + width + "s  %6s  %6s  %9s  %13s%n";
+        b.append(String.format(row, title, "allow", "deny", "mismatch", "inconclusive"));
+        for (PairSummary p : pairs) {
+            b.append(String.format(row, p.from() + " -> " + p.to(), p.allow(), p.deny(),
+                    p.mismatches() > 0 ? p.mismatches() + " !" : "0", p.inconclusive()));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.reachproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.reachproof.coordinator.Coordinator;
+import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.registry.AgentState;
+import io.reachproof.coordinator.round.ExpectationFiles;
+import io.reachproof.protocol.RoundReport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AgentWithCoordinatorTest {
+
+    @TempDir
+    Path spool;
+
+    private final String net = "127." + ThreadLocalRandom.current().nextInt(100, 200) + "." + ThreadLocalRandom.current().nextInt(1, 250) + ".";
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private CommandLine commandLine(AgentCommand agent) {
+        CommandLine cmd = new CommandLine(agent);
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd;
+    }
+
+    private CompletableFuture<Integer> agent(AgentCommand agent, String url, String id, String ns, String app, int host) {
+        agent.env = Map.of();
+        CommandLine cmd = commandLine(agent);
+        return CompletableFuture.supplyAsync(() -> cmd.execute("--id", id, "--cluster", "aws-lab", "--cloud", "aws",
+                "--namespace", ns, "--pod", id, "--pod-ip", net + host, "--bind", net + host,
+                "--coordinator", url, "--token", "t-aws", "--spool", spool.resolve(id).toString()));
+    }
+
+    @Test
+    void agentsNamingACoordinatorRegisterProbeAndDeliverResults() throws Exception {
+        var sets = ExpectationFiles.load("probe.yaml", """
+                apiVersion: reachproof.io/v1alpha1
+                kind: ConnectivityExpectation
+                metadata: {name: probe}
+                spec:
+                  interval: 1s
+                  groups:
+                    a: {namespace: a}
+                    b: {namespace: b}
+                  expect:
+                    - {from: a, to: b, ports: ["7001/TCP"], verdict: allow}
+                """);
+        CoordinatorSettings settings = CoordinatorSettings.defaults(0, Map.of("aws-lab", "t-aws"))
+                .withPollTimeout(Duration.ofSeconds(2));
+        try (Coordinator coordinator = new Coordinator(settings, sets, Clock.systemUTC())) {
+            coordinator.start();
+            AgentCommand a = new AgentCommand();
+            AgentCommand b = new AgentCommand();
+            CompletableFuture<Integer> exitA = agent(a, coordinator.url().toString(), "agent-a", "a", "x", 11);
+            CompletableFuture<Integer> exitB = agent(b, coordinator.url().toString(), "agent-b", "b", "y", 12);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.registry().snapshot().stream()
+                    .filter(r -> r.state() == AgentState.LIVE).count() == 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.history().latest("probe")
+                    .filter(r -> r.coverage() == 1.0).isPresent());
+
+            RoundReport report = coordinator.history().latest("probe").orElseThrow();
+            assertThat(report.cells()).singleElement().satisfies(c -> {
+                assertThat(c.from().agentId()).isEqualTo("agent-a");
+                assertThat(c.to().agentId()).isEqualTo("agent-b");
+                assertThat(c.observed()).hasToString("ALLOW");
+            });
+            assertThat(out.toString()).contains("agent agent-a reporting to " + coordinator.url());
+            a.stop.countDown();
+            b.stop.countDown();
+            assertThat(exitA.get(10, TimeUnit.SECONDS)).isZero();
+            assertThat(exitB.get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void aCoordinatorWithoutATokenIsAUsageErrorBeforeAnythingStarts() {
+        AgentCommand agent = new AgentCommand();
+        agent.env = Map.of();
+
+        int code = commandLine(agent).execute("--id", "x", "--cluster", "aws-lab", "--cloud", "aws", "--bind", net + "1",
+                "--coordinator", "http://127.0.0.1:1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--coordinator needs --token (or REACHPROOF_TOKEN): the bearer token of cluster aws-lab");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aTokenWithoutACoordinatorIsAUsageError() {
+        AgentCommand agent = new AgentCommand();
+        agent.env = Map.of();
+
+        int code = commandLine(agent).execute("--id", "x", "--cluster", "aws-lab", "--cloud", "aws", "--token", "t");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--token needs --coordinator");
+    }
+}

@@ -1,0 +1,126 @@
+package io.reachproof.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CoordinatorConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws Exception {
+        Path f = dir.resolve("coordinator.yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void aFullYamlConfigurationBecomesTypedSettings() throws Exception {
+        Path f = write("""
+                bind: 127.0.0.1
+                port: 7171
+                tokens: {aws-prod: a-secret, gcp-prod: g-secret}
+                adminToken: ops
+                expectations: [shop.yaml, sub/baseline.yaml]
+                heartbeatInterval: 2s
+                missedHeartbeats: 4
+                goneAfter: 5m
+                probeAttempts: 3
+                probeTimeout: 750ms
+                failedAttemptsForDeny: 2
+                pairsPerClusterPair: 2
+                probeBudgetPerAgent: 50
+                roundSlack: 1s
+                retainReports: 7
+                pollTimeout: 20s
+                maxBodyBytes: 100000
+                maxBatchResults: 900
+                jitter: 1s
+                """);
+
+        CoordinatorConfig c = CoordinatorConfig.read(f);
+
+        CoordinatorSettings s = c.settings();
+        assertThat(s.api().bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(s.api().port()).isEqualTo(7171);
+        assertThat(s.api().maxBodyBytes()).isEqualTo(100000);
+        assertThat(s.tokens()).isEqualTo(Map.of("aws-prod", "a-secret", "gcp-prod", "g-secret"));
+        assertThat(s.adminToken()).contains("ops");
+        assertThat(c.expectationFiles()).containsExactly(dir.resolve("shop.yaml"), dir.resolve("sub/baseline.yaml"));
+        assertThat(s.registry().heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.registry().missedHeartbeats()).isEqualTo(4);
+        assertThat(s.registry().goneAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.planner().attempts()).isEqualTo(3);
+        assertThat(s.planner().timeoutMillis()).isEqualTo(750);
+        assertThat(s.planner().pairsPerClusterPair()).isEqualTo(2);
+        assertThat(s.planner().probeBudgetPerAgent()).isEqualTo(50);
+        assertThat(s.failedAttemptsForDeny()).isEqualTo(2);
+        assertThat(s.rounds().slack()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.rounds().retainReports()).isEqualTo(7);
+        assertThat(s.pollTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(s.maxBatchResults()).isEqualTo(900);
+        assertThat(s.maxJitter()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void jsonWorksAndDefaultsFillTheRest() throws Exception {
+        Path f = write("{\"tokens\": {\"lab\": \"t\"}, \"expectations\": [\"lab.yaml\"]}");
+
+        CoordinatorSettings s = CoordinatorConfig.read(f).settings();
+
+        assertThat(s.api().bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(s.api().port()).isEqualTo(7070);
+        assertThat(s.adminToken()).isEqualTo(Optional.empty());
+        assertThat(s.registry().heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.failedAttemptsForDeny()).isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "port: 70000|port: must be a whole number in 0..65535, not 70000",
+        "heartbeatInterval: 5 seconds|heartbeatInterval: must be a positive duration such as 500ms, 5s or 1m, not 5 seconds",
+        "tokens: {aws: ''}|tokens.aws: must be a non-blank string",
+        "probeAttempts: 1|failedAttemptsForDeny: must not exceed probeAttempts (1)",
+        "goneAfter: 10s|goneAfter: must be longer than heartbeatInterval x missedHeartbeats",
+        "prot: 7070|prot: unknown key; expected one of adminToken, bind, expectations, failedAttemptsForDeny, goneAfter,"
+                + " heartbeatInterval, jitter, maxBatchResults, maxBodyBytes, missedHeartbeats, pairsPerClusterPair,"
+                + " pollTimeout, port, probeAttempts, probeBudgetPerAgent, probeTimeout, retainReports, roundSlack, tokens",
+    })
+    void anInvalidValueIsAnErrorNamingTheKey(String line, String message) throws Exception {
+        String base = line.startsWith("tokens") ? "expectations: [a.yaml]\n"
+                : "tokens: {aws: t}\nexpectations: [a.yaml]\n" + (line.startsWith("probeAttempts") ? "failedAttemptsForDeny: 2\n" : "");
+        Path f = write(base + line + "\n");
+
+        assertThatThrownBy(() -> CoordinatorConfig.read(f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(f + ": " + message);
+    }
+
+    @Test
+    void missingTokensAndExpectationsAreNamed() throws Exception {
+        Path noTokens = write("expectations: [a.yaml]\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(noTokens))
+                .hasMessage(noTokens + ": tokens: is required (a bearer token per cluster)");
+        Path noFiles = write("tokens: {aws: t}\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(noFiles)).hasMessage(noFiles + ": expectations: is required");
+    }
+
+    @Test
+    void duplicateKeysAndNonMappingsAreRefused() throws Exception {
+        Path dup = write("port: 1\nport: 2\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(dup)).hasMessageStartingWith(dup + ": not valid YAML or JSON: ");
+        Path list = write("- a\n- b\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(list))
+                .hasMessage(list + ": the configuration must be a mapping of keys to values");
+    }
+}

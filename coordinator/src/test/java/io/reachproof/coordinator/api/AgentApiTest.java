@@ -1,0 +1,207 @@
+package io.reachproof.coordinator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reachproof.coordinator.Coordinator;
+import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.LabExpectation;
+import io.reachproof.coordinator.lab.LabFleet;
+import io.reachproof.protocol.AgentIdentity;
+import io.reachproof.protocol.AgentList;
+import io.reachproof.protocol.BatchAck;
+import io.reachproof.protocol.Heartbeat;
+import io.reachproof.protocol.Json;
+import io.reachproof.protocol.Outcome;
+import io.reachproof.protocol.Plan;
+import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.RegistrationAck;
+import io.reachproof.protocol.ResultBatch;
+import io.reachproof.protocol.RoundStarted;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AgentApiTest {
+
+    private final ObjectMapper mapper = Json.mapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AgentIdentity aws = LabFleet.agent(0);
+    private final AgentIdentity gcp = LabFleet.agent(1);
+    private Coordinator coordinator;
+    private URI base;
+
+    @BeforeEach
+    void start() throws Exception {
+        CoordinatorSettings settings = CoordinatorSettings.defaults(0, LabFleet.tokens())
+                .withApi(ApiServerSettings.loopback(0).withMaxBodyBytes(64 * 1024))
+                .withPollTimeout(Duration.ofMillis(300))
+                .withScheduled(false);
+        coordinator = new Coordinator(settings, List.of(LabExpectation.loaded("lab", Duration.ofSeconds(5))), Clock.systemUTC());
+        coordinator.start();
+        base = coordinator.url();
+    }
+
+    @AfterEach
+    void stop() {
+        coordinator.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, Object body) throws Exception {
+        byte[] bytes = body == null ? new byte[0] : body instanceof String s ? s.getBytes(StandardCharsets.UTF_8)
+                : mapper.writeValueAsBytes(body);
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String error(HttpResponse<String> r) throws Exception {
+        return mapper.readTree(r.body()).get("error").asText();
+    }
+
+    private void register(AgentIdentity agent) throws Exception {
+        assertThat(call("POST", "/v1/agents/register", LabFleet.token(agent.cluster()), agent).statusCode()).isEqualTo(200);
+    }
+
+    private static ProbeResult result(String id, String agent) {
+        return new ProbeResult(id, "t", agent, "r", Outcome.CONNECTED, 10, 1, null, "", 0);
+    }
+
+    @Test
+    void registrationAnswersTheTimingAndListsTheAgentAsLive() throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/agents/register", LabFleet.token("aws-lab"), aws);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        RegistrationAck ack = mapper.readValue(r.body(), RegistrationAck.class);
+        assertThat(ack).isEqualTo(new RegistrationAck("frontend-0", 5000, 300, 5000));
+        AgentList agents = mapper.readValue(call("GET", "/v1/agents", null, null).body(), AgentList.class);
+        assertThat(agents.agents()).singleElement().satisfies(a -> {
+            assertThat(a.identity()).isEqualTo(aws);
+            assertThat(a.state()).isEqualTo("live");
+        });
+        assertThat(agents.byState()).containsEntry("live", 1).containsEntry("lost", 0);
+    }
+
+    @Test
+    void anAgentWithoutATokenIsUnauthorized() throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/agents/register", null, aws);
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(error(r)).isEqualTo("missing bearer token (Authorization: Bearer <cluster token>)");
+    }
+
+    @Test
+    void anAgentWithAnUnknownTokenIsUnauthorized() throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/agents/register", "guess", aws);
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(error(r)).isEqualTo("bearer token is not valid for any cluster");
+    }
+
+    @Test
+    void anotherClustersTokenMayNotRegisterOrActForAnAgent() throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/agents/register", LabFleet.token("gcp-lab"), aws);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(error(r)).isEqualTo("token of cluster gcp-lab may not act for agent frontend-0 of cluster aws-lab");
+
+        register(aws);
+        HttpResponse<String> hb = call("POST", "/v1/agents/heartbeat", LabFleet.token("gcp-lab"), new Heartbeat("frontend-0", 0, 0, 0));
+        assertThat(hb.statusCode()).isEqualTo(403);
+        assertThat(error(hb)).isEqualTo("token of cluster gcp-lab may not act for agent frontend-0 of cluster aws-lab");
+    }
+
+    @Test
+    void anAgentPostingAnotherAgentsResultIsForbiddenAndNothingOfTheBatchIsTaken() throws Exception {
+        register(aws);
+        register(gcp);
+        ResultBatch batch = new ResultBatch("frontend-0", List.of(result("a", "frontend-0"), result("b", "frontend-1")), List.of());
+
+        HttpResponse<String> r = call("POST", "/v1/results", LabFleet.token("aws-lab"), batch);
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(error(r)).isEqualTo("agent frontend-0 may not deliver result b of agent frontend-1");
+        assertThat(coordinator.roundService().delivered("frontend-0")).isEqualTo(new BatchAck(0, 0, 0));
+    }
+
+    @Test
+    void anUnregisteredAgentIsToldToRegister() throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/agents/heartbeat", LabFleet.token("aws-lab"), new Heartbeat("frontend-0", 0, 0, 0));
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(error(r)).isEqualTo("unknown agent frontend-0; register first");
+    }
+
+    @Test
+    void aMalformedBodyIsABadRequestNamingTheProblemAndTheServerGoesOn() throws Exception {
+        register(aws);
+        HttpResponse<String> r = call("POST", "/v1/results", LabFleet.token("aws-lab"),
+                "{\"agentId\": \"frontend-0\", \"results\": [{\"resultId\": \"x\", \"outcome\": \"MAYBE\"}]}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(error(r)).startsWith("invalid ResultBatch JSON at line 1, column 68: Cannot deserialize value of type"
+                + " `io.reachproof.protocol.Outcome` from String \"MAYBE\": not one of the values accepted for Enum class:");
+        assertThat(call("POST", "/v1/agents/heartbeat", LabFleet.token("aws-lab"), new Heartbeat("frontend-0", 0, 0, 0))
+                .statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedWith413() throws Exception {
+        register(aws);
+        String huge = "{\"agentId\": \"frontend-0\", \"results\": [], \"pad\": \"" + "x".repeat(70 * 1024) + "\"}";
+
+        HttpResponse<String> r = call("POST", "/v1/results", LabFleet.token("aws-lab"), huge);
+
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(error(r)).isEqualTo("request body exceeds the limit of 65536 bytes");
+    }
+
+    @Test
+    void resultsAreDeduplicatedById() throws Exception {
+        register(aws);
+        ResultBatch batch = new ResultBatch("frontend-0", List.of(result("a", "frontend-0"), result("b", "frontend-0")), List.of());
+
+        BatchAck first = mapper.readValue(call("POST", "/v1/results", LabFleet.token("aws-lab"), batch).body(), BatchAck.class);
+        BatchAck again = mapper.readValue(call("POST", "/v1/results", LabFleet.token("aws-lab"), batch).body(), BatchAck.class);
+
+        assertThat(first).isEqualTo(new BatchAck(2, 0, 2));
+        assertThat(again).isEqualTo(new BatchAck(0, 2, 0));
+        assertThat(coordinator.roundService().delivered("frontend-0")).isEqualTo(new BatchAck(2, 2, 2));
+    }
+
+    @Test
+    void thePlanPollAnswersAtOnceForAnOldVersionAndWithNoContentAtTheTimeout() throws Exception {
+        register(aws);
+        String agent = "/v1/plan?agent=" + URLEncoder.encode("frontend-0", StandardCharsets.UTF_8);
+
+        HttpResponse<String> first = call("GET", agent + "&version=-1", LabFleet.token("aws-lab"), null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        Plan plan = mapper.readValue(first.body(), Plan.class);
+        assertThat(plan.rounds()).isEmpty();
+
+        HttpResponse<String> waited = call("GET", agent + "&version=" + plan.version(), LabFleet.token("aws-lab"), null);
+        assertThat(waited.statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void runningARoundNowAnswersItsIdAndAnUnknownSetIsNotFound() throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/rounds?expectation=lab", null, null);
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(mapper.readValue(r.body(), RoundStarted.class).roundId()).startsWith("lab-");
+
+        HttpResponse<String> unknown = call("POST", "/v1/rounds?expectation=nope", null, null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(error(unknown)).isEqualTo("unknown expectation: nope (known: lab)");
+    }
+}

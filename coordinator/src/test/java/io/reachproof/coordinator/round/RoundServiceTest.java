@@ -1,0 +1,211 @@
+package io.reachproof.coordinator.round;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.reachproof.coordinator.LabExpectation;
+import io.reachproof.coordinator.MutableClock;
+import io.reachproof.coordinator.evaluate.RoundEvaluator;
+import io.reachproof.coordinator.lab.LabFleet;
+import io.reachproof.coordinator.plan.PlannerSettings;
+import io.reachproof.coordinator.plan.ProbePlanner;
+import io.reachproof.coordinator.registry.AgentRegistry;
+import io.reachproof.coordinator.registry.RegistrySettings;
+import io.reachproof.protocol.BatchAck;
+import io.reachproof.protocol.InconclusiveReason;
+import io.reachproof.protocol.Outcome;
+import io.reachproof.protocol.Plan;
+import io.reachproof.protocol.PlanRound;
+import io.reachproof.protocol.PolicyChange;
+import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.ResultBatch;
+import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.SelfCheckStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RoundServiceTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final AgentRegistry registry = new AgentRegistry(clock, RegistrySettings.defaults());
+    private final PlanBoard board = new PlanBoard(5000, timer, 1);
+    private final InMemoryRoundHistory history = new InMemoryRoundHistory(java.util.Set.of("lab"), 3);
+    private final List<RoundReport> heard = new CopyOnWriteArrayList<>();
+    private RoundService rounds;
+
+    @BeforeEach
+    void setUp() {
+        rounds = new RoundService(clock, registry, board, new ProbePlanner(new PlannerSettings(1, 100, 2, 100)),
+                new RoundEvaluator(2), report -> {
+                    heard.add(report);
+                    return report.withTraceId("trace-" + heard.size());
+                }, history, List.of(LabExpectation.loaded("lab", Duration.ofSeconds(5))),
+                new RoundSettings(Duration.ofMillis(100), 32, 3), timer);
+        LabFleet.agents(9).forEach(registry::register);
+    }
+
+    @AfterEach
+    void tearDown() {
+        rounds.close();
+        timer.shutdownNow();
+    }
+
+    /** Every agent answers its share: every probe connects, every self-check passes. */
+    private void answerAll(String roundId, Outcome outcome) {
+        for (var agent : LabFleet.agents(9)) {
+            Plan plan = board.current(agent.agentId());
+            List<ProbeResult> results = new ArrayList<>();
+            List<SelfCheckStatus> checks = new ArrayList<>();
+            for (PlanRound round : plan.rounds()) {
+                if (!round.roundId().equals(roundId)) {
+                    continue;
+                }
+                for (ProbeTask t : round.tasks()) {
+                    results.add(new ProbeResult(roundId + t.taskId() + agent.agentId(), t.taskId(), agent.agentId(), roundId,
+                            outcome, 10, 2, t.expectedAgentId(), "", 0));
+                }
+                if (!round.selfCheck().isEmpty()) {
+                    checks.add(new SelfCheckStatus(agent.agentId(), roundId, List.of(), "", 0));
+                }
+            }
+            rounds.accept(new ResultBatch(agent.agentId(), results, checks));
+        }
+    }
+
+    @Test
+    void aRoundClosesAsSoonAsEveryResultAndSelfCheckIsIn() throws Exception {
+        RoundTrigger.Started started = rounds.runNow("lab");
+        assertThat(board.current("frontend-0").rounds()).extracting(PlanRound::roundId).containsExactly(started.roundId());
+
+        answerAll(started.roundId(), Outcome.CONNECTED);
+
+        RoundReport report = started.report().toCompletableFuture().get();
+        assertThat(report.complete()).isTrue();
+        assertThat(report.cells()).hasSize(45);
+        assertThat(report.mismatches()).hasSize(9);
+        assertThat(report.traceId()).isEqualTo("trace-1");
+        assertThat(history.latest("lab")).contains(report);
+        assertThat(heard).hasSize(1);
+        assertThat(board.current("frontend-0").rounds()).isEmpty();
+    }
+
+    @Test
+    void aRoundWithoutAnswersClosesAtItsDeadlineWithEveryCellInconclusive() throws Exception {
+        RoundTrigger.Started started = rounds.runNow("lab");
+
+        RoundReport report = started.report().toCompletableFuture().get();
+
+        assertThat(report.complete()).isFalse();
+        assertThat(report.cells()).hasSize(45).allSatisfy(c -> assertThat(c.reason()).isEqualTo(InconclusiveReason.NO_RESULT));
+        assertThat(report.coverage()).isZero();
+    }
+
+    @Test
+    void runningNowWhileARoundIsOpenJoinsIt() {
+        RoundTrigger.Started first = rounds.runNow("lab");
+        RoundTrigger.Started again = rounds.runNow("lab");
+
+        assertThat(again.roundId()).isEqualTo(first.roundId());
+        assertThat(again.report()).isSameAs(first.report());
+    }
+
+    @Test
+    void resultsOfAClosedRoundAreCountedLateAndResentOnesAsDuplicates() throws Exception {
+        RoundTrigger.Started started = rounds.runNow("lab");
+        started.report().toCompletableFuture().get();
+        ProbeResult late = new ProbeResult("late-1", started.roundId() + "/0", "frontend-0", started.roundId(),
+                Outcome.CONNECTED, 1, 1, null, "", 0);
+
+        assertThat(rounds.accept(new ResultBatch("frontend-0", List.of(late), List.of()))).isEqualTo(new BatchAck(1, 0, 1));
+        assertThat(rounds.accept(new ResultBatch("frontend-0", List.of(late), List.of()))).isEqualTo(new BatchAck(0, 1, 0));
+        assertThat(rounds.delivered("frontend-0")).isEqualTo(new BatchAck(1, 1, 1));
+    }
+
+    @Test
+    void aPolicyChangeStartsARoundAndIsCarriedUntilARoundMatches() throws Exception {
+        PolicyChange change = new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1);
+
+        rounds.policyChanged(change);
+
+        RoundTrigger.Started first = rounds.runNow("lab");
+        assertThat(heard).isEmpty();
+        answerAll(first.roundId(), Outcome.CONNECTED);
+        RoundReport withHoles = first.report().toCompletableFuture().get();
+        assertThat(withHoles.mismatches()).hasSize(9);
+        assertThat(withHoles.suspectChange()).isEqualTo(change);
+        assertThat(withHoles.mismatches()).allSatisfy(m -> assertThat(m.suspectChange()).isEqualTo(change));
+        assertThat(rounds.suspect("lab")).contains(change);
+
+        RoundTrigger.Started second = rounds.runNow("lab");
+        answerAll(second.roundId(), Outcome.TIMEOUT);
+        RoundReport report = second.report().toCompletableFuture().get();
+        assertThat(report.mismatches()).hasSize(36);
+        assertThat(rounds.suspect("lab")).contains(change);
+    }
+
+    @Test
+    void aMatchingRoundCarriesTheSuspectOnceAndClearsIt() throws Exception {
+        RoundService onlyDeny = new RoundService(clock, registry, board, new ProbePlanner(new PlannerSettings(1, 100, 2, 100)),
+                new RoundEvaluator(2), report -> report, new InMemoryRoundHistory(java.util.Set.of("deny"), 3),
+                List.of(new LoadedExpectation(LabExpectation.expectation("deny", Duration.ofSeconds(5)),
+                        List.of(LabExpectation.cells().get(4)))),
+                new RoundSettings(Duration.ofMillis(100), 32, 3), timer);
+        PolicyChange change = new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1);
+        onlyDeny.policyChanged(change);
+        RoundTrigger.Started started = onlyDeny.runNow("deny");
+        for (var agent : LabFleet.agents(9)) {
+            List<ProbeResult> results = new ArrayList<>();
+            List<SelfCheckStatus> checks = new ArrayList<>();
+            for (PlanRound round : board.current(agent.agentId()).rounds()) {
+                if (round.roundId().equals(started.roundId())) {
+                    round.tasks().forEach(t -> results.add(new ProbeResult("d" + t.taskId(), t.taskId(), agent.agentId(),
+                            started.roundId(), Outcome.TIMEOUT, 10, 2, null, "", 0)));
+                    if (!round.selfCheck().isEmpty()) {
+                        checks.add(new SelfCheckStatus(agent.agentId(), started.roundId(), List.of(), "", 0));
+                    }
+                }
+            }
+            onlyDeny.accept(new ResultBatch(agent.agentId(), results, checks));
+        }
+
+        RoundReport matched = started.report().toCompletableFuture().get();
+
+        assertThat(matched.mismatches()).isEmpty();
+        assertThat(matched.suspectChange()).isEqualTo(change);
+        await().until(() -> onlyDeny.suspect("deny").isEmpty());
+        onlyDeny.close();
+    }
+
+    @Test
+    void anUnknownSetIsRefusedNamingTheKnownOnes() {
+        assertThatThrownBy(() -> rounds.runNow("prod"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown expectation: prod (known: lab)");
+    }
+
+    @Test
+    void historyKeepsTheNewestReportsFirst() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            RoundTrigger.Started s = rounds.runNow("lab");
+            answerAll(s.roundId(), Outcome.CONNECTED);
+            s.report().toCompletableFuture().get();
+            ids.add(s.roundId());
+        }
+
+        assertThat(history.reports("lab")).extracting(RoundReport::roundId).containsExactly(ids.get(3), ids.get(2), ids.get(1));
+        assertThat(history.reports("unknown")).isEmpty();
+        assertThat(history.expectations()).containsExactly("lab");
+    }
+}
