@@ -171,17 +171,11 @@ final class RoundMetrics implements RoundListener {
                 .build();
     }
 
-    /** The pair a cell belongs to, as metric attributes. */
+    /** The pair a cell belongs to, as metric attributes: the cluster pair plus the group pair and port. */
     static Attributes pair(String expectation, CellResult c) {
-        return Attributes.builder()
-                .put(EXPECTATION, expectation)
-                .put(SOURCE_CLUSTER, clusterOf(c.from()))
-                .put(DESTINATION_CLUSTER, clusterOf(c.to()))
-                .put(SOURCE_CLOUD, cloudOf(c.from()))
-                .put(DESTINATION_CLOUD, cloudOf(c.to()))
+        return clusterPair(expectation, c).toBuilder()
                 .put(SOURCE_GROUP, c.fromGroup())
                 .put(DESTINATION_GROUP, c.toGroup())
-                .put(PROTOCOL, c.protocol())
                 .put(PORT, (long) c.port())
                 .build();
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import io.reachproof.coordinator.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -19,7 +21,7 @@ class CollectorDownTest {
 
     private static final long T0 = 1_790_000_000_000L;
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T12:00:00Z"));
     private final CapturingHandler sink = new CapturingHandler();
     private Telemetry telemetry;
 

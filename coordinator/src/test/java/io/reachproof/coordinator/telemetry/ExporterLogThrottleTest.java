@@ -3,7 +3,9 @@ package io.reachproof.coordinator.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reachproof.coordinator.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -13,7 +15,7 @@ class ExporterLogThrottleTest {
 
     private static final String EXPORTER = "io.opentelemetry.exporter.otlp.internal.HttpExporter";
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T12:00:00Z"));
     private final CapturingHandler sink = new CapturingHandler();
     private final ExporterLogThrottle throttle = new ExporterLogThrottle(sink, clock, Duration.ofMinutes(10));
 
