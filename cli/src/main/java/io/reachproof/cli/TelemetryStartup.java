@@ -19,9 +19,10 @@ final class TelemetryStartup {
 
     /** One line for a command's banner: where metrics are served and whether traces go anywhere. */
     static String describe(Telemetry telemetry, String coordinatorUrl) {
-        return "metrics: " + coordinatorUrl + "/metrics (Prometheus)"
-                + (telemetry.tracesExported() || telemetry.metricsExported()
-                        ? "; OTLP export on (OTEL_EXPORTER_OTLP_ENDPOINT)"
-                        : "; set OTEL_EXPORTER_OTLP_ENDPOINT to export traces and metrics");
+        String exported = telemetry.tracesExported() && telemetry.metricsExported() ? "traces and metrics"
+                : telemetry.tracesExported() ? "traces" : telemetry.metricsExported() ? "metrics" : "";
+        return "metrics: " + coordinatorUrl + "/metrics (Prometheus)" + (exported.isEmpty()
+                ? "; set OTEL_EXPORTER_OTLP_ENDPOINT to export traces and metrics"
+                : "; exporting " + exported + " (OTEL_* settings)");
     }
 }

@@ -69,7 +69,7 @@ class LabTelemetryIT {
             }
 
             assertThat(exit).as(cli.err()).isEqualTo(Main.EXIT_FAILED);
-            assertThat(cli.err()).contains("/metrics (Prometheus); OTLP export on");
+            assertThat(cli.err()).contains("/metrics (Prometheus); exporting traces and metrics (OTEL_* settings)");
             RoundReport report = Json.mapper().readValue(cli.out(), RoundReport.class);
             assertThat(report.mismatches()).hasSize(9).allMatch(m -> m.kind() == MismatchKind.HOLE);
             assertThat(report.traceId()).matches("[0-9a-f]{32}");
