@@ -5,6 +5,7 @@ import io.reachproof.coordinator.CoordinatorConfig;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PolicyFiles;
+import io.reachproof.coordinator.telemetry.Telemetry;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.policy.PolicyInput;
 import java.io.PrintWriter;
@@ -54,24 +55,31 @@ final class CoordinatorCommand implements Callable<Integer> {
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
+        Telemetry telemetry = TelemetryStartup.fromEnvironment();
         Coordinator coordinator = new Coordinator(cfg.settings(), sets, Clock.systemUTC());
+        // telemetry's listener first: later listeners (rollback signals) see the trace id
+        telemetry.install(coordinator);
         try {
             coordinator.start();
         } catch (InterruptedException e) {
             coordinator.close();
+            telemetry.close();
             throw e;
         } catch (Exception e) {
             coordinator.close();
+            telemetry.close();
             throw new UserError("cannot start the coordinator on " + cfg.settings().api().bindAddress() + ":"
                     + cfg.settings().api().port() + ": " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             coordinator.close();
+            telemetry.close();
             stopped.countDown();
         }, "reachproof-coordinator-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("reachproof coordinator listening on " + coordinator.url());
+        out.println("  " + TelemetryStartup.describe(telemetry, coordinator.url().toString()));
         for (LoadedExpectation e : sets) {
             out.println("  proving " + e.name() + " (" + e.cells().size() + " cells" + (e.policies().isPresent()
                     ? " + cells from " + e.policies().get().policies().size() + " NetworkPolicies" : "") + ") every "

@@ -8,6 +8,8 @@ import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PolicyFiles;
+import io.reachproof.coordinator.round.RoundListener;
+import io.reachproof.coordinator.telemetry.Telemetry;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.policy.PolicyInput;
 import io.reachproof.protocol.AgentIdentity;
@@ -118,7 +120,7 @@ final class LabCommand implements Callable<Integer> {
         if (!net.matches("127\\.\\d{1,3}")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--loopback-net must be 127.N: " + net);
         }
-        try (Lab lab = new Lab(agents, port, net, sets, runtimes, report -> {
+        RoundListener show = report -> {
             last.set(report);
             synchronized (table) {
                 // on a terminal the table is redrawn in place; piped, rounds follow one another
@@ -127,7 +129,12 @@ final class LabCommand implements Callable<Integer> {
                 table.flush();
             }
             return report;
-        })) {
+        };
+        Telemetry telemetry = TelemetryStartup.fromEnvironment();
+        // closed after the lab: what the last rounds recorded is flushed; telemetry first, so reports carry trace ids
+        try (telemetry; Lab lab = new Lab(agents, port, net, sets, runtimes,
+                RoundListener.composite(List.of(telemetry.roundListener(), show)))) {
+            lab.coordinator().addRoute(telemetry.metricsRoute());
             try {
                 table.println("reachproof lab: starting a coordinator and " + agents + " agents on loopback ...");
                 table.flush();
@@ -141,7 +148,8 @@ final class LabCommand implements Callable<Integer> {
                     + "/, JSON: /v1/rounds/latest, /v1/matrix, /v1/agents)\n"
                     + "fleet: " + agents + " agents in aws-lab, gcp-lab, azure-lab; proving "
                     + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())
-                    + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n\n");
+                    + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n"
+                    + TelemetryStartup.describe(telemetry, lab.coordinator().url().toString()) + "\n\n");
             synchronized (table) {
                 table.print(header.get());
                 table.flush();
