@@ -1,8 +1,8 @@
 package io.reachproof.cli;
 
-import io.reachproof.coordinator.Coordinator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.CoordinatorConfig;
 import io.reachproof.coordinator.gate.GateRoute;
 import io.reachproof.coordinator.kube.KubernetesClients;
@@ -11,12 +11,16 @@ import io.reachproof.coordinator.rollback.RollbackWiring;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.coordinator.round.PolicyFiles;
+import io.reachproof.coordinator.telemetry.Telemetry;
 import io.reachproof.expectations.GoDuration;
+import io.reachproof.policy.PolicyInput;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -34,7 +38,7 @@ import picocli.CommandLine.Spec;
 final class CoordinatorCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "coordinator configuration (YAML or JSON): bind, port, tokens, expectations, timings")
+            description = "coordinator configuration (YAML or JSON): bind, port, tokens, expectations, policies, timings")
     Path config;
 
     @Mixin
@@ -65,7 +69,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         List<LoadedExpectation> sets;
         try {
-            sets = ExpectationFiles.load(cfg.expectationFiles());
+            Optional<PolicyInput> policies = cfg.policyPaths().isEmpty() ? Optional.empty()
+                    : Optional.of(PolicyFiles.load(cfg.policyPaths()));
+            sets = PolicyFiles.attach(ExpectationFiles.load(cfg.expectationFiles()), policies, "set 'policies' in " + config);
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
@@ -81,13 +87,17 @@ final class CoordinatorCommand implements Callable<Integer> {
                     System.getenv().getOrDefault("HOSTNAME", "reachproof-coordinator"));
             sinks.add(RollbackWiring.events(kubernetesCluster, kube, instance));
         }
+        Telemetry telemetry = TelemetryStartup.fromEnvironment();
         Coordinator coordinator = new Coordinator(cfg.settings(), sets, Clock.systemUTC());
+        // telemetry's listener first: later listeners (rollback signals) see the trace id
+        telemetry.install(coordinator);
         RollbackWiring rollback = RollbackWiring.install(coordinator, sinks, Confirmations.DEFAULT,
                 cfg.settings().adminToken());
         KubernetesClient client = kube;
         Runnable closeAll = () -> {
             coordinator.close();
             rollback.close();
+            telemetry.close();
             if (client != null) {
                 client.close();
             }
@@ -118,10 +128,13 @@ final class CoordinatorCommand implements Callable<Integer> {
         }, "reachproof-coordinator-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("reachproof coordinator listening on " + coordinator.url());
+        out.println("  " + TelemetryStartup.describe(telemetry, coordinator.url().toString()));
         out.println("  gate " + coordinator.url() + GateRoute.PATH + "; rollback signals to "
                 + (sinks.isEmpty() ? "no sink (see --webhook, --kubernetes)" : sinks.toString()));
         for (LoadedExpectation e : sets) {
-            out.println("  proving " + e.name() + " (" + e.cells().size() + " cells) every " + GoDuration.format(e.expectation().interval()));
+            out.println("  proving " + e.name() + " (" + e.cells().size() + " cells" + (e.policies().isPresent()
+                    ? " + cells from " + e.policies().get().policies().size() + " NetworkPolicies" : "") + ") every "
+                    + GoDuration.format(e.expectation().interval()));
         }
         out.flush();
         stopped.await();

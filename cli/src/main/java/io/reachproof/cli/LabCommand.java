@@ -11,7 +11,11 @@ import io.reachproof.coordinator.rollback.RollbackWiring;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.coordinator.round.PolicyFiles;
+import io.reachproof.coordinator.round.RoundListener;
+import io.reachproof.coordinator.telemetry.Telemetry;
 import io.reachproof.expectations.GoDuration;
+import io.reachproof.policy.PolicyInput;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.RoundReport;
@@ -63,6 +67,10 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--expectations", paramLabel = "FILE",
             description = "expectation file written against the lab fleet (default: " + LAB_FILE + ")")
     Path expectations;
+
+    @Option(names = "--policies", paramLabel = "PATH",
+            description = "NetworkPolicy files or directories that expectations with spec.fromPolicies derive their verdicts from")
+    List<Path> policies;
 
     @Option(names = "--duration", paramLabel = "D", description = "stop after D (e.g. 30s, 2m); default: until Ctrl-C (20s with --json)")
     String duration;
@@ -121,7 +129,7 @@ final class LabCommand implements Callable<Integer> {
         if (!net.matches("127\\.\\d{1,3}")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--loopback-net must be 127.N: " + net);
         }
-        try (Lab lab = new Lab(agents, port, net, sets, runtimes, report -> {
+        RoundListener show = report -> {
             last.set(report);
             synchronized (table) {
                 // on a terminal the table is redrawn in place; piped, rounds follow one another
@@ -130,8 +138,14 @@ final class LabCommand implements Callable<Integer> {
                 table.flush();
             }
             return report;
-        }); RollbackWiring rollback = RollbackWiring.install(lab.coordinator(), sinks, Confirmations.DEFAULT,
-                Optional.empty())) {
+        };
+        Telemetry telemetry = TelemetryStartup.fromEnvironment();
+        // closed after the lab: what the last rounds recorded is flushed; telemetry first, so reports carry trace ids
+        try (telemetry; Lab lab = new Lab(agents, port, net, sets, runtimes,
+                RoundListener.composite(List.of(telemetry.roundListener(), show)));
+                RollbackWiring rollback = RollbackWiring.install(lab.coordinator(), sinks, Confirmations.DEFAULT,
+                        Optional.empty())) {
+            lab.coordinator().addRoute(telemetry.metricsRoute());
             try {
                 table.println("reachproof lab: starting a coordinator and " + agents + " agents on loopback ...");
                 table.flush();
@@ -146,6 +160,7 @@ final class LabCommand implements Callable<Integer> {
                     + "fleet: " + agents + " agents in aws-lab, gcp-lab, azure-lab; proving "
                     + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())
                     + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n"
+                    + TelemetryStartup.describe(telemetry, lab.coordinator().url().toString()) + "\n"
                     + "gate: " + lab.coordinator().url() + GateRoute.PATH + "?expectation=" + sets.get(0).name()
                     + (webhook.url == null ? "" : "; rollback signals to " + webhook.url) + "\n\n");
             synchronized (table) {
@@ -181,20 +196,26 @@ final class LabCommand implements Callable<Integer> {
 
     private List<LoadedExpectation> load() throws IOException {
         try {
-            if (expectations != null) {
-                if (!Files.isRegularFile(expectations)) {
-                    throw new UserError(expectations + ": no such file");
-                }
-                return ExpectationFiles.load(List.of(expectations));
-            }
-            try (InputStream in = LabCommand.class.getResourceAsStream(LAB_RESOURCE)) {
-                if (in == null) {
-                    throw new UserError("the lab expectations are missing from this build (" + LAB_RESOURCE + ")");
-                }
-                return ExpectationFiles.load(LAB_FILE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
+            Optional<PolicyInput> policyInput = policies == null || policies.isEmpty() ? Optional.empty()
+                    : Optional.of(PolicyFiles.load(policies));
+            return PolicyFiles.attach(expectationSets(), policyInput, "give them with --policies PATH");
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
+        }
+    }
+
+    private List<LoadedExpectation> expectationSets() throws IOException, ExpectationFiles.InvalidExpectations {
+        if (expectations != null) {
+            if (!Files.isRegularFile(expectations)) {
+                throw new UserError(expectations + ": no such file");
+            }
+            return ExpectationFiles.load(List.of(expectations));
+        }
+        try (InputStream in = LabCommand.class.getResourceAsStream(LAB_RESOURCE)) {
+            if (in == null) {
+                throw new UserError("the lab expectations are missing from this build (" + LAB_RESOURCE + ")");
+            }
+            return ExpectationFiles.load(LAB_FILE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 }

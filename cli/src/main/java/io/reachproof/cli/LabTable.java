@@ -62,12 +62,15 @@ final class LabTable {
         return b.toString();
     }
 
-    /** {@code HOLE  shop/frontend-0 (aws-lab) -> payments/payments-6 (gcp-lab)  7001/TCP  expected deny, observed allow (CONNECTED)  rule lab.yaml:30}. */
+    /**
+     * {@code HOLE  shop/frontend-0 (aws-lab) -> payments/payments-6 (gcp-lab)  7001/TCP  expected deny, observed allow (CONNECTED)  rule lab.yaml:30},
+     * followed by {@code (NetworkPolicy ns/name (file:line))} when the policies set the expected verdict.
+     */
     static String mismatch(Mismatch m) {
         CellResult c = m.cell();
         return String.format("%-7s %s -> %s  %d/%s  expected %s, observed %s (%s)  rule %s", m.kind(), end(c.from()),
                 end(c.to()), c.port(), c.protocol(), c.expected(), c.observed().name().toLowerCase(java.util.Locale.ROOT),
-                c.outcome(), c.rule());
+                c.outcome(), c.rule()) + (c.decidedBy() == null ? "" : " (" + c.decidedBy() + ")");
     }
 
     private static String end(EndpointRef e) {

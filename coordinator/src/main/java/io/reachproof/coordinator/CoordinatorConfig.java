@@ -30,6 +30,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * tokens: {aws-prod: s3cret}  # bearer token per cluster (required)
  * adminToken: ops-s3cret      # optional: required by the operator endpoints when set
  * expectations: [shop.yaml]   # expectation files, relative to this file (required)
+ * policies: [policies/]       # NetworkPolicy files or directories for spec.fromPolicies (read once at start)
  * heartbeatInterval: 5s       # agents heartbeat this often
  * missedHeartbeats: 3         # an agent is lost after this many missed heartbeats
  * goneAfter: 10m              # and gone (no longer planned) after this long
@@ -48,9 +49,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *
  * Every mistake is an {@link IllegalArgumentException} naming the file and the key.
  */
-public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles) {
+public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths) {
 
-    private static final Set<String> KEYS = Set.of("bind", "port", "tokens", "adminToken", "expectations",
+    private static final Set<String> KEYS = Set.of("bind", "port", "tokens", "adminToken", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxBatchResults", "jitter");
@@ -58,6 +59,12 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
     public CoordinatorConfig {
         requireNonNull(settings, "settings");
         expectationFiles = List.copyOf(requireNonNull(expectationFiles, "expectationFiles"));
+        policyPaths = List.copyOf(requireNonNull(policyPaths, "policyPaths"));
+    }
+
+    /** Without policies. */
+    public CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles) {
+        this(settings, expectationFiles, List.of());
     }
 
     public static CoordinatorConfig read(Path file) {
@@ -94,8 +101,14 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             throw k.error("adminToken", "must not be blank");
         }
         List<Path> files = new ArrayList<>();
-        for (String f : k.strings("expectations")) {
+        for (String f : k.strings("expectations", "files")) {
             files.add(dir.resolve(f));
+        }
+        List<Path> policies = new ArrayList<>();
+        if (map.containsKey("policies")) {
+            for (String f : k.strings("policies", "files or directories")) {
+                policies.add(dir.resolve(f));
+            }
         }
         Duration heartbeat = k.duration("heartbeatInterval", Duration.ofSeconds(5));
         int missed = k.integer("missedHeartbeats", 3, 1, 1000);
@@ -121,7 +134,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                 new RegistrySettings(heartbeat, missed, gone), planner, rounds, failed, poll,
                 k.integer("maxBatchResults", 5000, 1, 1_000_000), true, k.duration("jitter", Duration.ofSeconds(5)));
         k.rejectUnknown();
-        return new CoordinatorConfig(settings, files);
+        return new CoordinatorConfig(settings, files, policies);
     }
 
     private static final class Keys {
@@ -180,18 +193,18 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             return d.get();
         }
 
-        List<String> strings(String key) {
+        List<String> strings(String key, String what) {
             Object v = map.get(key);
             if (v == null) {
                 throw error(key, "is required");
             }
             if (!(v instanceof List<?> list) || list.isEmpty()) {
-                throw error(key, "must be a non-empty list of files");
+                throw error(key, "must be a non-empty list of " + what);
             }
             List<String> all = new ArrayList<>();
             for (Object o : list) {
                 if (!(o instanceof String s) || s.isBlank()) {
-                    throw error(key, "must list file names, not " + o);
+                    throw error(key, "must list " + (what.equals("files") ? "file" : "file or directory") + " names, not " + o);
                 }
                 all.add(s);
             }

@@ -79,6 +79,7 @@ public final class CoordinatorBench {
         System.out.printf("fleet: %d agents, %d groups, %d clusters; %d group cells%n", AGENTS, GROUPS, CLUSTERS,
                 set.cells().size());
         planning(fleet, set);
+        derivedPlanning(fleet);
         long baseline = usedHeap();
         ingestionAndHeap(fleet, set, baseline);
     }
@@ -151,6 +152,60 @@ public final class CoordinatorBench {
                 + " median %.1f ms, p90 %.1f ms (%d runs after warm-up)%n", last.cells().size(), last.taskCount(), maxTasks,
                 plan[runs / 2] / 1e6, plan[runs * 9 / 10] / 1e6, runs);
         System.out.printf("evaluating that round: median %.1f ms, p90 %.1f ms%n", eval[runs / 2] / 1e6, eval[runs * 9 / 10] / 1e6);
+    }
+
+    /**
+     * {@code fromPolicies} over every group: one policy per group (ingress from the previous group on 8080/TCP and
+     * from the group two before on 8081/UDP), 50 policies; compiling them for the fleet (what happens when the
+     * agent set changes) and planning a round of the derived cells (every group pair x port, inside each cluster).
+     */
+    static void derivedPlanning(List<AgentIdentity> fleet) {
+        Map<String, Group> groups = new LinkedHashMap<>();
+        List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> policies = new ArrayList<>();
+        for (int g = 0; g < GROUPS; g++) {
+            groups.put("g" + g, new Group("g" + g, List.of(), null, null,
+                    LabelSelector.matchLabels(Map.of("app", "g" + g)), List.of(), AT));
+            policies.add(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
+                    .withNewMetadata().withName("g" + g).withNamespace("ns").endMetadata()
+                    .withNewSpec().withNewPodSelector().addToMatchLabels("app", "g" + g).endPodSelector()
+                    .addNewIngress().addNewFrom().withNewPodSelector().addToMatchLabels("app", "g" + ((g + GROUPS - 1) % GROUPS))
+                    .endPodSelector().endFrom().addNewPort().withPort(new io.fabric8.kubernetes.api.model.IntOrString(8080))
+                    .withProtocol("TCP").endPort().endIngress()
+                    .addNewIngress().addNewFrom().withNewPodSelector().addToMatchLabels("app", "g" + ((g + GROUPS - 2) % GROUPS))
+                    .endPodSelector().endFrom().addNewPort().withPort(new io.fabric8.kubernetes.api.model.IntOrString(8081))
+                    .withProtocol("UDP").endPort().endIngress()
+                    .endSpec().build());
+        }
+        ConnectivityExpectation e = new ConnectivityExpectation("derived", Duration.ofSeconds(30), Optional.empty(), groups,
+                List.of(), true, AT);
+        io.reachproof.policy.PolicyInput input = io.reachproof.policy.PolicyInput.inCode(policies, List.of(), List.of(), "bench");
+        List<io.reachproof.expectations.Endpoint> endpoints = fleet.stream().map(ProbePlanner::endpoint).toList();
+        List<RegisteredAgent> agents = fleet.stream()
+                .map(a -> new RegisteredAgent(a, AgentState.LIVE, Instant.EPOCH, Instant.EPOCH, 0, 0)).toList();
+        ProbePlanner planner = new ProbePlanner(new PlannerSettings(1, 500, 2, 1000));
+        int runs = 20;
+        long[] compile = new long[runs];
+        long[] plan = new long[runs];
+        RoundPlan last = null;
+        io.reachproof.policy.FromPoliciesResolver derived = null;
+        for (int r = 0; r < runs + 5; r++) {
+            long t0 = System.nanoTime();
+            derived = io.reachproof.policy.FromPoliciesResolver.compile(e, input, endpoints);
+            long t1 = System.nanoTime();
+            last = planner.plan("d" + r, r, "derived", groups, List.of(), Optional.of(derived), agents);
+            long t2 = System.nanoTime();
+            if (r >= 5) {
+                compile[r - 5] = t1 - t0;
+                plan[r - 5] = t2 - t1;
+            }
+        }
+        Arrays.sort(compile);
+        Arrays.sort(plan);
+        long deny = last.cells().stream().filter(c -> c.cell().verdict() == Verdict.DENY).count();
+        System.out.printf("fromPolicies over all %d groups, %d policies: compiling for the fleet median %.1f ms, p90 %.1f ms;"
+                + " %d derived group cells; planning a round: %d cells (%d expected deny), %d probes, median %.1f ms, p90 %.1f ms%n",
+                GROUPS, policies.size(), compile[runs / 2] / 1e6, compile[runs * 9 / 10] / 1e6, derived.groupCells().size(),
+                last.cells().size(), deny, last.taskCount(), plan[runs / 2] / 1e6, plan[runs * 9 / 10] / 1e6);
     }
 
     static void ingestionAndHeap(List<AgentIdentity> fleet, LoadedExpectation set, long baseline) throws Exception {

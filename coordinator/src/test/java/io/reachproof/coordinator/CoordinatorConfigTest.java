@@ -73,6 +73,16 @@ class CoordinatorConfigTest {
     }
 
     @Test
+    void policyFilesAndDirectoriesAreRelativeToTheConfigurationAndOptional() throws Exception {
+        Path with = write("tokens: {aws: t}\nexpectations: [a.yaml]\npolicies: [policies/, extra/np.yaml]\n");
+        assertThat(CoordinatorConfig.read(with).policyPaths())
+                .containsExactly(dir.resolve("policies/"), dir.resolve("extra/np.yaml"));
+
+        Path without = write("tokens: {aws: t}\nexpectations: [a.yaml]\n");
+        assertThat(CoordinatorConfig.read(without).policyPaths()).isEmpty();
+    }
+
+    @Test
     void jsonWorksAndDefaultsFillTheRest() throws Exception {
         Path f = write("{\"tokens\": {\"lab\": \"t\"}, \"expectations\": [\"lab.yaml\"]}");
 
@@ -92,9 +102,12 @@ class CoordinatorConfigTest {
         "tokens: {aws: ''}|tokens.aws: must be a non-blank string",
         "probeAttempts: 1|failedAttemptsForDeny: must not exceed probeAttempts (1)",
         "goneAfter: 10s|goneAfter: must be longer than heartbeatInterval x missedHeartbeats",
+        "policies: []|policies: must be a non-empty list of files or directories",
+        "policies: policies/|policies: must be a non-empty list of files or directories",
+        "policies: [7]|policies: must list file or directory names, not 7",
         "prot: 7070|prot: unknown key; expected one of adminToken, bind, expectations, failedAttemptsForDeny, goneAfter,"
                 + " heartbeatInterval, jitter, maxBatchResults, maxBodyBytes, missedHeartbeats, pairsPerClusterPair,"
-                + " pollTimeout, port, probeAttempts, probeBudgetPerAgent, probeTimeout, retainReports, roundSlack, tokens",
+                + " policies, pollTimeout, port, probeAttempts, probeBudgetPerAgent, probeTimeout, retainReports, roundSlack, tokens",
     })
     void anInvalidValueIsAnErrorNamingTheKey(String line, String message) throws Exception {
         String base = line.startsWith("tokens") ? "expectations: [a.yaml]\n"

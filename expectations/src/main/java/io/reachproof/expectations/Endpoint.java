@@ -11,6 +11,8 @@ import java.util.Map;
  * {@link #external()} true, no cluster, namespace or pod).
  *
  * @param id unique within a fleet: the agent id, or the external address itself
+ * @param ports the ports the endpoint answers probes on (an agent's responders; HTTP ones with the check
+ *     that proves them), which {@code fromPolicies} derives cells for; empty when unknown
  */
 public record Endpoint(
         String id,
@@ -21,7 +23,8 @@ public record Endpoint(
         String pod,
         Map<String, String> podLabels,
         List<String> addresses,
-        boolean external) {
+        boolean external,
+        List<PortSpec> ports) {
 
     public Endpoint {
         requireNonNull(id, "id");
@@ -32,6 +35,18 @@ public record Endpoint(
         namespaceLabels = Map.copyOf(requireNonNull(namespaceLabels, "namespaceLabels"));
         podLabels = Map.copyOf(requireNonNull(podLabels, "podLabels"));
         addresses = List.copyOf(requireNonNull(addresses, "addresses"));
+        ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** Without ports. */
+    public Endpoint(String id, String cluster, String cloud, String namespace, Map<String, String> namespaceLabels,
+            String pod, Map<String, String> podLabels, List<String> addresses, boolean external) {
+        this(id, cluster, cloud, namespace, namespaceLabels, pod, podLabels, addresses, external, List.of());
+    }
+
+    /** This endpoint answering on {@code value}. */
+    public Endpoint withPorts(List<PortSpec> value) {
+        return new Endpoint(id, cluster, cloud, namespace, namespaceLabels, pod, podLabels, addresses, external, value);
     }
 
     /** An agent pod. */

@@ -274,7 +274,8 @@ public final class ExpectationReader {
                 }
             });
             Optional<Node> policiesNode = optional(e, "fromPolicies");
-            Optional<FromPolicies> policies = policiesNode.flatMap(n -> fromPolicies(n, groupNames, externalNames));
+            Optional<FromPolicies> policies = policiesNode.flatMap(n -> fromPolicies(n, at(e.get("fromPolicies").getKeyNode()),
+                    groupNames, externalNames));
             if (policiesNode.isEmpty() && expect.map(n -> n instanceof SequenceNode s && s.getValue().isEmpty()).orElse(true)) {
                 error(spec, "spec must have 'expect' rules or 'fromPolicies': nothing to prove");
             }
@@ -428,7 +429,8 @@ public final class ExpectationReader {
             return name;
         }
 
-        private Optional<FromPolicies> fromPolicies(Node node, Set<String> groupNames, Set<String> externalNames) {
+        /** {@code keyAt}: where the key {@code fromPolicies} is written, the rule reference of the cells it derives. */
+        private Optional<FromPolicies> fromPolicies(Node node, SourceRef keyAt, Set<String> groupNames, Set<String> externalNames) {
             Optional<MappingNode> m = mapping(node, "'fromPolicies'");
             if (m.isEmpty()) {
                 return Optional.empty();
@@ -448,7 +450,7 @@ public final class ExpectationReader {
                 }
             });
             List<PortSpec> ports = optional(e, "ports").flatMap(n -> ports(n, "fromPolicies", false)).orElse(List.of());
-            return problems.size() > before ? Optional.empty() : Optional.of(new FromPolicies(groups, ports, at(m.get())));
+            return problems.size() > before ? Optional.empty() : Optional.of(new FromPolicies(groups, ports, keyAt));
         }
 
         private Optional<List<PortSpec>> ports(Node node, String context, boolean mayBeEmpty) {

@@ -2,6 +2,7 @@ package io.reachproof.policy;
 
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.Protocol;
+import io.reachproof.expectations.SourceRef;
 import io.reachproof.expectations.Verdict;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -39,6 +41,7 @@ public final class TruthTable {
     }
 
     private final List<CompiledPolicy> policies;
+    private final Map<String, SourceRef> policyPositions = new HashMap<>();
     private final PodRef[] pods;
     private final Map<String, Integer> indexById;
     private final PodPort[][] ports;
@@ -57,6 +60,7 @@ public final class TruthTable {
 
     TruthTable(List<CompiledPolicy> policies, Map<String, Map<String, String>> namespaceLabels, List<PodInfo> podInfos) {
         this.policies = List.copyOf(policies);
+        this.policies.forEach(p -> policyPositions.put(p.id(), p.at()));
         int n = podInfos.size();
         pods = new PodRef[n];
         ports = new PodPort[n][];
@@ -167,6 +171,11 @@ public final class TruthTable {
             }
         }
         return out;
+    }
+
+    /** Where NetworkPolicy {@code ns/name} was written, or empty when the table has no such policy. */
+    public Optional<SourceRef> policyAt(String id) {
+        return Optional.ofNullable(policyPositions.get(id));
     }
 
     /** The pods, sorted by {@code namespace/name}. */

@@ -49,10 +49,10 @@ class ExamplesTest {
         ReadResult result = new ExpectationReader().readAll(files);
 
         assertThat(files).extracting(p -> p.getFileName().toString())
-                .contains("lab.yaml", "lab-no-mismatch.yaml", "multi-cloud.yaml", "security-baseline.yaml");
+                .contains("lab.yaml", "lab-no-mismatch.yaml", "lab-policies.yaml", "multi-cloud.yaml", "security-baseline.yaml");
         assertThat(result.problems()).isEmpty();
         assertThat(result.expectations()).extracting(ConnectivityExpectation::name)
-                .containsExactly("lab-no-mismatch", "lab", "shop-prod", "security-baseline");
+                .containsExactly("lab-no-mismatch", "lab-policies", "lab", "shop-prod", "security-baseline");
     }
 
     @Test

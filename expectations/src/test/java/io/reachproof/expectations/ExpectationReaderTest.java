@@ -137,7 +137,7 @@ class ExpectationReaderTest {
 
         assertThat(e.fromPolicies()).isTrue();
         assertThat(e.policies()).contains(new FromPolicies(List.of("a", "b"),
-                List.of(PortSpec.of(8443, Protocol.TCP), PortSpec.of(53, Protocol.UDP)), new SourceRef("t.yaml", 7, 5)));
+                List.of(PortSpec.of(8443, Protocol.TCP), PortSpec.of(53, Protocol.UDP)), new SourceRef("t.yaml", 6, 3)));
         assertThat(e.policies().get().covers("a", "b")).isTrue();
         assertThat(e.policies().get().covers("a", "c")).isFalse();
     }

@@ -10,6 +10,8 @@ import static java.util.Objects.requireNonNull;
  * @param reason set when {@code observed} is INCONCLUSIVE, null otherwise
  * @param outcome the deciding probe outcome (null when no result arrived)
  * @param rule the expectation rule that set {@code expected}, as {@code file:line}
+ * @param decidedBy for a cell whose expected verdict the NetworkPolicies imply ({@code spec.fromPolicies}):
+ *     the policy that decided it, {@code NetworkPolicy ns/name (file:line)}; null otherwise
  */
 public record CellResult(
         String fromGroup,
@@ -24,7 +26,8 @@ public record CellResult(
         Outcome outcome,
         int attempts,
         long latencyMicros,
-        String rule) {
+        String rule,
+        String decidedBy) {
 
     public CellResult {
         requireNonNull(fromGroup, "fromGroup");
@@ -38,5 +41,13 @@ public record CellResult(
             throw new IllegalArgumentException("reason must be set exactly when observed is INCONCLUSIVE: "
                     + observed + "/" + reason);
         }
+    }
+
+    /** A cell an expectation rule set (no deciding policy). */
+    public CellResult(String fromGroup, EndpointRef from, String toGroup, EndpointRef to, int port, String protocol,
+            String expected, ObservedVerdict observed, InconclusiveReason reason, Outcome outcome, int attempts,
+            long latencyMicros, String rule) {
+        this(fromGroup, from, toGroup, to, port, protocol, expected, observed, reason, outcome, attempts, latencyMicros,
+                rule, null);
     }
 }

@@ -3,6 +3,7 @@ package io.reachproof.agent.wire;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.buffer.ByteBuf;
+import io.reachproof.protocol.Responder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public final class IdentityWire {
     public static final int NONCE_LENGTH = 16;
     public static final int UDP_REQUEST_SIZE = 512;
     public static final int UDP_HEADER_SIZE = 4 + NONCE_LENGTH;
-    public static final String HTTP_IDENTITY_PATH = "/reachproof/identity";
+    public static final String HTTP_IDENTITY_PATH = Responder.HTTP_IDENTITY_PATH;
     public static final String HTTP_AGENT_HEADER = "Reachproof-Agent";
 
     private static final byte[] REQUEST_MAGIC = "RPQ1".getBytes(StandardCharsets.US_ASCII);

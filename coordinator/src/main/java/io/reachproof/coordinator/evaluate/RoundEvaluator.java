@@ -98,7 +98,7 @@ public final class RoundEvaluator {
                 planned.external() ? externalRef(planned.externalAddress()) : ref(planned.to()),
                 planned.cell().port().port(), planned.cell().port().protocol().name(), expected.wire(), observed, reason,
                 result == null ? null : result.outcome(), result == null ? 0 : result.attempts(),
-                result == null ? 0 : result.latencyMicros(), planned.cell().rule().fileLine());
+                result == null ? 0 : result.latencyMicros(), planned.cell().rule().fileLine(), planned.decidedBy());
     }
 
     /** Null when a failed probe proves deny; otherwise why it does not. */

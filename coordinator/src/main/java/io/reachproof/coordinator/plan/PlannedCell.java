@@ -11,6 +11,8 @@ import io.reachproof.protocol.ProbeTask;
  * One cell of a round at agent level: {@code from} probes {@code to} (an agent) or
  * {@code externalAddress} for {@code cell}, in the cluster pair {@code fromCluster -> toCluster}.
  * Either {@code task} is set (a probe is sent) or {@code unplanned} says why no probe could be.
+ * {@code decidedBy}: for a cell whose verdict the NetworkPolicies set ({@code spec.fromPolicies}), the
+ * policy that decided it ({@code NetworkPolicy ns/name (file:line)}); null otherwise.
  */
 public record PlannedCell(
         GroupCell cell,
@@ -20,7 +22,8 @@ public record PlannedCell(
         AgentIdentity to,
         String externalAddress,
         ProbeTask task,
-        InconclusiveReason unplanned) {
+        InconclusiveReason unplanned,
+        String decidedBy) {
 
     public PlannedCell {
         requireNonNull(cell, "cell");
@@ -33,6 +36,12 @@ public record PlannedCell(
         if ((task == null) == (unplanned == null)) {
             throw new IllegalArgumentException("exactly one of task and unplanned must be set");
         }
+    }
+
+    /** A cell an {@code expect} rule set. */
+    public PlannedCell(GroupCell cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+            String externalAddress, ProbeTask task, InconclusiveReason unplanned) {
+        this(cell, fromCluster, toCluster, from, to, externalAddress, task, unplanned, null);
     }
 
     public boolean external() {

@@ -7,8 +7,10 @@ import io.reachproof.coordinator.registry.RegisteredAgent;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.Group;
 import io.reachproof.expectations.GroupCell;
+import io.reachproof.expectations.HttpCheck;
 import io.reachproof.expectations.PortSpec;
 import io.reachproof.expectations.Protocol;
+import io.reachproof.policy.FromPoliciesResolver;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.ProbeTask;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -39,11 +42,17 @@ import java.util.TreeMap;
  * ({@code TARGET_LOST}) instead of disappearing; gone agents are not planned. A target is an agent with a
  * responder for the cell's port and protocol. External groups are probed from the sampled sources of
  * each source cluster. Self pairs are left out.
+ *
+ * <p>Cells derived from NetworkPolicies ({@code spec.fromPolicies}, a {@link FromPoliciesResolver}) are
+ * planned the same way, but only within each cluster (policies are per cluster) and only on agent pairs
+ * the policies decide; each sampled pair carries its own verdict and the policy that decided it.
  */
 public final class ProbePlanner {
 
     /** The cluster name reports use for external destinations. */
     public static final String EXTERNAL = "external";
+
+    private static final HttpCheck IDENTITY = new HttpCheck(Responder.HTTP_IDENTITY_PATH, "GET", 200, 200);
 
     private final PlannerSettings settings;
 
@@ -57,6 +66,19 @@ public final class ProbePlanner {
 
     public RoundPlan plan(String roundId, long roundNumber, String expectation, Map<String, Group> groups,
             List<GroupCell> cells, List<RegisteredAgent> agents) {
+        return plan(roundId, roundNumber, expectation, groups, cells, Optional.empty(), agents);
+    }
+
+    /**
+     * Like {@link #plan(String, long, String, Map, List, List)}, plus the cells {@code derived} from the
+     * NetworkPolicies ({@code spec.fromPolicies}): each of its group cells is probed like any other, but only
+     * within each cluster (policies are per cluster) and on targets answering on its port; every sampled
+     * agent pair gets the verdict the policies imply for it. {@code derived} must be compiled for the
+     * non-gone agents of {@code agents}.
+     */
+    public RoundPlan plan(String roundId, long roundNumber, String expectation, Map<String, Group> groups,
+            List<GroupCell> cells, Optional<FromPoliciesResolver> derived, List<RegisteredAgent> agents) {
+        requireNonNull(derived, "derived");
         requireNonNull(roundId, "roundId");
         requireNonNull(expectation, "expectation");
         if (roundNumber < 0) {
@@ -86,9 +108,31 @@ public final class ProbePlanner {
                 planExternal(b, expectation, roundNumber, cell, to, sources);
             } else {
                 Map<String, List<Member>> targets = membership.computeIfAbsent(cell.to(), g -> byCluster(members, to));
+                String prefix = cellKey(expectation, cell.from(), cell.to(), cell.port());
                 for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
                     for (Map.Entry<String, List<Member>> t : targets.entrySet()) {
-                        planClusterPair(b, expectation, roundNumber, cell, s.getKey(), s.getValue(), t.getKey(), t.getValue());
+                        Choice written = new Choice(cell, null);
+                        planClusterPair(b, prefix, cell.port(), roundNumber, (f, x) -> written, s.getKey(), s.getValue(), t.getKey(), t.getValue());
+                    }
+                }
+            }
+        }
+        if (derived.isPresent()) {
+            for (FromPoliciesResolver.DerivedGroupCell cell : derived.get().groupCells()) {
+                Group from = groups.get(cell.from());
+                Group to = groups.get(cell.to());
+                if (from == null || to == null) {
+                    throw new IllegalArgumentException("cell " + cell.from() + " -> " + cell.to() + " names an unknown group");
+                }
+                Map<String, List<Member>> sources = membership.computeIfAbsent(cell.from(), g -> byCluster(members, from));
+                Map<String, List<Member>> targets = membership.computeIfAbsent(cell.to(), g -> byCluster(members, to));
+                String prefix = cellKey(expectation, cell.from(), cell.to(), cell.port());
+                PairCell verdictOf = (f, t) -> derived.get().explain(f.endpoint(), t.endpoint(), cell.port())
+                        .map(d -> new Choice(cell.withVerdict(d.verdict()), d.decidedBy())).orElse(null);
+                for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
+                    List<Member> inCluster = targets.get(s.getKey());
+                    if (inCluster != null) {
+                        planClusterPair(b, prefix, cell.port(), roundNumber, verdictOf, s.getKey(), s.getValue(), s.getKey(), inCluster);
                     }
                 }
             }
@@ -96,15 +140,26 @@ public final class ProbePlanner {
         return b.build(expectation);
     }
 
-    private void planClusterPair(Builder b, String expectation, long round, GroupCell cell, String fromCluster,
+    /** The cell one agent pair proves; null when the pair has none (a derived cell the policies do not decide). */
+    @FunctionalInterface
+    private interface PairCell {
+        Choice of(Member from, Member to);
+    }
+
+    /** A pair's cell and, when NetworkPolicies set its verdict, the policy that decided it. */
+    private record Choice(GroupCell cell, String decidedBy) {
+    }
+
+    private void planClusterPair(Builder b, String keyPrefix, PortSpec port, long round, PairCell cellOf, String fromCluster,
             List<Member> sourceMembers, String toCluster, List<Member> targetMembers) {
-        String key = cellKey(expectation, cell, fromCluster, toCluster);
+        String key = keyPrefix + "|" + fromCluster + "->" + toCluster;
         List<Member> sources = ordered(key, sourceMembers.stream().filter(Member::live).toList());
-        List<Member> targets = ordered(key, targetMembers.stream().filter(m -> answers(m.identity(), cell.port())).toList());
+        List<Member> targets = ordered(key, targetMembers.stream().filter(m -> answers(m.identity(), port)).toList());
         if (targets.isEmpty()) {
             Member from = sources.isEmpty() ? sourceMembers.get(0) : sources.get(0);
             Member to = targetMembers.get(0);
-            if (!from.identity().agentId().equals(to.identity().agentId())) {
+            Choice cell = cellOf.of(from, to);
+            if (!from.identity().agentId().equals(to.identity().agentId()) && cell != null) {
                 b.unplanned(cell, fromCluster, toCluster, from.identity(), to.identity(), InconclusiveReason.TARGET_SELF_CHECK_FAILED);
             }
             return;
@@ -112,7 +167,8 @@ public final class ProbePlanner {
         if (sources.isEmpty()) {
             Member from = sourceMembers.get(0);
             Member to = firstOther(targets, from);
-            if (to != null) {
+            Choice cell = to == null ? null : cellOf.of(from, to);
+            if (cell != null) {
                 b.unplanned(cell, fromCluster, toCluster, from.identity(), to.identity(), InconclusiveReason.NO_RESULT);
             }
             return;
@@ -122,6 +178,7 @@ public final class ProbePlanner {
         long pairs = (long) s * t;
         long start = Math.floorMod(round * settings.pairsPerClusterPair(), pairs);
         int taken = 0;
+        Choice blocked = null;
         Member blockedFrom = null;
         Member blockedTo = null;
         for (long step = 0; step < pairs && taken < settings.pairsPerClusterPair(); step++) {
@@ -130,21 +187,24 @@ public final class ProbePlanner {
             int j = (int) ((i + p / s) % t);
             Member from = sources.get(i);
             Member to = targets.get(j);
-            if (from.identity().agentId().equals(to.identity().agentId())) {
+            Choice cell = from.identity().agentId().equals(to.identity().agentId()) ? null : cellOf.of(from, to);
+            if (cell == null) {
                 continue;
             }
             if (!b.hasBudget(from.identity().agentId())) {
-                if (blockedFrom == null) {
+                if (blocked == null) {
+                    blocked = cell;
                     blockedFrom = from;
                     blockedTo = to;
                 }
                 continue;
             }
-            b.probe(cell, key, fromCluster, toCluster, from.identity(), to.identity(), null, address(to.identity()));
+            b.probe(cell.cell(), cell.decidedBy(), key, fromCluster, toCluster, from.identity(), to.identity(), null,
+                    address(to.identity()));
             taken++;
         }
-        if (taken == 0 && blockedFrom != null) {
-            b.unplanned(cell, fromCluster, toCluster, blockedFrom.identity(), blockedTo.identity(), InconclusiveReason.NO_RESULT);
+        if (taken == 0 && blocked != null) {
+            b.unplanned(blocked, fromCluster, toCluster, blockedFrom.identity(), blockedTo.identity(), InconclusiveReason.NO_RESULT);
         }
     }
 
@@ -167,7 +227,7 @@ public final class ProbePlanner {
                         blocked = blocked == null ? from : blocked;
                         continue;
                     }
-                    b.probe(cell, key, s.getKey(), EXTERNAL, from.identity(), null, address, host(address));
+                    b.probe(cell, null, key, s.getKey(), EXTERNAL, from.identity(), null, address, host(address));
                     taken++;
                 }
                 if (taken == 0 && blocked != null) {
@@ -179,13 +239,35 @@ public final class ProbePlanner {
 
     /** The key of one cell in one cluster pair: what rendezvous ordering and task cell keys use. */
     public static String cellKey(String expectation, GroupCell cell, String fromCluster, String toCluster) {
-        return expectation + "|" + cell.from() + "->" + cell.to() + "|" + cell.port() + "|" + fromCluster + "->" + toCluster;
+        return cellKey(expectation, cell.from(), cell.to(), cell.port()) + "|" + fromCluster + "->" + toCluster;
+    }
+
+    private static String cellKey(String expectation, String from, String to, PortSpec port) {
+        return expectation + "|" + from + "->" + to + "|" + port;
     }
 
     /** The agent as an expectation endpoint, for group membership. */
     public static Endpoint endpoint(AgentIdentity a) {
         return Endpoint.pod(a.agentId(), a.cluster(), a.cloud(), a.namespace(), a.namespaceLabels(), a.pod(),
-                a.podLabels(), a.addresses());
+                a.podLabels(), a.addresses()).withPorts(ports(a.responders()));
+    }
+
+    /**
+     * Responders as the ports an endpoint answers on: an HTTP responder is proven by {@code GET} of the
+     * agent's identity path (200); responders of unknown protocols are left out.
+     */
+    static List<PortSpec> ports(List<Responder> responders) {
+        List<PortSpec> ports = new ArrayList<>();
+        for (Responder r : responders) {
+            Protocol protocol;
+            try {
+                protocol = Protocol.valueOf(r.protocol());
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            ports.add(new PortSpec(r.port(), protocol, protocol == Protocol.HTTP ? IDENTITY : null));
+        }
+        return ports;
     }
 
     /** Whether the agent has a responder for {@code port}: same number, same protocol (HTTP needs an HTTP responder). */
@@ -256,7 +338,7 @@ public final class ProbePlanner {
             return spent.getOrDefault(agentId, 0) < settings.probeBudgetPerAgent();
         }
 
-        void probe(GroupCell cell, String key, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+        void probe(GroupCell cell, String decidedBy, String key, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
                 String external, String host) {
             PortSpec port = cell.port();
             boolean http = port.protocol() == Protocol.HTTP;
@@ -269,12 +351,12 @@ public final class ProbePlanner {
             if (to != null) {
                 selfChecks.computeIfAbsent(to.agentId(), a -> new LinkedHashSet<>()).add(responder(port));
             }
-            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, external, task, null));
+            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, external, task, null, decidedBy));
         }
 
-        void unplanned(GroupCell cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+        void unplanned(Choice cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
                 InconclusiveReason reason) {
-            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, null, null, reason));
+            cells.add(new PlannedCell(cell.cell(), fromCluster, toCluster, from, to, null, null, reason, cell.decidedBy()));
         }
 
         void unplannedExternal(GroupCell cell, String fromCluster, AgentIdentity from, String address, InconclusiveReason reason) {

@@ -4,17 +4,36 @@ import static java.util.Objects.requireNonNull;
 
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.GroupCell;
+import io.reachproof.policy.PolicyInput;
 import java.util.List;
+import java.util.Optional;
 
-/** An expectation set the coordinator proves, with its group cells resolved. */
-public record LoadedExpectation(ConnectivityExpectation expectation, List<GroupCell> cells) {
+/**
+ * An expectation set the coordinator proves, with its group cells resolved and, when it takes verdicts
+ * from the NetworkPolicies ({@code spec.fromPolicies}), the policies in force.
+ */
+public record LoadedExpectation(ConnectivityExpectation expectation, List<GroupCell> cells, Optional<PolicyInput> policies) {
 
     public LoadedExpectation {
         requireNonNull(expectation, "expectation");
         cells = List.copyOf(requireNonNull(cells, "cells"));
+        requireNonNull(policies, "policies");
+        if (policies.isPresent() && !expectation.fromPolicies()) {
+            throw new IllegalArgumentException("expectation " + expectation.name() + " has no fromPolicies: it takes no policies");
+        }
+    }
+
+    /** Without policies. */
+    public LoadedExpectation(ConnectivityExpectation expectation, List<GroupCell> cells) {
+        this(expectation, cells, Optional.empty());
     }
 
     public String name() {
         return expectation.name();
+    }
+
+    /** This set with the NetworkPolicies its {@code fromPolicies} cells are derived from. */
+    public LoadedExpectation withPolicies(PolicyInput value) {
+        return new LoadedExpectation(expectation, cells, Optional.of(value));
     }
 }

@@ -54,6 +54,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     private final RoundListener listener;
     private final InMemoryRoundHistory history;
     private final Map<String, LoadedExpectation> expectations = new LinkedHashMap<>();
+    private final Map<String, DerivedCells> derived = new HashMap<>();
     private final RoundSettings settings;
     private final ScheduledExecutorService timer;
     private final ExecutorService roundThread;
@@ -80,6 +81,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
             if (expectations.putIfAbsent(e.name(), e) != null) {
                 throw new IllegalArgumentException("two expectation sets are named " + e.name());
             }
+            derived.put(e.name(), new DerivedCells(e));
             // the rotation of agent pairs continues across coordinator restarts: rounds are numbered by time
             sequences.put(e.name(), new AtomicLong(clock.millis() / e.expectation().interval().toMillis()));
         }
@@ -114,7 +116,8 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         String roundId = name + "-" + seq + "-" + bootTag;
         long started = clock.millis();
         List<RegisteredAgent> agents = registry.snapshot();
-        RoundPlan plan = planner.plan(roundId, seq, name, loaded.expectation().groups(), loaded.cells(), agents);
+        RoundPlan plan = planner.plan(roundId, seq, name, loaded.expectation().groups(), loaded.cells(),
+                derived.get(name).forAgents(agents), agents);
         int maxTasks = plan.tasksByAgent().values().stream().mapToInt(List::size).max().orElse(0);
         long waves = Math.max(1, (maxTasks + settings.agentConcurrency() - 1) / settings.agentConcurrency());
         long probing = waves * planner.settings().attempts() * planner.settings().timeoutMillis();

@@ -1,0 +1,49 @@
+package io.reachproof.coordinator.round;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reachproof.coordinator.lab.LabFleet;
+import io.reachproof.coordinator.registry.AgentState;
+import io.reachproof.coordinator.registry.RegisteredAgent;
+import io.reachproof.policy.FromPoliciesResolver;
+import io.reachproof.policy.PolicyInputReader;
+import io.reachproof.protocol.AgentIdentity;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DerivedCellsTest {
+
+    private static final Path EXAMPLES = Path.of("../expectations/examples");
+
+    private static List<RegisteredAgent> agents(List<AgentIdentity> ids, AgentState state) {
+        return new ArrayList<>(ids.stream().map(a -> new RegisteredAgent(a, state, Instant.EPOCH, Instant.EPOCH, 0, 0)).toList());
+    }
+
+    @Test
+    void thePoliciesAreCompiledAgainOnlyWhenThePlannedAgentsChange() throws Exception {
+        LoadedExpectation set = ExpectationFiles.load(List.of(EXAMPLES.resolve("lab-policies.yaml"))).get(0)
+                .withPolicies(PolicyInputReader.read(List.of(EXAMPLES.resolve("policies/lab")), List.of()).input());
+        DerivedCells derived = new DerivedCells(set);
+        List<RegisteredAgent> nine = agents(LabFleet.agents(9), AgentState.LIVE);
+
+        FromPoliciesResolver first = derived.forAgents(nine).orElseThrow();
+        List<RegisteredAgent> someLost = agents(LabFleet.agents(9), AgentState.LOST);
+        List<RegisteredAgent> oneGone = agents(LabFleet.agents(9), AgentState.LIVE);
+        oneGone.set(8, new RegisteredAgent(LabFleet.agent(8), AgentState.GONE, Instant.EPOCH, Instant.EPOCH, 0, 0));
+
+        assertThat(derived.forAgents(nine)).containsSame(first);
+        assertThat(derived.forAgents(someLost)).containsSame(first);
+        assertThat(derived.forAgents(oneGone).orElseThrow()).isNotSameAs(first);
+        assertThat(derived.forAgents(oneGone).orElseThrow().cells()).hasSize(54 - 6 * 2);
+    }
+
+    @Test
+    void aSetWithoutFromPoliciesDerivesNothing() throws Exception {
+        LoadedExpectation set = ExpectationFiles.load(List.of(EXAMPLES.resolve("lab.yaml"))).get(0);
+
+        assertThat(new DerivedCells(set).forAgents(agents(LabFleet.agents(9), AgentState.LIVE))).isEmpty();
+    }
+}

@@ -1,0 +1,86 @@
+package io.reachproof.coordinator.round;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reachproof.policy.PolicyInput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyFilesTest {
+
+    private static final String FROM_POLICIES = """
+            apiVersion: reachproof.io/v1alpha1
+            kind: ConnectivityExpectation
+            metadata: {name: derived}
+            spec:
+              groups: {shop: {namespace: shop}}
+              fromPolicies: {}
+            ---
+            apiVersion: reachproof.io/v1alpha1
+            kind: ConnectivityExpectation
+            metadata: {name: written}
+            spec:
+              groups: {shop: {namespace: shop}}
+              expect: [{from: shop, to: shop, ports: [80], verdict: allow}]
+            """;
+
+    private static final String POLICY = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: deny, namespace: shop}
+            spec:
+              podSelector: {}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anExpectationFromPoliciesWithoutPoliciesIsAnErrorNamingItAndTheSetting() throws Exception {
+        List<LoadedExpectation> sets = ExpectationFiles.load("e.yaml", FROM_POLICIES);
+
+        assertThatThrownBy(() -> PolicyFiles.attach(sets, Optional.empty(), "set 'policies' in coordinator.yaml"))
+                .isInstanceOfSatisfying(ExpectationFiles.InvalidExpectations.class, e -> assertThat(e.problems()).containsExactly(
+                        "e.yaml:6:3: expectation derived takes its verdicts from the NetworkPolicies (spec.fromPolicies),"
+                                + " but no policies are configured: set 'policies' in coordinator.yaml"));
+    }
+
+    @Test
+    void policiesGoToTheSetsThatDeriveFromThemOnly() throws Exception {
+        Files.writeString(dir.resolve("deny.yaml"), POLICY);
+        PolicyInput policies = PolicyFiles.load(List.of(dir));
+
+        List<LoadedExpectation> sets = PolicyFiles.attach(ExpectationFiles.load("e.yaml", FROM_POLICIES), Optional.of(policies), "x");
+
+        assertThat(policies.policies()).hasSize(1);
+        assertThat(sets).extracting(LoadedExpectation::name).containsExactly("derived", "written");
+        assertThat(sets.get(0).policies()).containsSame(policies);
+        assertThat(sets.get(1).policies()).isEmpty();
+    }
+
+    @Test
+    void invalidPoliciesAreEveryErrorWithFileLineAndColumn() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, POLICY + "  ingress:\n  - ports: [{port: 80, endPort: 70}]\n");
+
+        assertThatThrownBy(() -> PolicyFiles.load(List.of(bad)))
+                .isInstanceOfSatisfying(ExpectationFiles.InvalidExpectations.class, e -> assertThat(e.problems()).containsExactly(
+                        bad + ":7:33: NetworkPolicy shop/deny: spec.ingress[0].ports[0].endPort: endPort 70 is below port 80"));
+    }
+
+    @Test
+    void aPathWithoutNetworkPoliciesOrThatDoesNotExistIsAnError() throws Exception {
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> PolicyFiles.load(List.of(missing)))
+                .isInstanceOfSatisfying(ExpectationFiles.InvalidExpectations.class,
+                        e -> assertThat(e.problems()).containsExactly(missing + ": no such file or directory"));
+        assertThatThrownBy(() -> PolicyFiles.load(List.of(dir)))
+                .isInstanceOfSatisfying(ExpectationFiles.InvalidExpectations.class,
+                        e -> assertThat(e.problems()).containsExactly(dir + ": no NetworkPolicy found"));
+    }
+}

@@ -1,0 +1,321 @@
+package io.reachproof.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.reachproof.expectations.ConnectivityExpectation;
+import io.reachproof.expectations.Endpoint;
+import io.reachproof.expectations.ExpectationResolver;
+import io.reachproof.expectations.ExpectedCell;
+import io.reachproof.expectations.FromPolicies;
+import io.reachproof.expectations.GroupCell;
+import io.reachproof.expectations.PortSpec;
+import io.reachproof.expectations.Protocol;
+import io.reachproof.expectations.SourceRef;
+import io.reachproof.expectations.Verdict;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code spec.fromPolicies}: the expected verdicts the NetworkPolicies imply for the agents of a fleet, as
+ * pure functions on top of the {@link PolicyEngine}.
+ *
+ * <p>Each agent ({@link Endpoint}) becomes a synthetic Pod for the engine: its namespace and labels, its
+ * addresses as {@code status.podIP}/{@code podIPs} (addresses that are not IPs are left out), and its
+ * responders as unnamed container ports (an HTTP responder is a TCP port), so named ports in policies match
+ * nothing on agents. A namespace's labels are those of its first member agent by id (plus the implicit
+ * {@code kubernetes.io/metadata.name}). NetworkPolicies are per cluster: the same policies are compiled
+ * once per cluster over that cluster's agents, and only pairs inside one cluster get derived cells;
+ * cross-cluster pairs are never derived (name them in {@code expect} rules).
+ *
+ * <p>Cells: for every ordered pair of covered pod groups (those {@code fromPolicies.groups} names, or every
+ * pod group), every ordered pair of distinct member agents in one cluster, and every port the destination
+ * answers on (restricted to {@code fromPolicies.ports} when given: same number and protocol; an HTTP port
+ * then probes with the check written there), the engine's verdict, with the rule reference at the
+ * {@code fromPolicies} key. A cell that an {@code expect} rule names (same groups, port and protocol) is
+ * not derived: the rule wins. Compile once per change of the policies or the agent set; then
+ * {@link #decide} is a few bit tests per cell.
+ */
+public final class FromPoliciesResolver {
+
+    /**
+     * A group pair and port whose verdict the policies decide per agent pair; {@code rule} is where
+     * {@code fromPolicies} is written.
+     */
+    public record DerivedGroupCell(String from, String to, PortSpec port, SourceRef rule) {
+
+        public DerivedGroupCell {
+            requireNonNull(from, "from");
+            requireNonNull(to, "to");
+            requireNonNull(port, "port");
+            requireNonNull(rule, "rule");
+        }
+
+        /** The group cell of one agent pair, with that pair's verdict. */
+        public GroupCell withVerdict(Verdict verdict) {
+            return new GroupCell(from, to, port, verdict, rule);
+        }
+    }
+
+    /**
+     * Which policy decided a cell: for an allowed cell the rule that allowed it on the isolated side (the
+     * destination's ingress first), for a denied one the first policy isolating the denying side; empty
+     * {@code policy} and null {@code at} when no policy isolates either side. {@code explanation}: the
+     * engine's explanation ({@link Explanation#lines()} for people).
+     */
+    public record PolicyDecision(Verdict verdict, String policy, SourceRef at, Explanation explanation) {
+
+        public PolicyDecision {
+            requireNonNull(verdict, "verdict");
+            requireNonNull(policy, "policy");
+            requireNonNull(explanation, "explanation");
+        }
+
+        /** {@code NetworkPolicy ns/name (file:line)}, or {@code no NetworkPolicy isolates either side}. */
+        public String decidedBy() {
+            return policy.isEmpty() ? "no NetworkPolicy isolates either side"
+                    : "NetworkPolicy " + policy + (at == null ? "" : " (" + at.fileLine() + ")");
+        }
+    }
+
+    /** A derived endpoint-level cell and the policy that decided it. */
+    public record DerivedCell(ExpectedCell cell, PolicyDecision decision) {
+
+        public DerivedCell {
+            requireNonNull(cell, "cell");
+            requireNonNull(decision, "decision");
+        }
+    }
+
+    private record Slot(TruthTable table, int index) {
+    }
+
+    private record PortKey(String from, String to, int port, Protocol protocol) {
+    }
+
+    private final ConnectivityExpectation expectation;
+    private final List<Endpoint> endpoints;
+    private final Map<String, List<Endpoint>> members;
+    private final Map<String, Slot> slots = new HashMap<>();
+    private final List<DerivedGroupCell> groupCells = new ArrayList<>();
+
+    private FromPoliciesResolver(ConnectivityExpectation expectation, PolicyInput policies, Collection<Endpoint> endpoints) {
+        this.expectation = expectation;
+        this.endpoints = List.copyOf(endpoints);
+        FromPolicies from = expectation.policies().orElseThrow(() -> new IllegalArgumentException(
+                "expectation " + expectation.name() + " has no fromPolicies"));
+        List<String> covered = from.groups().isEmpty() ? expectation.podGroupNames() : from.groups();
+        this.members = ExpectationResolver.membership(expectation, endpoints);
+        Set<PortKey> claimed = new HashSet<>();
+        for (GroupCell c : ExpectationResolver.groupCells(expectation)) {
+            claimed.add(new PortKey(c.from(), c.to(), c.port().port(), c.port().protocol()));
+        }
+        for (String f : covered) {
+            for (String t : covered) {
+                for (PortSpec p : ports(members.get(t), from.ports())) {
+                    if (!claimed.contains(new PortKey(f, t, p.port(), p.protocol()))) {
+                        groupCells.add(new DerivedGroupCell(f, t, p, from.source()));
+                    }
+                }
+            }
+        }
+        Map<String, Endpoint> involved = new TreeMap<>();
+        for (String g : covered) {
+            members.get(g).forEach(e -> involved.put(e.id(), e));
+        }
+        Map<String, List<Endpoint>> byCluster = new TreeMap<>();
+        involved.values().forEach(e -> byCluster.computeIfAbsent(e.cluster(), c -> new ArrayList<>()).add(e));
+        byCluster.forEach((cluster, agents) -> compileCluster(cluster, agents, policies));
+    }
+
+    /**
+     * Compiles {@code policies} for the agents ({@code endpoints}) of every cluster. Throws
+     * {@link IllegalArgumentException} with every error when the policies are invalid (check them once
+     * with {@link #validate} first).
+     */
+    public static FromPoliciesResolver compile(ConnectivityExpectation expectation, PolicyInput policies,
+            Collection<Endpoint> endpoints) {
+        requireNonNull(expectation, "expectation");
+        requireNonNull(policies, "policies");
+        requireNonNull(endpoints, "endpoints");
+        return new FromPoliciesResolver(expectation, policies, endpoints);
+    }
+
+    /** Every error of the NetworkPolicies of {@code input} (its Pods and Namespaces are ignored); empty when valid. */
+    public static List<String> validate(PolicyInput input) {
+        return PolicyEngine.compile(new PolicyInput(input.policies(), List.of(), List.of(), List.of())).errors();
+    }
+
+    /** The group pairs and ports whose verdicts the policies decide, in group order. */
+    public List<DerivedGroupCell> groupCells() {
+        return List.copyOf(groupCells);
+    }
+
+    /**
+     * The verdict the policies imply for {@code from -> to} on {@code port}; empty when the pair gets no
+     * derived cell: the same agent, agents of different clusters, an agent not covered, or a port the
+     * destination does not answer on (same number and protocol).
+     */
+    public Optional<Verdict> decide(Endpoint from, Endpoint to, PortSpec port) {
+        OptionalInt k = cellPort(from, to, port);
+        if (k.isEmpty()) {
+            return Optional.empty();
+        }
+        Slot f = slots.get(from.id());
+        return Optional.of(f.table().verdict(f.index(), slots.get(to.id()).index(), k.getAsInt()));
+    }
+
+    /** The verdict of {@code from -> to} on {@code port} and the policy that decided it; empty as in {@link #decide}. */
+    public Optional<PolicyDecision> explain(Endpoint from, Endpoint to, PortSpec port) {
+        if (cellPort(from, to, port).isEmpty()) {
+            return Optional.empty();
+        }
+        Slot f = slots.get(from.id());
+        Slot t = slots.get(to.id());
+        Explanation e = f.table().explain(f.index(), t.index(), port.port(), port.protocol().transport());
+        Explanation.Side deciding;
+        if (e.verdict() == Verdict.DENY) {
+            deciding = e.ingress().allows() ? e.egress() : e.ingress();
+            String policy = deciding.isolatingPolicies().get(0);
+            return Optional.of(new PolicyDecision(e.verdict(), policy, f.table().policyAt(policy).orElse(null), e));
+        }
+        deciding = e.ingress().isolated() ? e.ingress() : e.egress();
+        if (!deciding.isolated()) {
+            return Optional.of(new PolicyDecision(e.verdict(), "", null, e));
+        }
+        Explanation.RuleRef rule = deciding.allowingRules().get(0);
+        return Optional.of(new PolicyDecision(e.verdict(), rule.policy(), rule.at(), e));
+    }
+
+    /** Every derived cell at endpoint level (for tests and explanations; the planner samples {@link #groupCells}). */
+    public List<DerivedCell> cells() {
+        List<DerivedCell> cells = new ArrayList<>();
+        for (DerivedGroupCell g : groupCells) {
+            for (Endpoint from : members.get(g.from())) {
+                for (Endpoint to : members.get(g.to())) {
+                    explain(from, to, g.port()).ifPresent(d -> cells.add(new DerivedCell(
+                            new ExpectedCell(g.from(), from, g.to(), to, g.port(), d.verdict(), g.rule()), d)));
+                }
+            }
+        }
+        return cells;
+    }
+
+    /**
+     * Every expected cell of the expectation: those its {@code expect} rules set (every cluster pair) and
+     * those the policies imply (inside each cluster), the rules winning where both name a cell.
+     */
+    public List<ExpectedCell> expectedCells() {
+        List<ExpectedCell> all = new ArrayList<>(ExpectationResolver.resolve(expectation, endpoints));
+        cells().forEach(c -> all.add(c.cell()));
+        return all;
+    }
+
+    /** The index of {@code port} among the destination's table ports, when the pair gets a derived cell. */
+    private OptionalInt cellPort(Endpoint from, Endpoint to, PortSpec port) {
+        Slot f = slots.get(from.id());
+        Slot t = slots.get(to.id());
+        if (f == null || t == null || f.table() != t.table() || f.index() == t.index() || !answers(to, port)) {
+            return OptionalInt.empty();
+        }
+        int k = t.table().portIndex(t.index(), port.port(), port.protocol().transport());
+        return k < 0 ? OptionalInt.empty() : OptionalInt.of(k);
+    }
+
+    private static boolean answers(Endpoint e, PortSpec port) {
+        for (PortSpec p : e.ports()) {
+            if (p.port() == port.port() && p.protocol() == port.protocol()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The ports of the destinations (restricted to {@code only} when given), deduplicated by number and protocol. */
+    private static List<PortSpec> ports(List<Endpoint> destinations, List<PortSpec> only) {
+        Map<String, PortSpec> out = new LinkedHashMap<>();
+        if (!only.isEmpty()) {
+            for (PortSpec p : only) {
+                if (destinations.stream().anyMatch(d -> answers(d, p))) {
+                    out.putIfAbsent(p.port() + "/" + p.protocol(), p);
+                }
+            }
+            return List.copyOf(out.values());
+        }
+        for (Endpoint d : destinations) {
+            for (PortSpec p : d.ports()) {
+                out.putIfAbsent(p.port() + "/" + p.protocol(), p);
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    private void compileCluster(String cluster, List<Endpoint> agents, PolicyInput policies) {
+        Map<String, Namespace> namespaces = new TreeMap<>();
+        List<Pod> pods = new ArrayList<>();
+        Map<String, String> podIds = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>();
+        List<Endpoint> sorted = new ArrayList<>(agents);
+        sorted.sort(Comparator.comparing(Endpoint::id));
+        for (Endpoint e : sorted) {
+            String ns = e.namespace().isEmpty() ? "default" : e.namespace();
+            namespaces.computeIfAbsent(ns, n -> new NamespaceBuilder().withNewMetadata().withName(n)
+                    .withLabels(e.namespaceLabels()).endMetadata().build());
+            String name = e.pod().isEmpty() ? e.id() : e.pod();
+            if (!taken.add(ns + "/" + name)) {
+                name = e.id();
+                for (int n = 2; !taken.add(ns + "/" + name); n++) {
+                    name = e.id() + "-" + n;
+                }
+            }
+            podIds.put(e.id(), ns + "/" + name);
+            pods.add(pod(e, ns, name));
+        }
+        PolicyEngine.Result result = PolicyEngine.compile(new PolicyInput(policies.policies(),
+                namespaces.values().stream().map(n -> Located.inCode(n, "cluster " + cluster)).toList(),
+                pods.stream().map(p -> Located.inCode(p, "cluster " + cluster)).toList(), List.of()));
+        if (result.table().isEmpty()) {
+            throw new IllegalArgumentException("cannot compile the NetworkPolicies for cluster " + cluster + ": "
+                    + String.join("; ", result.errors()));
+        }
+        TruthTable table = result.table().get();
+        podIds.forEach((id, pod) -> slots.put(id, new Slot(table, table.indexOf(pod).orElseThrow())));
+    }
+
+    private static Pod pod(Endpoint e, String namespace, String name) {
+        Set<String> ips = new LinkedHashSet<>();
+        for (String a : e.addresses()) {
+            if (Cidr.parseAddress(a) != null) {
+                ips.add(a);
+            }
+        }
+        List<ContainerPort> ports = new ArrayList<>();
+        for (PortSpec p : e.ports()) {
+            ports.add(new ContainerPortBuilder().withContainerPort(p.port()).withProtocol(p.protocol().transport().name()).build());
+        }
+        return new PodBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).withLabels(e.podLabels()).endMetadata()
+                .withNewSpec().withContainers(new ContainerBuilder().withName("agent").withPorts(ports).build()).endSpec()
+                .withNewStatus().withPodIP(ips.isEmpty() ? null : ips.iterator().next())
+                .withPodIPs(ips.stream().map(PodIP::new).toList()).endStatus()
+                .build();
+    }
+}
