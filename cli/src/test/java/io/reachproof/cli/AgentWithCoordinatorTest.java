@@ -8,8 +8,6 @@ import io.reachproof.coordinator.CoordinatorSettings;
 import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.protocol.RoundReport;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,19 +25,11 @@ class AgentWithCoordinatorTest {
     Path spool;
 
     private final String net = "127." + ThreadLocalRandom.current().nextInt(100, 200) + "." + ThreadLocalRandom.current().nextInt(1, 250) + ".";
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private CommandLine commandLine(AgentCommand agent) {
-        CommandLine cmd = new CommandLine(agent);
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd;
-    }
+    private final CliRun cli = new CliRun();
 
     private CompletableFuture<Integer> agent(AgentCommand agent, String url, String id, String ns, String app, int host) {
         agent.env = Map.of();
-        CommandLine cmd = commandLine(agent);
+        CommandLine cmd = cli.wrap(agent);
         return CompletableFuture.supplyAsync(() -> cmd.execute("--id", id, "--cluster", "aws-lab", "--cloud", "aws",
                 "--namespace", ns, "--pod", id, "--pod-ip", net + host, "--bind", net + host,
                 "--coordinator", url, "--token", "t-aws", "--spool", spool.resolve(id).toString()));
@@ -79,7 +69,7 @@ class AgentWithCoordinatorTest {
                 assertThat(c.to().agentId()).isEqualTo("agent-b");
                 assertThat(c.observed()).hasToString("ALLOW");
             });
-            assertThat(out.toString()).contains("agent agent-a reporting to " + coordinator.url());
+            assertThat(cli.out()).contains("agent agent-a reporting to " + coordinator.url());
             a.stop.countDown();
             b.stop.countDown();
             assertThat(exitA.get(10, TimeUnit.SECONDS)).isZero();
@@ -92,12 +82,12 @@ class AgentWithCoordinatorTest {
         AgentCommand agent = new AgentCommand();
         agent.env = Map.of();
 
-        int code = commandLine(agent).execute("--id", "x", "--cluster", "aws-lab", "--cloud", "aws", "--bind", net + "1",
+        int code = cli.wrap(agent).execute("--id", "x", "--cluster", "aws-lab", "--cloud", "aws", "--bind", net + "1",
                 "--coordinator", "http://127.0.0.1:1");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--coordinator needs --token (or REACHPROOF_TOKEN): the bearer token of cluster aws-lab");
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.err()).contains("--coordinator needs --token (or REACHPROOF_TOKEN): the bearer token of cluster aws-lab");
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
@@ -105,9 +95,9 @@ class AgentWithCoordinatorTest {
         AgentCommand agent = new AgentCommand();
         agent.env = Map.of();
 
-        int code = commandLine(agent).execute("--id", "x", "--cluster", "aws-lab", "--cloud", "aws", "--token", "t");
+        int code = cli.wrap(agent).execute("--id", "x", "--cluster", "aws-lab", "--cloud", "aws", "--token", "t");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--token needs --coordinator");
+        assertThat(cli.err()).contains("--token needs --coordinator");
     }
 }

@@ -12,10 +12,18 @@ final class CliRun {
 
     /** Runs one command line; returns its exit code. Output accumulates over runs. */
     int run(String... args) {
-        CommandLine cmd = Main.commandLine();
+        return capture(Main.commandLine()).execute(args);
+    }
+
+    /** A command line around one command object (e.g. with an injected environment), printing here. */
+    CommandLine wrap(Object command) {
+        return capture(new CommandLine(command));
+    }
+
+    private CommandLine capture(CommandLine cmd) {
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        return cmd;
     }
 
     String out() {
