@@ -40,6 +40,17 @@ public record RoundReport(
         agentsByState = Map.copyOf(requireNonNull(agentsByState, "agentsByState"));
     }
 
+    /**
+     * Whether this round proves that the observed matrix matches the expected one after {@code change}: it
+     * started at or after the change, closed complete, proved every cell of a non-empty plan (coverage 1)
+     * and found no mismatch. A round that proves nothing (no cells, inconclusive cells) proves no enforcement.
+     */
+    public boolean provesEnforced(PolicyChange change) {
+        requireNonNull(change, "change");
+        return startedAtEpochMillis >= change.atEpochMillis() && complete && !cells.isEmpty() && coverage >= 1.0
+                && mismatches.isEmpty();
+    }
+
     /** A copy carrying the trace id of the round span. */
     public RoundReport withTraceId(String id) {
         return new RoundReport(roundId, expectation, startedAtEpochMillis, finishedAtEpochMillis, complete, id,

@@ -187,7 +187,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
 
     /**
      * A NetworkPolicy changed: later reports of every set carry it as the suspect until a round of that set
-     * matches its expectation, and a round of every set starts now.
+     * proves it enforced ({@link RoundReport#provesEnforced}), and a round of every set starts now.
      */
     public void policyChanged(PolicyChange change) {
         requireNonNull(change, "change");
@@ -232,7 +232,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
             RoundReport told = listener.onRound(report);
             RoundReport kept = told == null ? report : told;
             history.add(kept);
-            if (kept.mismatches().isEmpty() && kept.suspectChange() != null) {
+            if (kept.suspectChange() != null && kept.provesEnforced(kept.suspectChange())) {
                 suspects.remove(name, kept.suspectChange());
             }
             LOG.info("round {} closed: {} cells, {} mismatches, coverage {}%, {}", kept.roundId(), kept.cells().size(),

@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * Time-to-enforce, per expectation set: from a policy change (the report's {@code suspectChange},
- * {@link PolicyChange#atEpochMillis()}) until the first complete round of that set that started after
- * the change and found no mismatch. Each change is measured once; a newer change replaces a pending
+ * {@link PolicyChange#atEpochMillis()}) until the first round of that set that proves it enforced
+ * ({@link RoundReport#provesEnforced}: started after the change, complete, every cell proven, no
+ * mismatch). Each change is measured once; a newer change replaces a pending
  * older one (the clock restarts with it). Not thread-safe: rounds of one coordinator arrive in order.
  */
 final class EnforcementTracker {
@@ -26,8 +27,7 @@ final class EnforcementTracker {
             pending.put(set, suspect);
         }
         PolicyChange change = pending.get(set);
-        if (change == null || !report.complete() || !report.mismatches().isEmpty()
-                || report.startedAtEpochMillis() < change.atEpochMillis()) {
+        if (change == null || !report.provesEnforced(change)) {
             return Optional.empty();
         }
         pending.remove(set);

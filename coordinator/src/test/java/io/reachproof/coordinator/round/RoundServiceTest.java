@@ -155,6 +155,20 @@ class RoundServiceTest {
     }
 
     @Test
+    void aRoundThatProvesNothingKeepsTheSuspect() throws Exception {
+        PolicyChange change = new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1);
+        rounds.policyChanged(change);
+
+        // nobody answers: no mismatch, but no cell proven either
+        RoundReport unproven = rounds.runNow("lab").report().toCompletableFuture().get();
+
+        assertThat(unproven.mismatches()).isEmpty();
+        assertThat(unproven.coverage()).isZero();
+        assertThat(unproven.suspectChange()).isEqualTo(change);
+        assertThat(rounds.suspect("lab")).contains(change);
+    }
+
+    @Test
     void aMatchingRoundCarriesTheSuspectOnceAndClearsIt() throws Exception {
         RoundService onlyDeny = new RoundService(clock, registry, board, new ProbePlanner(new PlannerSettings(1, 100, 2, 100)),
                 new RoundEvaluator(2), report -> report, new InMemoryRoundHistory(java.util.Set.of("deny"), 3),

@@ -1,0 +1,63 @@
+package io.reachproof.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RoundReportTest {
+
+    private static final long CHANGE_AT = 10_000;
+    private static final PolicyChange CHANGE =
+            new PolicyChange("gcp-lab", "payments", "deny-all", "uid-1", "7", "ADDED", CHANGE_AT);
+    private static final EndpointRef A = new EndpointRef("a", "gcp-lab", "gcp", "", "", "shop", "a", "127.0.0.1");
+    private static final EndpointRef B = new EndpointRef("b", "gcp-lab", "gcp", "", "", "payments", "b", "127.0.0.2");
+
+    private static CellResult cell(String expected, ObservedVerdict observed, InconclusiveReason reason) {
+        return new CellResult("frontend", A, "payments", B, 7001, "TCP", expected, observed, reason,
+                observed == ObservedVerdict.ALLOW ? Outcome.CONNECTED : Outcome.TIMEOUT, 1, 100, "lab.yaml:30");
+    }
+
+    private static RoundReport report(long startedAt, boolean complete, List<CellResult> cells, List<Mismatch> mismatches) {
+        long proven = cells.stream().filter(c -> c.observed() != ObservedVerdict.INCONCLUSIVE).count();
+        double coverage = cells.isEmpty() ? 0.0 : (double) proven / cells.size();
+        return new RoundReport("r1", "lab", startedAt, startedAt + 500, complete, null, cells, mismatches, coverage,
+                List.of(), List.of(), Map.of("live", 2), CHANGE);
+    }
+
+    private final CellResult provenDeny = cell("deny", ObservedVerdict.DENY, null);
+
+    @Test
+    void aCompleteCleanRoundThatStartedAfterTheChangeProvesItEnforced() {
+        assertThat(report(CHANGE_AT, true, List.of(provenDeny), List.of()).provesEnforced(CHANGE)).isTrue();
+    }
+
+    @Test
+    void aRoundThatStartedBeforeTheChangeProvesNothingAboutIt() {
+        assertThat(report(CHANGE_AT - 1, true, List.of(provenDeny), List.of()).provesEnforced(CHANGE)).isFalse();
+    }
+
+    @Test
+    void aRoundWithoutCellsProvesNothing() {
+        assertThat(report(CHANGE_AT + 1, true, List.of(), List.of()).provesEnforced(CHANGE)).isFalse();
+    }
+
+    @Test
+    void anInconclusiveCellLeavesEnforcementUnproven() {
+        CellResult lost = cell("deny", ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TARGET_LOST);
+        assertThat(report(CHANGE_AT + 1, true, List.of(provenDeny, lost), List.of()).provesEnforced(CHANGE)).isFalse();
+    }
+
+    @Test
+    void anIncompleteRoundProvesNothing() {
+        assertThat(report(CHANGE_AT + 1, false, List.of(provenDeny), List.of()).provesEnforced(CHANGE)).isFalse();
+    }
+
+    @Test
+    void aMismatchMeansNotEnforced() {
+        CellResult hole = cell("deny", ObservedVerdict.ALLOW, null);
+        RoundReport withHole = report(CHANGE_AT + 1, true, List.of(hole), List.of(new Mismatch(MismatchKind.HOLE, hole, CHANGE)));
+        assertThat(withHole.provesEnforced(CHANGE)).isFalse();
+    }
+}
