@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachproof.coordinator.api.AgentRoutes;
+import io.reachproof.coordinator.api.ApiRequest;
+import io.reachproof.coordinator.api.ApiResponse;
 import io.reachproof.coordinator.api.ApiRoute;
+import io.reachproof.coordinator.api.ApiRouter;
 import io.reachproof.coordinator.api.ApiServer;
 import io.reachproof.coordinator.api.ClusterTokens;
 import io.reachproof.coordinator.api.StatusRoutes;
@@ -18,26 +21,45 @@ import io.reachproof.coordinator.round.RoundHistory;
 import io.reachproof.coordinator.round.RoundListener;
 import io.reachproof.coordinator.round.RoundService;
 import io.reachproof.coordinator.round.RoundTrigger;
+import io.reachproof.coordinator.schedule.LeaderSchedule;
 import io.reachproof.coordinator.schedule.RoundScheduler;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.PolicyChange;
+import io.reachproof.protocol.ProtocolV1;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator, assembled: registry, plan board, planner, round service, Quartz schedule and the HTTP
  * API. Extensions (telemetry, rollback signals) add {@link RoundListener}s and {@link ApiRoute}s before
  * {@link #start()}.
+ *
+ * <p>A coordinator leads unless told otherwise ({@link #leading(boolean)}, driven by Lease leader election).
+ * Only the leader schedules and triggers rounds, answers agents and hands finished rounds to the listeners
+ * (so only it sends rollback signals); a standby answers agent calls and round triggers with 503 +
+ * {@code Retry-After}, {@link #READY_PATH} with 503, and still serves the read-only status endpoints.
  */
 public final class Coordinator implements AutoCloseable {
+
+    /** 200 on the leader, 503 on a standby: the readiness probe that routes the Service to the leader. */
+    public static final String READY_PATH = "/v1/ready";
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
     private final CoordinatorSettings settings;
     private final List<LoadedExpectation> expectations;
@@ -50,7 +72,8 @@ public final class Coordinator implements AutoCloseable {
     private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
     private final List<ApiRoute> extraRoutes = new ArrayList<>();
     private ApiServer server;
-    private RoundScheduler scheduler;
+    private final LeaderSchedule schedule;
+    private volatile boolean leader = true;
 
     public Coordinator(CoordinatorSettings settings, List<LoadedExpectation> expectations, Clock clock) {
         this.settings = requireNonNull(settings, "settings");
@@ -66,9 +89,17 @@ public final class Coordinator implements AutoCloseable {
         Set<String> names = new LinkedHashSet<>();
         expectations.forEach(e -> names.add(e.name()));
         this.history = new InMemoryRoundHistory(names, settings.rounds().retainReports());
-        RoundListener chain = report -> RoundListener.composite(List.copyOf(listeners)).onRound(report);
+        RoundListener chain = report -> {
+            if (leader) {
+                return RoundListener.composite(List.copyOf(listeners)).onRound(report);
+            }
+            LOG.info("round {} of {} finished after leadership was lost: not handed to listeners",
+                    report.roundId(), report.expectation());
+            return report;
+        };
         this.rounds = new RoundService(clock, registry, board, new ProbePlanner(settings.planner()),
                 new RoundEvaluator(settings.failedAttemptsForDeny()), chain, history, expectations, settings.rounds(), timer);
+        this.schedule = new LeaderSchedule(() -> new RoundScheduler(rounds, this.expectations, settings.maxJitter()), true);
     }
 
     /** While unreachable, agents repeat their last plan at the shortest interval of any set. */
@@ -95,9 +126,13 @@ public final class Coordinator implements AutoCloseable {
             throw new IllegalStateException("coordinator already started");
         }
         List<ApiRoute> routes = new ArrayList<>();
-        routes.addAll(new AgentRoutes(mapper, new ClusterTokens(settings.tokens()), registry, board, rounds,
-                settings.pollTimeout(), settings.maxBatchResults()).routes());
-        routes.addAll(new StatusRoutes(mapper, registry, rounds, history, settings.adminToken()).routes());
+        new AgentRoutes(mapper, new ClusterTokens(settings.tokens()), registry, board, rounds,
+                settings.pollTimeout(), settings.maxBatchResults()).routes().forEach(r -> routes.add(leaderOnly(r)));
+        for (ApiRoute r : new StatusRoutes(mapper, registry, rounds, history, settings.adminToken()).routes()) {
+            routes.add(r.method().equals("POST") && r.path().equals(ProtocolV1.ROUNDS) ? leaderOnly(r) : r);
+        }
+        routes.add(ApiRoute.of("GET", READY_PATH, r -> leader ? ApiResponse.json(200, "{\"leader\":true}".getBytes(
+                StandardCharsets.UTF_8)) : standbyAnswer()));
         routes.addAll(extraRoutes);
         server = new ApiServer(settings.api(), routes);
         InetSocketAddress bound = server.start();
@@ -112,10 +147,57 @@ public final class Coordinator implements AutoCloseable {
         if (server == null) {
             throw new IllegalStateException("start() the coordinator first");
         }
-        if (scheduler == null) {
-            scheduler = new RoundScheduler(rounds, expectations, settings.maxJitter());
-            scheduler.start();
-        }
+        schedule.want();
+    }
+
+    /**
+     * This coordinator leads ({@code true}: schedule, triggers, agents, signals) or stands by. Safe from any
+     * thread; losing leadership holds the schedule at once (a round already running is finished but not
+     * handed to the listeners).
+     */
+    public void leading(boolean value) {
+        leader = value;
+        schedule.leading(value);
+        LOG.info("coordinator {}", value ? "leads: rounds scheduled" : "stands by: no rounds, agents answered 503");
+    }
+
+    public boolean leader() {
+        return leader;
+    }
+
+    /** Whether the round schedule fires now (leading, and rounds started). */
+    public boolean scheduling() {
+        return schedule.running();
+    }
+
+    private static ApiResponse standbyAnswer() {
+        ApiResponse e = ApiRouter.error(503, "this coordinator is a standby; the leader answers (retry)");
+        return new ApiResponse(503, e.contentType(), Map.of("Retry-After", RETRY_AFTER_SECONDS), e.body());
+    }
+
+    /** {@code route}, answered 503 + Retry-After while this coordinator stands by. */
+    private ApiRoute leaderOnly(ApiRoute route) {
+        return new ApiRoute() {
+            @Override
+            public String method() {
+                return route.method();
+            }
+
+            @Override
+            public String path() {
+                return route.path();
+            }
+
+            @Override
+            public CompletionStage<ApiResponse> handle(ApiRequest request) {
+                return leader ? route.handle(request) : CompletableFuture.completedFuture(standbyAnswer());
+            }
+
+            @Override
+            public String toString() {
+                return route + " (leader only)";
+            }
+        };
     }
 
     /** {@code http://host:port} of the started API. */
@@ -145,14 +227,16 @@ public final class Coordinator implements AutoCloseable {
      * round matches, and a round of every set starts now.
      */
     public void policyChanged(PolicyChange change) {
+        if (!leader) {
+            LOG.debug("standby: {} left to the leader", change);
+            return;
+        }
         rounds.policyChanged(change);
     }
 
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
+        schedule.close();
         rounds.close();
         if (server != null) {
             server.close();

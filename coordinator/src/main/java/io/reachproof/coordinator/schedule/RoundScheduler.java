@@ -25,13 +25,14 @@ import org.quartz.impl.StdSchedulerFactory;
  * interval do not fire together. A misfired round (the previous one ran long, or the machine slept) is
  * skipped, not caught up: the trigger moves to its next time with the remaining count.
  */
-public final class RoundScheduler implements AutoCloseable {
+public final class RoundScheduler implements RoundSchedule {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Scheduler scheduler;
     private final List<LoadedExpectation> expectations;
     private final Duration maxJitter;
+    private boolean scheduled;
 
     public RoundScheduler(RoundService rounds, List<LoadedExpectation> expectations, Duration maxJitter) {
         requireNonNull(rounds, "rounds");
@@ -53,8 +54,14 @@ public final class RoundScheduler implements AutoCloseable {
         }
     }
 
-    public void start() {
+    @Override
+    public synchronized void start() {
         try {
+            if (scheduled) {
+                scheduler.start();
+                return;
+            }
+            scheduled = true;
             for (LoadedExpectation e : expectations) {
                 long interval = e.expectation().interval().toMillis();
                 long jitter = Math.min(maxJitter.toMillis(), interval / 10);
@@ -76,8 +83,18 @@ public final class RoundScheduler implements AutoCloseable {
         }
     }
 
+    /** Quartz standby: no trigger fires until {@link #start()}; triggers missed meanwhile are skipped. */
     @Override
-    public void close() {
+    public synchronized void standby() {
+        try {
+            scheduler.standby();
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot pause the round scheduler", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
         try {
             scheduler.shutdown(false);
         } catch (SchedulerException e) {
