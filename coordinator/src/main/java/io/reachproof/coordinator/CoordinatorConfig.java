@@ -3,6 +3,7 @@ package io.reachproof.coordinator;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.coordinator.api.ApiServerSettings;
+import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
 import io.reachproof.coordinator.round.RoundSettings;
@@ -45,21 +46,38 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * maxBodyBytes: 4194304       # larger requests are answered 413
  * maxBatchResults: 5000       # entries per result delivery
  * jitter: 5s                  # at most this random delay before a set's first round
+ * leaderElection:             # optional: one leader among replicas (a coordination.k8s.io Lease)
+ *   enabled: true             # default true when the block is present
+ *   namespace: reachproof     # default: the Kubernetes client's namespace (in a pod: its own)
+ *   name: reachproof-coordinator  # the Lease's name (default)
+ *   identity: coordinator-0   # default: POD_NAME, else the host name
+ *   leaseDuration: 15s        # a standby takes over this long after the leader's last renewal
+ *   renewDeadline: 10s        # the leader gives up leading when it cannot renew within this
+ *   retryPeriod: 2s           # candidates try, and the leader renews, this often
  * </pre>
  *
  * Every mistake is an {@link IllegalArgumentException} naming the file and the key.
  */
-public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths) {
+public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
+        Optional<LeaderElectionSettings> leaderElection) {
 
     private static final Set<String> KEYS = Set.of("bind", "port", "tokens", "adminToken", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
-            "pollTimeout", "maxBodyBytes", "maxBatchResults", "jitter");
+            "pollTimeout", "maxBodyBytes", "maxBatchResults", "jitter", "leaderElection");
+    private static final Set<String> ELECTION_KEYS = Set.of("enabled", "namespace", "name", "identity", "leaseDuration",
+            "renewDeadline", "retryPeriod");
 
     public CoordinatorConfig {
         requireNonNull(settings, "settings");
         expectationFiles = List.copyOf(requireNonNull(expectationFiles, "expectationFiles"));
         policyPaths = List.copyOf(requireNonNull(policyPaths, "policyPaths"));
+        requireNonNull(leaderElection, "leaderElection");
+    }
+
+    /** Always the leader (no election). */
+    public CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths) {
+        this(settings, expectationFiles, policyPaths, Optional.empty());
     }
 
     /** Without policies. */
@@ -90,7 +108,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
 
     /** The configuration from already-parsed keys; {@code name} prefixes every error, {@code dir} resolves files. */
     public static CoordinatorConfig fromMap(String name, Map<?, ?> map, Path dir) {
-        Keys k = new Keys(name, map);
+        Keys k = new Keys(name, "", map, KEYS);
         int port = k.integer("port", 7070, 0, 65535);
         ApiServerSettings api = new ApiServerSettings(k.string("bind", "0.0.0.0"), port,
                 k.integer("maxBodyBytes", ApiServerSettings.DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
@@ -133,30 +151,85 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
         CoordinatorSettings settings = new CoordinatorSettings(api, tokens, admin,
                 new RegistrySettings(heartbeat, missed, gone), planner, rounds, failed, poll,
                 k.integer("maxBatchResults", 5000, 1, 1_000_000), true, k.duration("jitter", Duration.ofSeconds(5)));
+        Optional<LeaderElectionSettings> election = leaderElection(k, map.get("leaderElection"));
         k.rejectUnknown();
-        return new CoordinatorConfig(settings, files, policies);
+        return new CoordinatorConfig(settings, files, policies, election);
+    }
+
+    private static Optional<LeaderElectionSettings> leaderElection(Keys outer, Object block) {
+        if (block == null) {
+            return Optional.empty();
+        }
+        if (!(block instanceof Map<?, ?> m)) {
+            throw outer.error("leaderElection", "must be a mapping (enabled, namespace, name, identity, leaseDuration,"
+                    + " renewDeadline, retryPeriod), not " + block);
+        }
+        Keys k = new Keys(outer.name, "leaderElection.", m, ELECTION_KEYS);
+        k.rejectUnknown();
+        Object enabled = m.get("enabled");
+        if (enabled != null && !(enabled instanceof Boolean)) {
+            throw k.error("enabled", "must be true or false, not " + enabled);
+        }
+        Optional<String> namespace = k.optionalName("namespace");
+        String lease = k.optionalName("name").orElse(LeaderElectionSettings.DEFAULT_NAME);
+        Optional<String> identity = Optional.ofNullable(m.get("identity")).map(v -> k.string("identity", ""));
+        if (identity.isPresent() && identity.get().isBlank()) {
+            throw k.error("identity", "must not be blank");
+        }
+        Duration duration = k.duration("leaseDuration", LeaderElectionSettings.DEFAULT_LEASE_DURATION);
+        Duration renew = k.duration("renewDeadline", LeaderElectionSettings.DEFAULT_RENEW_DEADLINE);
+        Duration retry = k.duration("retryPeriod", LeaderElectionSettings.DEFAULT_RETRY_PERIOD);
+        if (renew.compareTo(duration) >= 0) {
+            throw k.error("renewDeadline", "must be shorter than leaderElection.leaseDuration ("
+                    + GoDuration.format(duration) + "), not " + GoDuration.format(renew));
+        }
+        if (retry.toMillis() * LeaderElectionSettings.JITTER_FACTOR >= renew.toMillis()) {
+            throw k.error("retryPeriod", "must be shorter than leaderElection.renewDeadline ("
+                    + GoDuration.format(renew) + ") / " + LeaderElectionSettings.JITTER_FACTOR + " (fabric8 jitters it),"
+                    + " not " + GoDuration.format(retry));
+        }
+        if (Boolean.FALSE.equals(enabled)) {
+            return Optional.empty();
+        }
+        return Optional.of(new LeaderElectionSettings(namespace, lease, identity, duration, renew, retry));
     }
 
     private static final class Keys {
         private final String name;
+        private final String prefix;
         private final Map<?, ?> map;
+        private final Set<String> known;
 
-        Keys(String name, Map<?, ?> map) {
+        Keys(String name, String prefix, Map<?, ?> map, Set<String> known) {
             this.name = name;
+            this.prefix = prefix;
             this.map = map;
+            this.known = known;
         }
 
         IllegalArgumentException error(String key, String problem) {
-            return new IllegalArgumentException(name + ": " + key + ": " + problem);
+            return new IllegalArgumentException(name + ": " + prefix + key + ": " + problem);
         }
 
         void rejectUnknown() {
             for (Object key : map.keySet()) {
-                if (!KEYS.contains(String.valueOf(key))) {
+                if (!known.contains(String.valueOf(key))) {
                     throw error(String.valueOf(key), "unknown key; expected one of " + String.join(", ",
-                            new java.util.TreeSet<>(KEYS)));
+                            new java.util.TreeSet<>(known)));
                 }
             }
+        }
+
+        /** A Kubernetes object name (DNS label characters), when present. */
+        Optional<String> optionalName(String key) {
+            if (map.get(key) == null) {
+                return Optional.empty();
+            }
+            String v = string(key, "");
+            if (!v.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+                throw error(key, "must be a Kubernetes name (lower-case letters, digits, '-' and '.'), not '" + v + "'");
+            }
+            return Optional.of(v);
         }
 
         String string(String key, String fallback) {

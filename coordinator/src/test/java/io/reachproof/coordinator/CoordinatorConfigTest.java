@@ -106,7 +106,7 @@ class CoordinatorConfigTest {
         "policies: policies/|policies: must be a non-empty list of files or directories",
         "policies: [7]|policies: must list file or directory names, not 7",
         "prot: 7070|prot: unknown key; expected one of adminToken, bind, expectations, failedAttemptsForDeny, goneAfter,"
-                + " heartbeatInterval, jitter, maxBatchResults, maxBodyBytes, missedHeartbeats, pairsPerClusterPair,"
+                + " heartbeatInterval, jitter, leaderElection, maxBatchResults, maxBodyBytes, missedHeartbeats, pairsPerClusterPair,"
                 + " policies, pollTimeout, port, probeAttempts, probeBudgetPerAgent, probeTimeout, retainReports, roundSlack, tokens",
     })
     void anInvalidValueIsAnErrorNamingTheKey(String line, String message) throws Exception {
