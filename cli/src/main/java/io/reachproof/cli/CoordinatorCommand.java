@@ -6,6 +6,8 @@ import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.CoordinatorConfig;
 import io.reachproof.coordinator.gate.GateRoute;
 import io.reachproof.coordinator.kube.KubernetesClients;
+import io.reachproof.coordinator.kube.LeaderElection;
+import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.rollback.RollbackWiring;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
@@ -77,14 +79,16 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         List<RollbackSink> sinks = webhook.sinks(System.getenv());
         KubernetesClient kube = null;
-        if (kubernetesCluster != null) {
+        String instance = System.getenv().getOrDefault("POD_NAME",
+                System.getenv().getOrDefault("HOSTNAME", "reachproof-coordinator"));
+        if (kubernetesCluster != null || cfg.leaderElection().isPresent()) {
             try {
                 kube = KubernetesClients.connect(kubeconfig);
             } catch (IllegalArgumentException e) {
                 throw new UserError("--kubeconfig: " + e.getMessage());
             }
-            String instance = System.getenv().getOrDefault("POD_NAME",
-                    System.getenv().getOrDefault("HOSTNAME", "reachproof-coordinator"));
+        }
+        if (kubernetesCluster != null) {
             sinks.add(RollbackWiring.events(kubernetesCluster, kube, instance));
         }
         Telemetry telemetry = TelemetryStartup.fromEnvironment();
@@ -94,7 +98,16 @@ final class CoordinatorCommand implements Callable<Integer> {
         RollbackWiring rollback = RollbackWiring.install(coordinator, sinks, Confirmations.DEFAULT,
                 cfg.settings().adminToken());
         KubernetesClient client = kube;
+        LeaderElection[] election = new LeaderElection[1];
+        if (cfg.leaderElection().isPresent()) {
+            // a standby until the Lease is won: no rounds, no signals, agents answered 503
+            coordinator.leading(false);
+        }
         Runnable closeAll = () -> {
+            if (election[0] != null) {
+                // first: stop scheduling and release the Lease so the standby takes over at once
+                election[0].close();
+            }
             coordinator.close();
             rollback.close();
             telemetry.close();
@@ -121,6 +134,14 @@ final class CoordinatorCommand implements Callable<Integer> {
             throw new UserError("cannot start the coordinator on " + cfg.settings().api().bindAddress() + ":"
                     + cfg.settings().api().port() + ": " + e.getMessage());
         }
+        if (cfg.leaderElection().isPresent()) {
+            try {
+                election[0] = LeaderElection.start(kube, cfg.leaderElection().get(), instance, coordinator::leading);
+            } catch (IllegalArgumentException e) {
+                closeAll.run();
+                throw new UserError(config + ": " + e.getMessage());
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             closeAll.run();
@@ -129,6 +150,12 @@ final class CoordinatorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("reachproof coordinator listening on " + coordinator.url());
         out.println("  " + TelemetryStartup.describe(telemetry, coordinator.url().toString()));
+        if (election[0] != null) {
+            LeaderElectionSettings le = cfg.leaderElection().get();
+            out.println("  leader election: Lease " + le.namespace().orElse(kube.getNamespace()) + "/" + le.name() + " as "
+                    + election[0].identity() + " (standby until elected; " + coordinator.url() + Coordinator.READY_PATH
+                    + " answers 200 on the leader)");
+        }
         out.println("  gate " + coordinator.url() + GateRoute.PATH + "; rollback signals to "
                 + (sinks.isEmpty() ? "no sink (see --webhook, --kubernetes)" : sinks.toString()));
         for (LoadedExpectation e : sets) {

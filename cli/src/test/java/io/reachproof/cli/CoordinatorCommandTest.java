@@ -40,4 +40,14 @@ class CoordinatorCommandTest {
         assertThat(cli.err()).isEqualTo(dir.resolve("missing/") + ": no such file or directory" + System.lineSeparator());
         assertThat(cli.out()).isEmpty();
     }
+
+    @Test
+    void aBadLeaderElectionKeyExitsOneNamingIt() throws Exception {
+        Path config = config("policies: [lab-policies.yaml]\nleaderElection: {leaseDuration: 5s}\n");
+
+        assertThat(cli.run("coordinator", "--config", config.toString())).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err()).isEqualTo(config + ": leaderElection.renewDeadline: must be shorter than"
+                + " leaderElection.leaseDuration (5s), not 10s" + System.lineSeparator());
+        assertThat(cli.out()).isEmpty();
+    }
 }

@@ -3,7 +3,10 @@ package io.reachproof.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.reachproof.coordinator.Coordinator;
+import io.reachproof.coordinator.CoordinatorConfig;
 import io.reachproof.coordinator.gate.GateRoute;
+import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +141,29 @@ class DeployManifestsTest {
         assertThat((List<String>) at(base, "configMapGenerator", "0", "literals"))
                 .allSatisfy(l -> assertThat(agentKeys).contains(l.substring(0, l.indexOf('='))));
         assertThat(env).allSatisfy(e -> assertThat(agentKeys).contains((String) e.get("name")));
-        assertThat(at(only("daemonset/coordinator/coordinator.yaml", "Deployment"), "spec", "replicas")).isEqualTo(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoCoordinatorReplicasElectALeaderAndOnlyTheLeaderIsReady() throws IOException {
+        Map<String, Object> deployment = only("daemonset/coordinator/coordinator.yaml", "Deployment");
+        Map<String, Object> container = (Map<String, Object>) at(deployment, "spec", "template", "spec", "containers", "0");
+        Path example = DEPLOY.resolve("daemonset/coordinator/coordinator.example.yaml");
+        Map<String, Object> role = only("daemonset/coordinator/rbac.yaml", "Role");
+
+        assertThat(at(deployment, "spec", "replicas")).isEqualTo(2);
+        assertThat(at(deployment, "spec", "strategy", "type")).isEqualTo("Recreate");
+        assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo(Coordinator.READY_PATH);
+        assertThat(at(container, "readinessProbe", "httpGet", "port")).isEqualTo("http");
+        assertThat((List<Map<String, Object>>) container.get("env"))
+                .anySatisfy(e -> assertThat(e).isEqualTo(Map.of("name", "POD_NAME",
+                        "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name")))));
+        assertThat(CoordinatorConfig.read(example).leaderElection()).contains(LeaderElectionSettings.defaults());
+        assertThat(at(role, "rules", "0", "apiGroups")).isEqualTo(List.of("coordination.k8s.io"));
+        assertThat(at(role, "rules", "0", "resources")).isEqualTo(List.of("leases"));
+        assertThat((List<String>) at(role, "rules", "0", "verbs")).contains("get", "create", "update", "patch");
+        assertThat(at(only("daemonset/coordinator/rbac.yaml", "RoleBinding"), "roleRef", "name"))
+                .isEqualTo(at(role, "metadata", "name"));
     }
 
     @Test
