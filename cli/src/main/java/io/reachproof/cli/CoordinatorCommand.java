@@ -115,7 +115,7 @@ final class CoordinatorCommand implements Callable<Integer> {
                 client.close();
             }
         };
-        if (kube != null) {
+        if (kubernetesCluster != null) {
             try {
                 rollback.watch(coordinator, kubernetesCluster, kube);
             } catch (KubernetesClientException e) {
