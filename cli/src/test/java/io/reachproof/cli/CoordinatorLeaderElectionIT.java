@@ -89,14 +89,7 @@ class CoordinatorLeaderElectionIT {
 
     @Test
     void oneOfTwoCoordinatorsIsReadyAndTheOtherTakesOverWhenItStops() throws Exception {
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
-                "apiVersion: v1",
-                "kind: Config",
-                "clusters: [{name: mock, cluster: {server: \"" + client.getMasterUrl() + "\", insecure-skip-tls-verify: true}}]",
-                "users: [{name: u, user: {token: t}}]",
-                "contexts: [{name: c, context: {cluster: mock, user: u, namespace: reachproof}}]",
-                "current-context: c",
-                ""));
+        Path kubeconfig = CoordinatorRollbackIT.kubeconfig(dir, client, "reachproof");
         String a = start("coordinator-a", kubeconfig);
         String b = start("coordinator-b", kubeconfig);
 

@@ -61,6 +61,18 @@ class CoordinatorRollbackIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A kubeconfig in {@code dir} for the mock API server behind {@code client}, in {@code namespace}. */
+    static Path kubeconfig(Path dir, KubernetesClient client, String namespace) throws IOException {
+        return Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters: [{name: mock, cluster: {server: \"" + client.getMasterUrl() + "\", insecure-skip-tls-verify: true}}]",
+                "users: [{name: u, user: {token: t}}]",
+                "contexts: [{name: c, context: {cluster: mock, user: u, namespace: " + namespace + "}}]",
+                "current-context: c",
+                ""));
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -77,14 +89,7 @@ class CoordinatorRollbackIT {
                 "adminToken: adm1n",
                 "expectations: [" + ROOT.resolve("expectations/examples/lab.yaml") + "]",
                 ""));
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
-                "apiVersion: v1",
-                "kind: Config",
-                "clusters: [{name: mock, cluster: {server: \"" + client.getMasterUrl() + "\", insecure-skip-tls-verify: true}}]",
-                "users: [{name: u, user: {token: t}}]",
-                "contexts: [{name: c, context: {cluster: mock, user: u, namespace: default}}]",
-                "current-context: c",
-                ""));
+        Path kubeconfig = kubeconfig(dir, client, "default");
         Path log = dir.resolve("coordinator.log");
         coordinator = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(), "coordinator", "--config", config.toString(), "--kubernetes", "gcp-lab",

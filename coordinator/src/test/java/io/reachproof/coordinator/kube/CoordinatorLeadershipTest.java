@@ -42,18 +42,23 @@ class CoordinatorLeadershipTest {
     private record Replica(Coordinator coordinator, List<RoundReport> heard, LeaderElection election) {
     }
 
-    /** A scheduled coordinator (a round of "lab" every second) that stands by until the election says it leads. */
-    private Replica replica(String identity) throws Exception {
-        Coordinator c = new Coordinator(CoordinatorSettings.defaults(0, LabFleet.tokens()),
-                List.of(LabExpectation.loaded("lab", Duration.ofSeconds(1))), Clock.systemUTC());
-        List<RoundReport> heard = new CopyOnWriteArrayList<>();
+    /** A started coordinator proving "lab" every {@code interval}, standing by, whose listener adds to {@code heard}. */
+    private Coordinator standby(CoordinatorSettings settings, Duration interval, List<RoundReport> heard) throws Exception {
+        Coordinator c = new Coordinator(settings, List.of(LabExpectation.loaded("lab", interval)), Clock.systemUTC());
+        open.add(c);
         c.addListener(report -> {
             heard.add(report);
             return report;
         });
         c.leading(false);
         c.start();
-        open.add(c);
+        return c;
+    }
+
+    /** A scheduled coordinator (a round of "lab" every second) that stands by until the election says it leads. */
+    private Replica replica(String identity) throws Exception {
+        List<RoundReport> heard = new CopyOnWriteArrayList<>();
+        Coordinator c = standby(CoordinatorSettings.defaults(0, LabFleet.tokens()), Duration.ofSeconds(1), heard);
         LeaderElection e = LeaderElection.start(client, LeaderElectionTest.FAST, identity, c::leading);
         open.add(e);
         return new Replica(c, heard, e);
@@ -116,16 +121,9 @@ class CoordinatorLeadershipTest {
 
     @Test
     void aStandbyLeavesPolicyChangesToTheLeader() throws Exception {
-        Coordinator c = new Coordinator(CoordinatorSettings.defaults(0, LabFleet.tokens()).withScheduled(false),
-                List.of(LabExpectation.loaded("lab", Duration.ofSeconds(5))), Clock.systemUTC());
-        open.add(c);
         List<RoundReport> heard = new CopyOnWriteArrayList<>();
-        c.addListener(report -> {
-            heard.add(report);
-            return report;
-        });
-        c.leading(false);
-        c.start();
+        Coordinator c = standby(CoordinatorSettings.defaults(0, LabFleet.tokens()).withScheduled(false),
+                Duration.ofSeconds(5), heard);
         PolicyChange change = new PolicyChange("aws-lab", "payments", "allow-shop", "uid-1", "7", "MODIFIED", 0);
 
         c.policyChanged(change);
