@@ -25,9 +25,9 @@ class LabTableTest {
     @Test
     void aRoundIsShownAsGroupAndClusterTablesWithEveryMismatchInDetail() {
         CellResult hole = new CellResult("frontend", FRONTEND, "payments", PAYMENTS, 7001, "TCP", "deny", ObservedVerdict.ALLOW,
-                null, Outcome.CONNECTED, 1, 250, "expectations/examples/lab.yaml:32");
+                null, Outcome.CONNECTED, 1, 250, "expectations/examples/lab.yaml:32", null);
         CellResult lost = new CellResult("frontend", FRONTEND, "payments", PAYMENTS, 7001, "TCP", "deny",
-                ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TARGET_LOST, Outcome.TIMEOUT, 2, 0, "lab.yaml:32");
+                ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TARGET_LOST, Outcome.TIMEOUT, 2, 0, "lab.yaml:32", null);
         RoundReport report = new RoundReport("lab-7-abcd", "lab", 0, 65_000, true, null, List.of(hole, lost),
                 List.of(new Mismatch(MismatchKind.HOLE, hole, null)), 0.5,
                 List.of(new PairSummary("frontend", "payments", 1, 0, 1, 1, 0)),

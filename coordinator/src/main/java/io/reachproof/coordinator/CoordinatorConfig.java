@@ -62,11 +62,6 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
         policyPaths = List.copyOf(requireNonNull(policyPaths, "policyPaths"));
     }
 
-    /** Without policies. */
-    public CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles) {
-        this(settings, expectationFiles, List.of());
-    }
-
     public static CoordinatorConfig read(Path file) {
         String text;
         try {

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -173,7 +174,7 @@ class RoundServiceTest {
         RoundService onlyDeny = new RoundService(clock, registry, board, new ProbePlanner(new PlannerSettings(1, 100, 2, 100)),
                 new RoundEvaluator(2), report -> report, new InMemoryRoundHistory(java.util.Set.of("deny"), 3),
                 List.of(new LoadedExpectation(LabExpectation.expectation("deny", Duration.ofSeconds(5)),
-                        List.of(LabExpectation.cells().get(4)))),
+                        List.of(LabExpectation.cells().get(4)), Optional.empty())),
                 new RoundSettings(Duration.ofMillis(100), 32, 3), timer);
         PolicyChange change = new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1);
         onlyDeny.policyChanged(change);
