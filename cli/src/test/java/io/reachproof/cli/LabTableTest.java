@@ -49,4 +49,13 @@ class LabTableTest {
                 """.replace("MISMATCH_LINE", "HOLE    shop/frontend-0 (aws-lab) -> payments/payments-7 (gcp-lab)  7001/TCP"
                         + "  expected deny, observed allow (CONNECTED)  rule expectations/examples/lab.yaml:32"));
     }
+
+    @Test
+    void aRoundThatPlannedNoCellsIsOneLineSayingSoInsteadOfEmptyTables() {
+        RoundReport nothing = new RoundReport("lab-1-abcd", "lab", 0, 65_000, false, null, List.of(), List.of(), 0,
+                List.of(), List.of(), Map.of("live", 0, "lost", 0, "gone", 0), null);
+
+        assertThat(LabTable.render(nothing)).isEqualTo(
+                "round lab-1-abcd of lab at 00:01:05 UTC: nothing to prove yet, no agent is in its groups (agents none)\n");
+    }
 }

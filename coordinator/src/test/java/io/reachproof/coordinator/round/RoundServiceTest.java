@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.reachproof.coordinator.LabExpectation;
 import io.reachproof.coordinator.MutableClock;
 import io.reachproof.coordinator.evaluate.RoundEvaluator;
+import io.reachproof.coordinator.gate.GateDecision;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.plan.ProbePlanner;
@@ -110,6 +111,23 @@ class RoundServiceTest {
         assertThat(report.complete()).isFalse();
         assertThat(report.cells()).hasSize(45).allSatisfy(c -> assertThat(c.reason()).isEqualTo(InconclusiveReason.NO_RESULT));
         assertThat(report.coverage()).isZero();
+    }
+
+    @Test
+    void aRoundPlannedBeforeAnyAgentRegisteredClosesIncompleteSoTheGateKeepsWaiting() throws Exception {
+        AgentRegistry empty = new AgentRegistry(clock, RegistrySettings.defaults());
+        InMemoryRoundHistory kept = new InMemoryRoundHistory(java.util.Set.of("lab"), 3);
+        try (RoundService early = new RoundService(clock, empty, board, new ProbePlanner(new PlannerSettings(1, 100, 2, 100)),
+                new RoundEvaluator(2), report -> report, kept, List.of(LabExpectation.loaded("lab", Duration.ofSeconds(5))),
+                new RoundSettings(Duration.ofMillis(100), 32, 3), timer)) {
+
+            RoundReport report = early.runNow("lab").report().toCompletableFuture().get();
+
+            assertThat(report.cells()).isEmpty();
+            assertThat(report.complete()).isFalse();
+            assertThat(kept.latest("lab")).contains(report);
+            assertThat(GateDecision.decide(kept.reports("lab"), null, 1.0).state()).isEqualTo(GateDecision.State.PENDING);
+        }
     }
 
     @Test
