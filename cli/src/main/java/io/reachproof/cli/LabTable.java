@@ -25,6 +25,11 @@ final class LabTable {
     }
 
     static String render(RoundReport r) {
+        if (r.cells().isEmpty()) {
+            return "round " + r.roundId() + " of " + r.expectation() + " at "
+                    + TIME.format(Instant.ofEpochMilli(r.finishedAtEpochMillis())) + " UTC: nothing to prove yet, no agent"
+                    + " is in its groups (agents " + states(r.agentsByState()) + ")\n";
+        }
         StringBuilder b = new StringBuilder(2048);
         b.append("round ").append(r.roundId()).append(" of ").append(r.expectation()).append(" at ")
                 .append(TIME.format(Instant.ofEpochMilli(r.finishedAtEpochMillis()))).append(" UTC: ")

@@ -25,9 +25,9 @@ class LabTableTest {
     @Test
     void aRoundIsShownAsGroupAndClusterTablesWithEveryMismatchInDetail() {
         CellResult hole = new CellResult("frontend", FRONTEND, "payments", PAYMENTS, 7001, "TCP", "deny", ObservedVerdict.ALLOW,
-                null, Outcome.CONNECTED, 1, 250, "expectations/examples/lab.yaml:32");
+                null, Outcome.CONNECTED, 1, 250, "expectations/examples/lab.yaml:32", null);
         CellResult lost = new CellResult("frontend", FRONTEND, "payments", PAYMENTS, 7001, "TCP", "deny",
-                ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TARGET_LOST, Outcome.TIMEOUT, 2, 0, "lab.yaml:32");
+                ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TARGET_LOST, Outcome.TIMEOUT, 2, 0, "lab.yaml:32", null);
         RoundReport report = new RoundReport("lab-7-abcd", "lab", 0, 65_000, true, null, List.of(hole, lost),
                 List.of(new Mismatch(MismatchKind.HOLE, hole, null)), 0.5,
                 List.of(new PairSummary("frontend", "payments", 1, 0, 1, 1, 0)),
@@ -48,5 +48,14 @@ class LabTableTest {
                 MISMATCH_LINE
                 """.replace("MISMATCH_LINE", "HOLE    shop/frontend-0 (aws-lab) -> payments/payments-7 (gcp-lab)  7001/TCP"
                         + "  expected deny, observed allow (CONNECTED)  rule expectations/examples/lab.yaml:32"));
+    }
+
+    @Test
+    void aRoundThatPlannedNoCellsIsOneLineSayingSoInsteadOfEmptyTables() {
+        RoundReport nothing = new RoundReport("lab-1-abcd", "lab", 0, 65_000, false, null, List.of(), List.of(), 0,
+                List.of(), List.of(), Map.of("live", 0, "lost", 0, "gone", 0), null);
+
+        assertThat(LabTable.render(nothing)).isEqualTo(
+                "round lab-1-abcd of lab at 00:01:05 UTC: nothing to prove yet, no agent is in its groups (agents none)\n");
     }
 }

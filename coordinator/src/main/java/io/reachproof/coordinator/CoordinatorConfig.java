@@ -80,11 +80,6 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
         this(settings, expectationFiles, policyPaths, Optional.empty());
     }
 
-    /** Without policies. */
-    public CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles) {
-        this(settings, expectationFiles, List.of());
-    }
-
     public static CoordinatorConfig read(Path file) {
         String text;
         try {

@@ -14,6 +14,7 @@ import io.reachproof.coordinator.registry.RegisteredAgent;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.RoundTrigger;
 import io.reachproof.expectations.ConnectivityExpectation;
+import io.reachproof.expectations.FromPolicies;
 import io.reachproof.expectations.Group;
 import io.reachproof.expectations.GroupCell;
 import io.reachproof.expectations.HttpCheck;
@@ -110,8 +111,8 @@ public final class CoordinatorBench {
             cells.add(new GroupCell("g" + g, "g0", new PortSpec(8082, Protocol.HTTP, HttpCheck.DEFAULT), Verdict.ALLOW, AT));
         }
         ConnectivityExpectation e = new ConnectivityExpectation("bench", Duration.ofSeconds(30), Optional.empty(), groups,
-                List.of(), false, AT);
-        return new LoadedExpectation(e, cells);
+                List.of(), false, AT, Optional.empty(), AT);
+        return new LoadedExpectation(e, cells, Optional.empty());
     }
 
     static void planning(List<AgentIdentity> fleet, LoadedExpectation set) {
@@ -125,7 +126,7 @@ public final class CoordinatorBench {
         RoundPlan last = null;
         for (int r = 0; r < runs + 10; r++) {
             long t0 = System.nanoTime();
-            RoundPlan p = planner.plan("r" + r, r, "bench", set.expectation().groups(), set.cells(), agents);
+            RoundPlan p = planner.plan("r" + r, r, "bench", set.expectation().groups(), set.cells(), Optional.empty(), agents);
             long t1 = System.nanoTime();
             Map<String, ProbeResult> results = new HashMap<>();
             for (PlannedCell c : p.cells()) {
@@ -177,7 +178,7 @@ public final class CoordinatorBench {
                     .endSpec().build());
         }
         ConnectivityExpectation e = new ConnectivityExpectation("derived", Duration.ofSeconds(30), Optional.empty(), groups,
-                List.of(), true, AT);
+                List.of(), true, AT, Optional.of(new FromPolicies(List.of(), List.of(), AT)), AT);
         io.reachproof.policy.PolicyInput input = io.reachproof.policy.PolicyInput.inCode(policies, List.of(), List.of(), "bench");
         List<io.reachproof.expectations.Endpoint> endpoints = fleet.stream().map(ProbePlanner::endpoint).toList();
         List<RegisteredAgent> agents = fleet.stream()

@@ -46,11 +46,11 @@ public final class LabExpectation {
     }
 
     public static ConnectivityExpectation expectation(String name, Duration interval) {
-        return new ConnectivityExpectation(name, interval, Optional.empty(), groups(), List.of(), false, at(4));
+        return new ConnectivityExpectation(name, interval, Optional.empty(), groups(), List.of(), false, at(4), Optional.empty(), at(4));
     }
 
     public static LoadedExpectation loaded(String name, Duration interval) {
-        return new LoadedExpectation(expectation(name, interval), cells());
+        return new LoadedExpectation(expectation(name, interval), cells(), Optional.empty());
     }
 
     static SourceRef at(int line) {

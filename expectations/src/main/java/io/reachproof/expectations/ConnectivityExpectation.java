@@ -52,16 +52,6 @@ public record ConnectivityExpectation(
         defaultVerdictAt = defaultVerdictAt == null ? source : defaultVerdictAt;
     }
 
-    /**
-     * Without a {@code defaultVerdict} position; {@code fromPolicies} true means every pair of pod
-     * groups on every port the destination pods declare.
-     */
-    public ConnectivityExpectation(String name, Duration interval, Optional<Verdict> defaultVerdict,
-            Map<String, Group> groups, List<Rule> rules, boolean fromPolicies, SourceRef source) {
-        this(name, interval, defaultVerdict, groups, rules, fromPolicies, source,
-                fromPolicies ? Optional.of(new FromPolicies(List.of(), List.of(), source)) : Optional.empty(), source);
-    }
-
     /** The groups a rule may name as source: every group that is not external. */
     public List<String> podGroupNames() {
         return groups.values().stream().filter(g -> !g.isExternal()).map(Group::name).toList();

@@ -38,12 +38,6 @@ public record Endpoint(
         ports = ports == null ? List.of() : List.copyOf(ports);
     }
 
-    /** Without ports. */
-    public Endpoint(String id, String cluster, String cloud, String namespace, Map<String, String> namespaceLabels,
-            String pod, Map<String, String> podLabels, List<String> addresses, boolean external) {
-        this(id, cluster, cloud, namespace, namespaceLabels, pod, podLabels, addresses, external, List.of());
-    }
-
     /** This endpoint answering on {@code value}. */
     public Endpoint withPorts(List<PortSpec> value) {
         return new Endpoint(id, cluster, cloud, namespace, namespaceLabels, pod, podLabels, addresses, external, value);
@@ -52,12 +46,12 @@ public record Endpoint(
     /** An agent pod. */
     public static Endpoint pod(String id, String cluster, String cloud, String namespace,
             Map<String, String> namespaceLabels, String pod, Map<String, String> podLabels, List<String> addresses) {
-        return new Endpoint(id, cluster, cloud, namespace, namespaceLabels, pod, podLabels, addresses, false);
+        return new Endpoint(id, cluster, cloud, namespace, namespaceLabels, pod, podLabels, addresses, false, List.of());
     }
 
     /** An external destination named by a CIDR or host name. */
     public static Endpoint external(String address) {
-        return new Endpoint(address, "", "", "", Map.of(), "", Map.of(), List.of(address), true);
+        return new Endpoint(address, "", "", "", Map.of(), "", Map.of(), List.of(address), true, List.of());
     }
 
     /** {@code namespace/pod} for pods, the address for external destinations. */

@@ -39,7 +39,7 @@ class RulePrecedenceTest {
         for (String g : GROUPS) {
             groups.put(g, new Group(g, List.of(), null, null, null, g.equals("ext") ? List.of("example.com") : List.of(), AT));
         }
-        return new ConnectivityExpectation("p", Duration.ofSeconds(1), defaultVerdict, groups, rules, false, AT);
+        return new ConnectivityExpectation("p", Duration.ofSeconds(1), defaultVerdict, groups, rules, false, AT, Optional.empty(), AT);
     }
 
     private static int rank(Rule r) {

@@ -42,12 +42,4 @@ public record CellResult(
                     + observed + "/" + reason);
         }
     }
-
-    /** A cell an expectation rule set (no deciding policy). */
-    public CellResult(String fromGroup, EndpointRef from, String toGroup, EndpointRef to, int port, String protocol,
-            String expected, ObservedVerdict observed, InconclusiveReason reason, Outcome outcome, int attempts,
-            long latencyMicros, String rule) {
-        this(fromGroup, from, toGroup, to, port, protocol, expected, observed, reason, outcome, attempts, latencyMicros,
-                rule, null);
-    }
 }

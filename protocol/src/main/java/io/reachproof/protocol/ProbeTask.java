@@ -14,8 +14,8 @@ import static java.util.Objects.requireNonNull;
  * @param expectedAgentId the agent that must answer, or null for a target that is not an agent
  * @param attempts how many tries before giving up (UDP datagrams, TCP connects)
  * @param timeoutMillis deadline of one attempt
- * @param statusMin HTTP only: lowest accepted response status (0 = the default {@code 2xx})
- * @param statusMax HTTP only: highest accepted response status (0 = the default {@code 2xx})
+ * @param statusMin HTTP only: lowest accepted response status (in 100..599; {@link #of} takes {@code 200})
+ * @param statusMax HTTP only: highest accepted response status (in 100..599; {@link #of} takes {@code 299})
  */
 public record ProbeTask(
         String taskId,
@@ -31,13 +31,6 @@ public record ProbeTask(
         int statusMin,
         int statusMax) {
 
-    /** A task that accepts the default HTTP status range {@code 2xx}. */
-    public ProbeTask(
-            String taskId, String cellKey, String protocol, String host, int port, String path, String method,
-            String expectedAgentId, int attempts, long timeoutMillis) {
-        this(taskId, cellKey, protocol, host, port, path, method, expectedAgentId, attempts, timeoutMillis, 0, 0);
-    }
-
     public ProbeTask {
         requireNonNull(taskId, "taskId");
         requireNonNull(protocol, "protocol");
@@ -51,13 +44,17 @@ public record ProbeTask(
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("timeoutMillis must be positive: " + timeoutMillis);
         }
-        if (statusMin == 0 && statusMax == 0) {
-            statusMin = 200;
-            statusMax = 299;
-        }
         if (statusMin < 100 || statusMax > 599 || statusMin > statusMax) {
             throw new IllegalArgumentException("status range must lie in 100..599: " + statusMin + ".." + statusMax);
         }
+    }
+
+    /** A task that, over HTTP, accepts the default status range {@code 2xx} (200..299). */
+    public static ProbeTask of(
+            String taskId, String cellKey, String protocol, String host, int port, String path, String method,
+            String expectedAgentId, int attempts, long timeoutMillis) {
+        return new ProbeTask(taskId, cellKey, protocol, host, port, path, method, expectedAgentId, attempts,
+                timeoutMillis, 200, 299);
     }
 
     /** Whether an HTTP response status is one this task accepts. */

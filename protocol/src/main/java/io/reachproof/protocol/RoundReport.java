@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * Everything one round of one expectation set proved.
  *
- * @param complete true when every planned cell has an observed verdict (allow, deny or inconclusive)
- *     and the round was not cut short
+ * @param complete true when the round planned cells, every planned cell has an observed verdict (allow,
+ *     deny or inconclusive) and the round was not cut short; a round that planned no cells (no agent in any
+ *     group) is never complete
  * @param traceId the OpenTelemetry trace id of the round span (hex), or null when tracing is off
  * @param coverage proven cells / all cells, 0..1 (inconclusive cells are not proven)
  * @param agentsByState e.g. {@code {"live": 8, "lost": 1}}

@@ -16,7 +16,7 @@ class RoundReportTest {
 
     private static CellResult cell(String expected, ObservedVerdict observed, InconclusiveReason reason) {
         return new CellResult("frontend", A, "payments", B, 7001, "TCP", expected, observed, reason,
-                observed == ObservedVerdict.ALLOW ? Outcome.CONNECTED : Outcome.TIMEOUT, 1, 100, "lab.yaml:30");
+                observed == ObservedVerdict.ALLOW ? Outcome.CONNECTED : Outcome.TIMEOUT, 1, 100, "lab.yaml:30", null);
     }
 
     private static RoundReport report(long startedAt, boolean complete, List<CellResult> cells, List<Mismatch> mismatches) {

@@ -142,7 +142,7 @@ public final class ResponderSet implements AutoCloseable {
         Map<Responder, CompletableFuture<ProbeResult>> futures = new LinkedHashMap<>();
         for (Responder r : identity.responders()) {
             boolean http = "HTTP".equals(r.protocol());
-            ProbeTask task = new ProbeTask("self-check-" + r, null, r.protocol(), host, r.port(),
+            ProbeTask task = ProbeTask.of("self-check-" + r, null, r.protocol(), host, r.port(),
                     http ? IdentityWire.HTTP_IDENTITY_PATH : null, http ? "GET" : null, identity.agentId(), 2, 1000);
             futures.put(r, prober.probe(task, null));
         }

@@ -23,7 +23,7 @@ class ProbeOutcomesIT {
     private static ProbeResult probe(Transport transport, String protocol, String host, int port, int attempts,
             long timeoutMillis) {
         try (Prober prober = new Prober("it-prober", 16, 1, transport, Clock.systemUTC())) {
-            ProbeTask task = new ProbeTask("t1", null, protocol, host, port, null, null, null, attempts, timeoutMillis);
+            ProbeTask task = ProbeTask.of("t1", null, protocol, host, port, null, null, null, attempts, timeoutMillis);
             return prober.probe(task, null).orTimeout(30, TimeUnit.SECONDS).join();
         }
     }

@@ -38,12 +38,6 @@ public record PlannedCell(
         }
     }
 
-    /** A cell an {@code expect} rule set. */
-    public PlannedCell(GroupCell cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
-            String externalAddress, ProbeTask task, InconclusiveReason unplanned) {
-        this(cell, fromCluster, toCluster, from, to, externalAddress, task, unplanned, null);
-    }
-
     public boolean external() {
         return to == null;
     }

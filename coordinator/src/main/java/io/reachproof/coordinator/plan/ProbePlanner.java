@@ -64,17 +64,12 @@ public final class ProbePlanner {
         return settings;
     }
 
-    public RoundPlan plan(String roundId, long roundNumber, String expectation, Map<String, Group> groups,
-            List<GroupCell> cells, List<RegisteredAgent> agents) {
-        return plan(roundId, roundNumber, expectation, groups, cells, Optional.empty(), agents);
-    }
-
     /**
-     * Like {@link #plan(String, long, String, Map, List, List)}, plus the cells {@code derived} from the
-     * NetworkPolicies ({@code spec.fromPolicies}): each of its group cells is probed like any other, but only
-     * within each cluster (policies are per cluster) and on targets answering on its port; every sampled
-     * agent pair gets the verdict the policies imply for it. {@code derived} must be compiled for the
-     * non-gone agents of {@code agents}.
+     * The probes of one round of {@code expectation}: its group {@code cells}, plus the cells {@code derived}
+     * from the NetworkPolicies ({@code spec.fromPolicies}, empty when it has none): each of its group cells is
+     * probed like any other, but only within each cluster (policies are per cluster) and on targets answering
+     * on its port; every sampled agent pair gets the verdict the policies imply for it. {@code derived} must
+     * be compiled for the non-gone agents of {@code agents}.
      */
     public RoundPlan plan(String roundId, long roundNumber, String expectation, Map<String, Group> groups,
             List<GroupCell> cells, Optional<FromPoliciesResolver> derived, List<RegisteredAgent> agents) {
@@ -342,10 +337,11 @@ public final class ProbePlanner {
                 String external, String host) {
             PortSpec port = cell.port();
             boolean http = port.protocol() == Protocol.HTTP;
+            HttpCheck status = http ? port.http() : HttpCheck.DEFAULT;
             ProbeTask task = new ProbeTask(roundId + "/" + (nextTask++), key, port.protocol().name(), host, port.port(),
                     http ? port.http().path() : null, http ? port.http().method() : null,
                     to == null ? null : to.agentId(), settings.attempts(), settings.timeoutMillis(),
-                    http ? port.http().statusMin() : 0, http ? port.http().statusMax() : 0);
+                    status.statusMin(), status.statusMax());
             spent.merge(from.agentId(), 1, Integer::sum);
             tasks.computeIfAbsent(from.agentId(), a -> new ArrayList<>()).add(task);
             if (to != null) {
@@ -360,7 +356,7 @@ public final class ProbePlanner {
         }
 
         void unplannedExternal(GroupCell cell, String fromCluster, AgentIdentity from, String address, InconclusiveReason reason) {
-            cells.add(new PlannedCell(cell, fromCluster, EXTERNAL, from, null, address, null, reason));
+            cells.add(new PlannedCell(cell, fromCluster, EXTERNAL, from, null, address, null, reason, null));
         }
 
         RoundPlan build(String expectation) {

@@ -8,6 +8,7 @@ import io.reachproof.expectations.ReadResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads expectation files into the sets a coordinator proves; every problem of every file, or none. */
 public final class ExpectationFiles {
@@ -34,7 +35,7 @@ public final class ExpectationFiles {
         }
         List<LoadedExpectation> loaded = new ArrayList<>();
         for (ConnectivityExpectation e : read.expectations()) {
-            loaded.add(new LoadedExpectation(e, ExpectationResolver.groupCells(e)));
+            loaded.add(new LoadedExpectation(e, ExpectationResolver.groupCells(e), Optional.empty()));
         }
         return loaded;
     }

@@ -23,11 +23,6 @@ public record LoadedExpectation(ConnectivityExpectation expectation, List<GroupC
         }
     }
 
-    /** Without policies. */
-    public LoadedExpectation(ConnectivityExpectation expectation, List<GroupCell> cells) {
-        this(expectation, cells, Optional.empty());
-    }
-
     public String name() {
         return expectation.name();
     }

@@ -133,7 +133,12 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         board.open(roundId, shares);
         LOG.info("round {} started: {} cells, {} probes, {} agents, deadline in {} ms", roundId, plan.cells().size(),
                 plan.taskCount(), shares.size(), deadline - started);
-        if (round.outstanding() == 0) {
+        if (plan.cells().isEmpty()) {
+            // no agent in any group yet (a fleet still starting): a round that looked at nothing is no complete round
+            LOG.warn("round {} planned no cells ({} agents registered, none in the groups of {}): closing it incomplete",
+                    roundId, agents.size(), name);
+            closeLater(round, false);
+        } else if (round.outstanding() == 0) {
             closeLater(round, true);
         } else {
             round.deadlineTimer = timer.schedule(() -> closeLater(round, false), deadline - started, TimeUnit.MILLISECONDS);
@@ -236,7 +241,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
                 suspects.remove(name, kept.suspectChange());
             }
             LOG.info("round {} closed: {} cells, {} mismatches, coverage {}%, {}", kept.roundId(), kept.cells().size(),
-                    kept.mismatches().size(), Math.round(kept.coverage() * 100), complete ? "complete" : "at deadline");
+                    kept.mismatches().size(), Math.round(kept.coverage() * 100), complete ? "complete" : kept.cells().isEmpty() ? "nothing planned" : "at deadline");
             round.report.complete(kept);
         } catch (RuntimeException e) {
             LOG.warn("round {} of {} failed to close", round.plan.roundId(), name, e);

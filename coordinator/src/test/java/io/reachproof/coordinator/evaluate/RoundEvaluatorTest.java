@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -45,7 +46,7 @@ class RoundEvaluatorTest {
                 new RegisteredAgent(LabFleet.agent(3), AgentState.LIVE, Instant.EPOCH, Instant.EPOCH, 0, 0),
                 new RegisteredAgent(LabFleet.agent(6), AgentState.LIVE, Instant.EPOCH, Instant.EPOCH, 0, 0));
         return new ProbePlanner(new PlannerSettings(1, 10, 2, 500))
-                .plan("r1", 0, "lab", LabExpectation.groups(), List.of(cell), fleet);
+                .plan("r1", 0, "lab", LabExpectation.groups(), List.of(cell), Optional.empty(), fleet);
     }
 
     private static final GroupCell ALLOW_CELL = LabExpectation.cells().get(0);
@@ -176,7 +177,7 @@ class RoundEvaluatorTest {
         List<RegisteredAgent> fleet = LabFleet.agents(9).stream()
                 .map(a -> new RegisteredAgent(a, AgentState.LIVE, Instant.EPOCH, Instant.EPOCH, 0, 0)).toList();
         RoundPlan plan = new ProbePlanner(PlannerSettings.defaults()).plan("r1", 0, "lab", LabExpectation.groups(),
-                LabExpectation.cells(), fleet);
+                LabExpectation.cells(), Optional.empty(), fleet);
         Map<String, ProbeResult> results = new HashMap<>();
         Map<String, SelfCheckStatus> checks = new HashMap<>();
         Map<String, AgentState> states = new HashMap<>();

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class ProbePlannerTest {
 
     @Test
     void everyCellIsProbedInEveryClusterPairOfTheLabFleet() {
-        RoundPlan plan = planner.plan("r1", 0, "lab", LabExpectation.groups(), LabExpectation.cells(), live(LabFleet.agents(9)));
+        RoundPlan plan = planner.plan("r1", 0, "lab", LabExpectation.groups(), LabExpectation.cells(), Optional.empty(), live(LabFleet.agents(9)));
 
         Set<String> covered = new HashSet<>();
         for (PlannedCell c : plan.cells()) {
@@ -74,7 +75,7 @@ class ProbePlannerTest {
 
     @Test
     void tasksCarryTheTargetAddressItsIdentityAndTheHttpRequest() {
-        RoundPlan plan = planner.plan("r1", 0, "lab", LabExpectation.groups(), LabExpectation.cells(), live(LabFleet.agents(9)));
+        RoundPlan plan = planner.plan("r1", 0, "lab", LabExpectation.groups(), LabExpectation.cells(), Optional.empty(), live(LabFleet.agents(9)));
 
         PlannedCell http = plan.cells().stream()
                 .filter(c -> c.cell().port().protocol() == Protocol.HTTP && c.toCluster().equals("gcp-lab")).findFirst().orElseThrow();
@@ -107,7 +108,7 @@ class ProbePlannerTest {
         for (long start : new long[] {0, 17, 1_000_003}) {
             Set<String> pairs = new HashSet<>();
             for (long r = start; r < start + bound; r++) {
-                RoundPlan plan = three.plan("r" + r, r, "e", groups("a", "b"), cells, live(fleet));
+                RoundPlan plan = three.plan("r" + r, r, "e", groups("a", "b"), cells, Optional.empty(), live(fleet));
                 assertThat(plan.cells()).hasSize(3);
                 plan.cells().forEach(c -> pairs.add(c.from().agentId() + ">" + c.to().agentId()));
             }
@@ -123,7 +124,7 @@ class ProbePlannerTest {
             fleet.add(pod("b" + i, "c1", "b"));
         }
         List<GroupCell> cells = List.of(new GroupCell("a", "b", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
-        RoundPlan plan = new ProbePlanner(new PlannerSettings(4, 100, 1, 500)).plan("r", 5, "e", groups("a", "b"), cells, live(fleet));
+        RoundPlan plan = new ProbePlanner(new PlannerSettings(4, 100, 1, 500)).plan("r", 5, "e", groups("a", "b"), cells, Optional.empty(), live(fleet));
 
         assertThat(plan.cells()).hasSize(4);
         assertThat(plan.cells().stream().map(c -> c.from().agentId()).distinct()).hasSize(4);
@@ -134,7 +135,7 @@ class ProbePlannerTest {
     void noAgentSendsMoreThanItsBudgetAndCellsBeyondItAreInconclusiveNoResult() {
         List<AgentIdentity> fleet = List.of(pod("a0", "c1", "a"), pod("b0", "c1", "b"), pod("b1", "c2", "b"), pod("b2", "c3", "b"));
         List<GroupCell> cells = List.of(new GroupCell("a", "b", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
-        RoundPlan plan = new ProbePlanner(new PlannerSettings(1, 2, 1, 500)).plan("r", 0, "e", groups("a", "b"), cells, live(fleet));
+        RoundPlan plan = new ProbePlanner(new PlannerSettings(1, 2, 1, 500)).plan("r", 0, "e", groups("a", "b"), cells, Optional.empty(), live(fleet));
 
         assertThat(plan.tasksByAgent().get("a0")).hasSize(2);
         assertThat(plan.cells()).hasSize(3);
@@ -149,7 +150,7 @@ class ProbePlannerTest {
         List<GroupCell> cells = List.of(new GroupCell("a", "b", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
         ProbePlanner four = new ProbePlanner(new PlannerSettings(4, 100, 1, 500));
 
-        RoundPlan plan = four.plan("r", 0, "e", groups("a", "b"), cells, fleet);
+        RoundPlan plan = four.plan("r", 0, "e", groups("a", "b"), cells, Optional.empty(), fleet);
 
         assertThat(plan.cells()).singleElement().satisfies(c -> {
             assertThat(c.from().agentId()).isEqualTo("a0");
@@ -163,7 +164,7 @@ class ProbePlannerTest {
         List<RegisteredAgent> fleet = List.of(agent(pod("a0", "c1", "a"), AgentState.LOST), agent(pod("b0", "c2", "b"), AgentState.LIVE));
         List<GroupCell> cells = List.of(new GroupCell("a", "b", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
 
-        RoundPlan plan = planner.plan("r", 0, "e", groups("a", "b"), cells, fleet);
+        RoundPlan plan = planner.plan("r", 0, "e", groups("a", "b"), cells, Optional.empty(), fleet);
 
         assertThat(plan.cells()).singleElement().satisfies(c -> {
             assertThat(c.unplanned()).isEqualTo(InconclusiveReason.NO_RESULT);
@@ -177,7 +178,7 @@ class ProbePlannerTest {
         List<AgentIdentity> fleet = List.of(pod("a0", "c1", "a"), pod("b0", "c1", "b"));
         List<GroupCell> cells = List.of(new GroupCell("a", "b", PortSpec.of(443, Protocol.TCP), Verdict.DENY, AT));
 
-        RoundPlan plan = planner.plan("r", 0, "e", groups("a", "b"), cells, live(fleet));
+        RoundPlan plan = planner.plan("r", 0, "e", groups("a", "b"), cells, Optional.empty(), live(fleet));
 
         assertThat(plan.cells()).singleElement()
                 .satisfies(c -> assertThat(c.unplanned()).isEqualTo(InconclusiveReason.TARGET_SELF_CHECK_FAILED));
@@ -189,10 +190,10 @@ class ProbePlannerTest {
         List<AgentIdentity> fleet = List.of(pod("a0", "c1", "a"));
         List<GroupCell> cells = List.of(new GroupCell("a", "a", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
 
-        assertThat(planner.plan("r", 0, "e", groups("a"), cells, live(fleet)).cells()).isEmpty();
+        assertThat(planner.plan("r", 0, "e", groups("a"), cells, Optional.empty(), live(fleet)).cells()).isEmpty();
 
         List<AgentIdentity> two = List.of(pod("a0", "c1", "a"), pod("a1", "c1", "a"));
-        RoundPlan plan = new ProbePlanner(new PlannerSettings(4, 100, 1, 500)).plan("r", 0, "e", groups("a"), cells, live(two));
+        RoundPlan plan = new ProbePlanner(new PlannerSettings(4, 100, 1, 500)).plan("r", 0, "e", groups("a"), cells, Optional.empty(), live(two));
         assertThat(plan.cells()).extracting(c -> c.from().agentId() + ">" + c.to().agentId())
                 .containsExactlyInAnyOrder("a0>a1", "a1>a0");
     }
@@ -204,7 +205,7 @@ class ProbePlannerTest {
         groups.put("meta", new Group("meta", List.of(), null, null, null, List.of("169.254.169.254/32"), AT));
         List<GroupCell> cells = List.of(new GroupCell("a", "meta", PortSpec.of(80, Protocol.TCP), Verdict.DENY, AT));
 
-        RoundPlan plan = planner.plan("r", 0, "e", groups, cells, live(fleet));
+        RoundPlan plan = planner.plan("r", 0, "e", groups, cells, Optional.empty(), live(fleet));
 
         assertThat(plan.cells()).hasSize(2).allSatisfy(c -> {
             assertThat(c.external()).isTrue();
@@ -218,8 +219,8 @@ class ProbePlannerTest {
 
     @Test
     void theSameRoundIsPlannedTheSameWay() {
-        RoundPlan a = planner.plan("r", 7, "lab", LabExpectation.groups(), LabExpectation.cells(), live(LabFleet.agents(27)));
-        RoundPlan b = planner.plan("r", 7, "lab", LabExpectation.groups(), LabExpectation.cells(), live(LabFleet.agents(27)));
+        RoundPlan a = planner.plan("r", 7, "lab", LabExpectation.groups(), LabExpectation.cells(), Optional.empty(), live(LabFleet.agents(27)));
+        RoundPlan b = planner.plan("r", 7, "lab", LabExpectation.groups(), LabExpectation.cells(), Optional.empty(), live(LabFleet.agents(27)));
 
         assertThat(a).isEqualTo(b);
     }
@@ -228,7 +229,7 @@ class ProbePlannerTest {
     void aCellNamingAnUnknownGroupIsRefused() {
         List<GroupCell> cells = List.of(new GroupCell("a", "nope", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
 
-        assertThatThrownBy(() -> planner.plan("r", 0, "e", groups("a"), cells, List.of()))
+        assertThatThrownBy(() -> planner.plan("r", 0, "e", groups("a"), cells, Optional.empty(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cell a -> nope names an unknown group");
     }

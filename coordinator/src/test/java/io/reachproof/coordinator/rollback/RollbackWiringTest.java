@@ -38,7 +38,7 @@ class RollbackWiringTest {
         ConnectivityExpectation e = new ExpectationReader()
                 .read(Path.of(System.getProperty("user.dir")).getParent().resolve("expectations/examples/lab.yaml"))
                 .expectations().get(0);
-        return new LoadedExpectation(e, ExpectationResolver.groupCells(e));
+        return new LoadedExpectation(e, ExpectationResolver.groupCells(e), Optional.empty());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.reachproof.coordinator.LabExpectation;
 import io.reachproof.coordinator.MutableClock;
 import io.reachproof.coordinator.evaluate.RoundEvaluator;
+import io.reachproof.coordinator.gate.GateDecision;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.plan.ProbePlanner;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -112,6 +114,23 @@ class RoundServiceTest {
     }
 
     @Test
+    void aRoundPlannedBeforeAnyAgentRegisteredClosesIncompleteSoTheGateKeepsWaiting() throws Exception {
+        AgentRegistry empty = new AgentRegistry(clock, RegistrySettings.defaults());
+        InMemoryRoundHistory kept = new InMemoryRoundHistory(java.util.Set.of("lab"), 3);
+        try (RoundService early = new RoundService(clock, empty, board, new ProbePlanner(new PlannerSettings(1, 100, 2, 100)),
+                new RoundEvaluator(2), report -> report, kept, List.of(LabExpectation.loaded("lab", Duration.ofSeconds(5))),
+                new RoundSettings(Duration.ofMillis(100), 32, 3), timer)) {
+
+            RoundReport report = early.runNow("lab").report().toCompletableFuture().get();
+
+            assertThat(report.cells()).isEmpty();
+            assertThat(report.complete()).isFalse();
+            assertThat(kept.latest("lab")).contains(report);
+            assertThat(GateDecision.decide(kept.reports("lab"), null, 1.0).state()).isEqualTo(GateDecision.State.PENDING);
+        }
+    }
+
+    @Test
     void runningNowWhileARoundIsOpenJoinsIt() {
         RoundTrigger.Started first = rounds.runNow("lab");
         RoundTrigger.Started again = rounds.runNow("lab");
@@ -173,7 +192,7 @@ class RoundServiceTest {
         RoundService onlyDeny = new RoundService(clock, registry, board, new ProbePlanner(new PlannerSettings(1, 100, 2, 100)),
                 new RoundEvaluator(2), report -> report, new InMemoryRoundHistory(java.util.Set.of("deny"), 3),
                 List.of(new LoadedExpectation(LabExpectation.expectation("deny", Duration.ofSeconds(5)),
-                        List.of(LabExpectation.cells().get(4)))),
+                        List.of(LabExpectation.cells().get(4)), Optional.empty())),
                 new RoundSettings(Duration.ofMillis(100), 32, 3), timer);
         PolicyChange change = new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1);
         onlyDeny.policyChanged(change);

@@ -58,9 +58,9 @@ final class LabReports {
             for (int p = 6; p < 9; p++) {
                 CellResult cell = hole
                         ? new CellResult("frontend", agent(f), "payments", agent(p), 7001, "TCP", "deny",
-                                ObservedVerdict.ALLOW, null, Outcome.CONNECTED, 1, latency(f, p), "lab.yaml:22")
+                                ObservedVerdict.ALLOW, null, Outcome.CONNECTED, 1, latency(f, p), "lab.yaml:22", null)
                         : new CellResult("frontend", agent(f), "payments", agent(p), 7001, "TCP", "deny",
-                                ObservedVerdict.DENY, null, Outcome.TIMEOUT, 3, 1_000_000, "lab.yaml:22");
+                                ObservedVerdict.DENY, null, Outcome.TIMEOUT, 3, 1_000_000, "lab.yaml:22", null);
                 cells.add(cell);
                 if (hole) {
                     mismatches.add(new Mismatch(MismatchKind.HOLE, cell, suspect));
@@ -70,7 +70,7 @@ final class LabReports {
         if (hole) {
             // one cell the coordinator could not prove: counted as lost coverage, never a mismatch
             cells.add(new CellResult("checkout", agent(3), "payments", agent(8), 7003, "HTTP", "deny",
-                    ObservedVerdict.INCONCLUSIVE, InconclusiveReason.NO_RESULT, null, 0, 0, "lab.yaml:18"));
+                    ObservedVerdict.INCONCLUSIVE, InconclusiveReason.NO_RESULT, null, 0, 0, "lab.yaml:18", null));
         }
         double coverage = (cells.size() - (hole ? 1 : 0)) / (double) cells.size();
         return new RoundReport(roundId, EXPECTATION, startedAt, startedAt + 1_250, true, null, cells, mismatches,
@@ -86,7 +86,7 @@ final class LabReports {
     private static CellResult allowed(String fromGroup, int from, String toGroup, int to, int port, String protocol,
             String rule) {
         return new CellResult(fromGroup, agent(from), toGroup, agent(to), port, protocol, "allow",
-                ObservedVerdict.ALLOW, null, Outcome.CONNECTED, 1, latency(from, to), rule);
+                ObservedVerdict.ALLOW, null, Outcome.CONNECTED, 1, latency(from, to), rule, null);
     }
 
     /** 150µs .. ~2ms, different per pair so the histogram has spread. */

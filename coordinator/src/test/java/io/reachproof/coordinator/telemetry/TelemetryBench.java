@@ -106,7 +106,7 @@ final class TelemetryBench {
     private static CellResult cell(String fromGroup, int from, String toGroup, int to, int port, String protocol,
             String expected, ObservedVerdict observed, Outcome outcome) {
         return new CellResult(fromGroup, endpoint(fromGroup, from), toGroup, endpoint(toGroup, to), port, protocol,
-                expected, observed, null, outcome, 1, 200 + from * 7L + to, "lab.yaml:14");
+                expected, observed, null, outcome, 1, 200 + from * 7L + to, "lab.yaml:14", null);
     }
 
     private static EndpointRef endpoint(String group, int i) {

@@ -102,7 +102,7 @@ public final class RoundReports {
             InconclusiveReason reason = observed == ObservedVerdict.INCONCLUSIVE ? InconclusiveReason.TARGET_LOST : null;
             cells.add(new CellResult(fromGroup, agent(fromGroup, fromCluster, agentIndex), toGroup,
                     agent(toGroup, toCluster, agentIndex), port, protocol, expected, observed, reason, outcome,
-                    observed == ObservedVerdict.DENY ? 3 : 1, 250, "lab.yaml:" + ruleLine(fromGroup, toGroup)));
+                    observed == ObservedVerdict.DENY ? 3 : 1, 250, "lab.yaml:" + ruleLine(fromGroup, toGroup), null));
             return this;
         }
 
