@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,10 @@ public final class Telemetry implements AutoCloseable {
     private final Logger sdkLogger;
     private final ExporterLogThrottle logThrottle;
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Bounds {@link #freshTraceFlush}: 100 requests 1 ms apart at most. */
+    private static final int STALE_FLUSH_RETRIES = 100;
+    private static final long STALE_FLUSH_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private Telemetry(Builder b) {
         // the SDK logs through java.util.logging: route it to SLF4J, throttled, before it says anything
@@ -164,9 +169,30 @@ public final class Telemetry implements AutoCloseable {
      * failed export is the SDK's to log (throttled); spans and points it could not deliver are dropped.
      */
     public void flush(Duration timeout) {
-        CompletableResultCode traces = sdk.getSdkTracerProvider().forceFlush();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableResultCode traces = freshTraceFlush(deadline);
         CompletableResultCode metrics = sdk.getSdkMeterProvider().forceFlush();
-        CompletableResultCode.ofAll(List.of(traces, metrics)).join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableResultCode.ofAll(List.of(traces, metrics))
+                .join(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A trace flush that covers the spans ended before this call. The SDK's batch span processor completes
+     * a flush request before it clears it, so a request made in that instant is handed the previous,
+     * already complete result and exports nothing (the spans then wait for the next scheduled export). A
+     * request the processor really took is never complete on return: ask again until one is, briefly.
+     */
+    private CompletableResultCode freshTraceFlush(long deadline) {
+        CompletableResultCode result = sdk.getSdkTracerProvider().forceFlush();
+        if (!tracesExported || closed.get()) {
+            return result;
+        }
+        for (int attempt = 0; result.isDone() && attempt < STALE_FLUSH_RETRIES && System.nanoTime() < deadline;
+                attempt++) {
+            LockSupport.parkNanos(STALE_FLUSH_PAUSE_NANOS);
+            result = sdk.getSdkTracerProvider().forceFlush();
+        }
+        return result;
     }
 
     /** Flushes and shuts the SDK down (bounded: 10 s), then restores the SDK's logging. */

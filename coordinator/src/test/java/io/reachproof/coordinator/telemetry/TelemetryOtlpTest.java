@@ -93,6 +93,17 @@ class TelemetryOtlpTest {
     }
 
     @Test
+    void everyFlushHasExportedTheRoundsThatEndedBeforeIt() {
+        // back-to-back flushes once met the SDK's previous, already complete flush and exported nothing
+        for (int i = 0; i < 40; i++) {
+            telemetry.roundListener().onRound(LabReports.round("r-" + i, T0 + i * 5_000L, true, null));
+            telemetry.flush(Duration.ofSeconds(10));
+
+            assertThat(spans()).as("spans received after the flush of round %d", i).hasSize((i + 1) * 10);
+        }
+    }
+
+    @Test
     void everyMismatchIsAnErrorChildSpanWithSourceDestinationAndRuleAttributes() {
         PolicyChange change = LabReports.change("allow-frontend", T0 - 5_000);
         telemetry.roundListener().onRound(LabReports.round("r-1", T0, true, change));
