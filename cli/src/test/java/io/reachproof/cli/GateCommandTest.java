@@ -139,15 +139,20 @@ class GateCommandTest {
     }
 
     @Test
-    void roundsThatProveTooLittleUntilTheTimeoutAreInconclusiveUnlessTheCoverageIsLowered() {
+    void roundsThatProveTooLittleUntilTheTimeoutAreInconclusiveUnlessTheCoverageIsLowered() throws Exception {
         coordinator.nextRound = t -> round("lab", "r1", t).ok("frontend", "checkout", 7001)
                 .inconclusive("frontend", "payments", 7001, DENY).build();
 
-        assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms", "--timeout", "400ms"))
-                .isEqualTo(2);
+        Path junit = dir.resolve("inconclusive.xml");
+
+        assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms", "--timeout", "400ms",
+                "--junit", junit.toString())).isEqualTo(2);
         assertThat(cli.err()).isEqualTo("reachproof gate: INCONCLUSIVE lab: round r1 proved only 50.0% of the"
-                + " cells of lab (minCoverage 100.0%); no mismatches; ask again (gave up after 400ms)"
-                + System.lineSeparator());
+                + " cells of lab (minCoverage 100.0%; inconclusive: 1 TARGET_LOST); no mismatches; ask again"
+                + " (gave up after 400ms)" + System.lineSeparator());
+        Element unproven = (Element) testcase(parse(junit), "frontend -> payments deny 7001/TCP (lab.yaml:32)")
+                .getElementsByTagName("skipped").item(0);
+        assertThat(unproven.getAttribute("message")).isEqualTo("no cell proven: 1 inconclusive (1 TARGET_LOST)");
         assertThat(coordinator.triggers).as("triggers again while inconclusive").isGreaterThan(1);
         assertThat(run("gate", "--coordinator", coordinator.url(), "--poll-interval", "50ms", "--min-coverage", "0.5"))
                 .isZero();

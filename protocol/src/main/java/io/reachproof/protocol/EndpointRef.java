@@ -1,15 +1,37 @@
 package io.reachproof.protocol;
 
 /**
- * One end of a probed cell, as reports show it: an agent (all fields known) or an external target
- * ({@code agentId} null, {@code address} set).
+ * One end of a probed cell, as reports show it: an agent (all fields known), an external target
+ * ({@code agentId} null, {@code address} set), or no agent at all (both null; the group had no agent in
+ * {@code cluster}, see {@link InconclusiveReason#NO_AGENTS}).
  */
 public record EndpointRef(
         String agentId, String cluster, String cloud, String region, String node, String namespace, String pod,
         String address) {
 
-    /** {@code namespace/pod}, or the address for an external target. */
+    /** How reports name the missing end of a cell no agent could probe. */
+    public static final String NO_AGENT = "(no agent)";
+
+    /** The end of a cell whose group has no agent in {@code cluster}. */
+    public static EndpointRef noAgent(String cluster) {
+        return new EndpointRef(null, cluster, null, null, null, null, null, null);
+    }
+
+    /** An external target: an address, no agent. */
+    public static EndpointRef external(String address) {
+        return new EndpointRef(null, null, null, null, null, null, null, address);
+    }
+
+    /** True for an external target. */
+    public boolean externalTarget() {
+        return agentId == null && address != null;
+    }
+
+    /** {@code namespace/pod}, the address for an external target, or {@value #NO_AGENT}. */
     public String displayName() {
-        return agentId == null ? address : namespace + "/" + pod;
+        if (agentId != null) {
+            return namespace + "/" + pod;
+        }
+        return address != null ? address : NO_AGENT;
     }
 }

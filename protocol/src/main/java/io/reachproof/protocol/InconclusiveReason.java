@@ -13,5 +13,10 @@ public enum InconclusiveReason {
     /** No result arrived for the cell in the round. */
     NO_RESULT,
     /** A deny was seen, but fewer failed attempts than a BLOCKED needs. */
-    TOO_FEW_ATTEMPTS
+    TOO_FEW_ATTEMPTS,
+    /**
+     * Nothing could be probed: the source or the destination group has no registered agent in the cell's
+     * cluster (none deployed, none matching the group's selectors, or all gone), or only one agent is both.
+     */
+    NO_AGENTS
 }

@@ -96,8 +96,12 @@ public final class JUnitReport {
                         + String.join(", ", cells);
                 cases.add(new TestCase(name, String.join(",", kinds), message, text.toString(), null, null));
             } else if (rule.path("allow").asLong() + rule.path("deny").asLong() == 0) {
+                List<String> reasons = new ArrayList<>();
+                rule.path("inconclusiveReasons").properties()
+                        .forEach(r -> reasons.add(r.getValue().asLong() + " " + r.getKey()));
                 cases.add(new TestCase(name, null, null, null, null,
-                        "no cell proven: " + rule.path("inconclusive").asLong() + " inconclusive"));
+                        "no cell proven: " + rule.path("inconclusive").asLong() + " inconclusive"
+                                + (reasons.isEmpty() ? "" : " (" + String.join(", ", reasons) + ")")));
             } else {
                 cases.add(TestCase.passed(name));
             }

@@ -94,8 +94,14 @@ public final class RoundEvaluator {
                 observed = reason == null ? ObservedVerdict.DENY : ObservedVerdict.INCONCLUSIVE;
             }
         }
-        return new CellResult(planned.cell().from(), ref(planned.from()), planned.cell().to(),
-                planned.external() ? externalRef(planned.externalAddress()) : ref(planned.to()),
+        EndpointRef from = planned.from() == null ? EndpointRef.noAgent(planned.fromCluster()) : ref(planned.from());
+        EndpointRef to;
+        if (planned.external()) {
+            to = EndpointRef.external(planned.externalAddress());
+        } else {
+            to = planned.to() == null ? EndpointRef.noAgent(planned.toCluster()) : ref(planned.to());
+        }
+        return new CellResult(planned.cell().from(), from, planned.cell().to(), to,
                 planned.cell().port().port(), planned.cell().port().protocol().name(), expected.wire(), observed, reason,
                 result == null ? null : result.outcome(), result == null ? 0 : result.attempts(),
                 result == null ? 0 : result.latencyMicros(), planned.cell().rule().fileLine(), planned.decidedBy());
@@ -151,9 +157,5 @@ public final class RoundEvaluator {
     public static EndpointRef ref(AgentIdentity a) {
         return new EndpointRef(a.agentId(), a.cluster(), a.cloud(), a.region(), a.node(), a.namespace(), a.pod(),
                 a.addresses().isEmpty() ? null : a.addresses().get(0));
-    }
-
-    private static EndpointRef externalRef(String address) {
-        return new EndpointRef(null, null, null, null, null, null, null, address);
     }
 }

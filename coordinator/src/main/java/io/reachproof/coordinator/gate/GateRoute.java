@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -188,6 +189,8 @@ public final class GateRoute {
             n.put("allow", cells.stream().filter(c -> c.observed() == ObservedVerdict.ALLOW).count());
             n.put("deny", cells.stream().filter(c -> c.observed() == ObservedVerdict.DENY).count());
             n.put("inconclusive", cells.stream().filter(c -> c.observed() == ObservedVerdict.INCONCLUSIVE).count());
+            ObjectNode reasons = n.putObject("inconclusiveReasons");
+            inconclusiveReasons(cells).forEach(reasons::put);
             n.put("mismatches", r.mismatches().stream().filter(m -> rule.equals(m.cell().rule())).count());
         });
         return rules;
@@ -202,8 +205,29 @@ public final class GateRoute {
                     + " cells, no mismatches";
             case FAIL -> MismatchText.summary(expectation, r.mismatches()) + " (round " + r.roundId() + ")";
             case INCONCLUSIVE -> "round " + r.roundId() + " proved only " + percent(r.coverage()) + " of the cells of "
-                    + expectation + " (minCoverage " + percent(minCoverage) + "); no mismatches; ask again";
+                    + expectation + " (minCoverage " + percent(minCoverage) + "; inconclusive: "
+                    + describe(inconclusiveReasons(r.cells())) + "); no mismatches; ask again";
         };
+    }
+
+    /** How many cells are inconclusive for each reason, e.g. {@code {NO_AGENTS=2, TARGET_LOST=1}}. */
+    static Map<String, Long> inconclusiveReasons(List<CellResult> cells) {
+        Map<String, Long> reasons = new TreeMap<>();
+        for (CellResult c : cells) {
+            if (c.reason() != null) {
+                reasons.merge(c.reason().name(), 1L, Long::sum);
+            }
+        }
+        return reasons;
+    }
+
+    private static String describe(Map<String, Long> reasons) {
+        if (reasons.isEmpty()) {
+            return "none";
+        }
+        List<String> parts = new ArrayList<>();
+        reasons.forEach((reason, count) -> parts.add(count + " " + reason));
+        return String.join(", ", parts);
     }
 
     private static String percent(double fraction) {

@@ -13,6 +13,9 @@ import io.reachproof.protocol.ProbeTask;
  * Either {@code task} is set (a probe is sent) or {@code unplanned} says why no probe could be.
  * {@code decidedBy}: for a cell whose verdict the NetworkPolicies set ({@code spec.fromPolicies}), the
  * policy that decided it ({@code NetworkPolicy ns/name (file:line)}); null otherwise.
+ *
+ * <p>A cell unplanned for {@link InconclusiveReason#NO_AGENTS} names the agents it has: {@code from}, or
+ * {@code to}, or both are null (the group has no agent in that cluster).
  */
 public record PlannedCell(
         GroupCell cell,
@@ -29,16 +32,21 @@ public record PlannedCell(
         requireNonNull(cell, "cell");
         requireNonNull(fromCluster, "fromCluster");
         requireNonNull(toCluster, "toCluster");
-        requireNonNull(from, "from");
-        if ((to == null) == (externalAddress == null)) {
-            throw new IllegalArgumentException("exactly one of to and externalAddress must be set");
+        if (to != null && externalAddress != null) {
+            throw new IllegalArgumentException("at most one of to and externalAddress may be set");
         }
         if ((task == null) == (unplanned == null)) {
             throw new IllegalArgumentException("exactly one of task and unplanned must be set");
         }
+        if (unplanned != InconclusiveReason.NO_AGENTS) {
+            requireNonNull(from, "from");
+            if (to == null && externalAddress == null) {
+                throw new IllegalArgumentException("exactly one of to and externalAddress must be set");
+            }
+        }
     }
 
     public boolean external() {
-        return to == null;
+        return externalAddress != null;
     }
 }

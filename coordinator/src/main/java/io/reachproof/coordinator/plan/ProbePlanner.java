@@ -16,6 +16,7 @@ import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.ProbeTask;
 import io.reachproof.protocol.Responder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +40,9 @@ import java.util.TreeMap;
  * pair whose source has no budget left gives way to the next pair of the same cell).
  *
  * <p>Only live agents send probes; lost agents stay targets so their cells become inconclusive
- * ({@code TARGET_LOST}) instead of disappearing; gone agents are not planned. A target is an agent with a
+ * ({@code TARGET_LOST}) instead of disappearing; gone agents are not planned. A cluster pair where a group
+ * has no agent (the group's named clusters, or anywhere) still gets the cell, inconclusive
+ * ({@code NO_AGENTS}): every rule of the expectations is in every report, proven or not. A target is an agent with a
  * responder for the cell's port and protocol. External groups are probed from the sampled sources of
  * each source cluster. Self pairs are left out.
  *
@@ -51,6 +54,8 @@ public final class ProbePlanner {
 
     /** The cluster name reports use for external destinations. */
     public static final String EXTERNAL = "external";
+    /** The cluster name reports use for a group that names no cluster and has no agent anywhere. */
+    public static final String UNKNOWN_CLUSTER = "unknown";
 
     private static final HttpCheck IDENTITY = new HttpCheck(Responder.HTTP_IDENTITY_PATH, "GET", 200, 200);
 
@@ -100,14 +105,21 @@ public final class ProbePlanner {
             }
             Map<String, List<Member>> sources = membership.computeIfAbsent(cell.from(), g -> byCluster(members, from));
             if (to.isExternal()) {
-                planExternal(b, expectation, roundNumber, cell, to, sources);
+                planExternal(b, expectation, roundNumber, cell, from, to, sources);
             } else {
                 Map<String, List<Member>> targets = membership.computeIfAbsent(cell.to(), g -> byCluster(members, to));
                 String prefix = cellKey(expectation, cell.from(), cell.to(), cell.port());
-                for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
-                    for (Map.Entry<String, List<Member>> t : targets.entrySet()) {
-                        Choice written = new Choice(cell, null);
-                        planClusterPair(b, prefix, cell.port(), roundNumber, (f, x) -> written, s.getKey(), s.getValue(), t.getKey(), t.getValue());
+                Choice written = new Choice(cell, null);
+                for (String fromCluster : clusters(from, sources)) {
+                    for (String toCluster : clusters(to, targets)) {
+                        List<Member> s = sources.get(fromCluster);
+                        List<Member> t = targets.get(toCluster);
+                        if (s == null || t == null || onlyOneAgent(s, t)) {
+                            b.unplanned(written, fromCluster, toCluster, s == null ? null : s.get(0).identity(),
+                                    t == null || onlyOneAgent(s, t) ? null : t.get(0).identity(), InconclusiveReason.NO_AGENTS);
+                        } else {
+                            planClusterPair(b, prefix, cell.port(), roundNumber, (f, x) -> written, fromCluster, s, toCluster, t);
+                        }
                     }
                 }
             }
@@ -203,14 +215,19 @@ public final class ProbePlanner {
         }
     }
 
-    private void planExternal(Builder b, String expectation, long round, GroupCell cell, Group to,
-            Map<String, List<Member>> sources) {
-        for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
+    private void planExternal(Builder b, String expectation, long round, GroupCell cell, Group fromGroup,
+            Group to, Map<String, List<Member>> sources) {
+        for (String fromCluster : clusters(fromGroup, sources)) {
+            List<Member> members = sources.get(fromCluster);
             for (String address : to.external()) {
-                String key = cellKey(expectation, cell, s.getKey(), address);
-                List<Member> live = ordered(key, s.getValue().stream().filter(Member::live).toList());
+                if (members == null) {
+                    b.unplannedExternal(cell, fromCluster, null, address, InconclusiveReason.NO_AGENTS);
+                    continue;
+                }
+                String key = cellKey(expectation, cell, fromCluster, address);
+                List<Member> live = ordered(key, members.stream().filter(Member::live).toList());
                 if (live.isEmpty()) {
-                    b.unplannedExternal(cell, s.getKey(), s.getValue().get(0).identity(), address, InconclusiveReason.NO_RESULT);
+                    b.unplannedExternal(cell, fromCluster, members.get(0).identity(), address, InconclusiveReason.NO_RESULT);
                     continue;
                 }
                 int taken = 0;
@@ -222,11 +239,11 @@ public final class ProbePlanner {
                         blocked = blocked == null ? from : blocked;
                         continue;
                     }
-                    b.probe(cell, null, key, s.getKey(), EXTERNAL, from.identity(), null, address, host(address));
+                    b.probe(cell, null, key, fromCluster, EXTERNAL, from.identity(), null, address, host(address));
                     taken++;
                 }
                 if (taken == 0 && blocked != null) {
-                    b.unplannedExternal(cell, s.getKey(), blocked.identity(), address, InconclusiveReason.NO_RESULT);
+                    b.unplannedExternal(cell, fromCluster, blocked.identity(), address, InconclusiveReason.NO_RESULT);
                 }
             }
         }
@@ -291,6 +308,23 @@ public final class ProbePlanner {
             }
         }
         return null;
+    }
+
+    /**
+     * The clusters a group's cells are planned in: the clusters it names, else those where it has agents, else
+     * {@value #UNKNOWN_CLUSTER} (a group with no agent anywhere still gets its cells, as {@code NO_AGENTS}).
+     */
+    private static Collection<String> clusters(Group group, Map<String, List<Member>> byCluster) {
+        if (!group.clusters().isEmpty()) {
+            return group.clusters();
+        }
+        return byCluster.isEmpty() ? List.of(UNKNOWN_CLUSTER) : byCluster.keySet();
+    }
+
+    /** True when the only agent pair is one agent with itself: nothing to probe. */
+    private static boolean onlyOneAgent(List<Member> sources, List<Member> targets) {
+        return sources != null && targets != null && sources.size() == 1 && targets.size() == 1
+                && sources.get(0).identity().agentId().equals(targets.get(0).identity().agentId());
     }
 
     private static Map<String, List<Member>> byCluster(List<Member> members, Group group) {

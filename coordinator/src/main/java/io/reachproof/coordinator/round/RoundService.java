@@ -139,6 +139,10 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
                     roundId, agents.size(), name);
             closeLater(round, false);
         } else if (round.outstanding() == 0) {
+            if (plan.taskCount() == 0) {
+                LOG.warn("round {} probes nothing: {} agents registered, no agent pair to probe in the groups of {}"
+                        + " ({} cells inconclusive)", roundId, agents.size(), name, plan.cells().size());
+            }
             closeLater(round, true);
         } else {
             round.deadlineTimer = timer.schedule(() -> closeLater(round, false), deadline - started, TimeUnit.MILLISECONDS);

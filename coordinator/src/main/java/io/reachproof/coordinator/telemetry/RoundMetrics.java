@@ -57,6 +57,7 @@ final class RoundMetrics implements RoundListener {
             1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0);
 
     static final String EXTERNAL = "external";
+    static final String UNKNOWN = "unknown";
 
     private final LongCounter probes;
     private final LongCounter rounds;
@@ -181,11 +182,18 @@ final class RoundMetrics implements RoundListener {
     }
 
     private static String clusterOf(EndpointRef e) {
-        return e.cluster() == null || e.cluster().isEmpty() ? EXTERNAL : e.cluster();
+        if (e.externalTarget()) {
+            return EXTERNAL;
+        }
+        return e.cluster() == null || e.cluster().isEmpty() ? UNKNOWN : e.cluster();
     }
 
+    /** An agent's cloud; {@value #EXTERNAL} for an external target, {@value #UNKNOWN} for a group with no agent. */
     private static String cloudOf(EndpointRef e) {
-        return e.cloud() == null || e.cloud().isEmpty() ? EXTERNAL : e.cloud();
+        if (e.externalTarget()) {
+            return EXTERNAL;
+        }
+        return e.cloud() == null || e.cloud().isEmpty() ? UNKNOWN : e.cloud();
     }
 
     private static double seconds(Duration d) {

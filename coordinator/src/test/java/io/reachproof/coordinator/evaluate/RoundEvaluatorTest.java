@@ -12,6 +12,7 @@ import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.coordinator.registry.RegisteredAgent;
 import io.reachproof.expectations.GroupCell;
 import io.reachproof.protocol.CellResult;
+import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
@@ -126,6 +127,32 @@ class RoundEvaluatorTest {
         assertThat(report.cells().get(0).observed()).isEqualTo(ObservedVerdict.INCONCLUSIVE);
         assertThat(report.cells().get(0).reason()).isEqualTo(InconclusiveReason.NO_RESULT);
         assertThat(report.cells().get(0).outcome()).isNull();
+        assertThat(report.coverage()).isZero();
+        assertThat(report.mismatches()).isEmpty();
+    }
+
+    @Test
+    void aGroupWithoutAgentsIsAnInconclusiveCellNamingTheAgentThatIsThere() {
+        // frontend-0 is the only frontend agent and checkout has none: the rule still shows, unproven
+        List<RegisteredAgent> fleet = List.of(
+                new RegisteredAgent(LabFleet.agent(0), AgentState.LIVE, Instant.EPOCH, Instant.EPOCH, 0, 0));
+        RoundPlan plan = new ProbePlanner(new PlannerSettings(1, 10, 2, 500))
+                .plan("r1", 0, "lab", LabExpectation.groups(), List.of(ALLOW_CELL), Optional.empty(), fleet);
+
+        RoundReport report = evaluate(plan, Map.of(), Map.of(), allLive(), null);
+
+        CellResult c = report.cells().get(0);
+        assertThat(c.observed()).isEqualTo(ObservedVerdict.INCONCLUSIVE);
+        assertThat(c.reason()).isEqualTo(InconclusiveReason.NO_AGENTS);
+        assertThat(c.from().agentId()).isEqualTo("frontend-0");
+        assertThat(c.to().displayName()).isEqualTo(EndpointRef.NO_AGENT);
+        assertThat(c.to().cluster()).isEqualTo(ProbePlanner.UNKNOWN_CLUSTER);
+        assertThat(c.rule()).isEqualTo("lab.yaml:22");
+        assertThat(report.clusterPairs()).singleElement().satisfies(p -> {
+            assertThat(p.from()).isEqualTo("aws-lab");
+            assertThat(p.to()).isEqualTo(ProbePlanner.UNKNOWN_CLUSTER);
+            assertThat(p.inconclusive()).isEqualTo(1);
+        });
         assertThat(report.coverage()).isZero();
         assertThat(report.mismatches()).isEmpty();
     }

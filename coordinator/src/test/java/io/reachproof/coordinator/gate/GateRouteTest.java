@@ -170,7 +170,12 @@ class GateRouteTest {
         assertThat(body.get("state").asText()).isEqualTo("inconclusive");
         assertThat(body.get("pass").isNull()).isTrue();
         assertThat(body.get("message").asText()).isEqualTo(
-                "round r1 proved only 50.0% of the cells of lab (minCoverage 100.0%); no mismatches; ask again");
+                "round r1 proved only 50.0% of the cells of lab (minCoverage 100.0%; inconclusive: 1 TARGET_LOST);"
+                        + " no mismatches; ask again");
+        JsonNode payments = body.get("rules").get(1);
+        assertThat(payments.get("toGroup").asText()).isEqualTo("payments");
+        assertThat(payments.get("inconclusiveReasons").toString()).isEqualTo("{\"TARGET_LOST\":1}");
+        assertThat(body.get("rules").get(0).get("inconclusiveReasons").size()).isZero();
         assertThat(lenient.status()).isEqualTo(200);
     }
 

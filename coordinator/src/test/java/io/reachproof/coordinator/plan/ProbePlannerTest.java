@@ -190,12 +190,68 @@ class ProbePlannerTest {
         List<AgentIdentity> fleet = List.of(pod("a0", "c1", "a"));
         List<GroupCell> cells = List.of(new GroupCell("a", "a", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
 
-        assertThat(planner.plan("r", 0, "e", groups("a"), cells, Optional.empty(), live(fleet)).cells()).isEmpty();
+        // one agent alone has no pair to probe: the rule still shows, inconclusive
+        RoundPlan alone = planner.plan("r", 0, "e", groups("a"), cells, Optional.empty(), live(fleet));
+        assertThat(alone.taskCount()).isZero();
+        assertThat(alone.cells()).singleElement().satisfies(c -> {
+            assertThat(c.unplanned()).isEqualTo(InconclusiveReason.NO_AGENTS);
+            assertThat(c.from().agentId()).isEqualTo("a0");
+            assertThat(c.to()).isNull();
+        });
 
         List<AgentIdentity> two = List.of(pod("a0", "c1", "a"), pod("a1", "c1", "a"));
         RoundPlan plan = new ProbePlanner(new PlannerSettings(4, 100, 1, 500)).plan("r", 0, "e", groups("a"), cells, Optional.empty(), live(two));
         assertThat(plan.cells()).extracting(c -> c.from().agentId() + ">" + c.to().agentId())
                 .containsExactlyInAnyOrder("a0>a1", "a1>a0");
+    }
+
+    @Test
+    void aGroupWithNoAgentStillGetsItsCellsAsNoAgents() {
+        List<AgentIdentity> fleet = List.of(pod("a0", "c1", "a"), pod("a1", "c2", "a"));
+        List<GroupCell> cells = List.of(new GroupCell("a", "b", PortSpec.of(80, Protocol.TCP), Verdict.DENY, AT),
+                new GroupCell("b", "a", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
+
+        RoundPlan plan = planner.plan("r", 0, "e", groups("a", "b"), cells, Optional.empty(), live(fleet));
+
+        assertThat(plan.taskCount()).isZero();
+        assertThat(plan.cells()).allSatisfy(c -> assertThat(c.unplanned()).isEqualTo(InconclusiveReason.NO_AGENTS))
+                .extracting(c -> c.cell().from() + ">" + c.cell().to() + " " + c.fromCluster() + ">" + c.toCluster()
+                        + " " + (c.from() == null ? "-" : c.from().agentId()) + ">" + (c.to() == null ? "-" : c.to().agentId()))
+                .containsExactly(
+                        "a>b c1>unknown a0>-", "a>b c2>unknown a1>-",
+                        "b>a unknown>c1 ->a0", "b>a unknown>c2 ->a1");
+    }
+
+    @Test
+    void aClusterAGroupNamesButHasNoAgentInGetsNoAgentsCellsNextToTheProbedOnes() {
+        List<AgentIdentity> fleet = List.of(pod("a0", "c1", "a"), pod("b0", "c1", "b"));
+        Map<String, Group> groups = groups("a");
+        groups.put("b", new Group("b", List.of("c1", "c2"), null, null, LabelSelector.matchLabels(Map.of("app", "b")),
+                List.of(), AT));
+        List<GroupCell> cells = List.of(new GroupCell("a", "b", PortSpec.of(80, Protocol.TCP), Verdict.ALLOW, AT));
+
+        RoundPlan plan = planner.plan("r", 0, "e", groups, cells, Optional.empty(), live(fleet));
+
+        assertThat(plan.cells()).extracting(c -> c.fromCluster() + ">" + c.toCluster() + " "
+                        + (c.task() != null ? "probed" : c.unplanned().name()))
+                .containsExactly("c1>c1 probed", "c1>c2 NO_AGENTS");
+    }
+
+    @Test
+    void anExternalDestinationWithoutSourceAgentsGetsNoAgentsCells() {
+        Map<String, Group> groups = groups("a");
+        groups.put("meta", new Group("meta", List.of(), null, null, null, List.of("169.254.169.254/32"), AT));
+        List<GroupCell> cells = List.of(new GroupCell("a", "meta", PortSpec.of(80, Protocol.TCP), Verdict.DENY, AT));
+
+        RoundPlan plan = planner.plan("r", 0, "e", groups, cells, Optional.empty(), live(List.of(pod("x0", "c1", "x"))));
+
+        assertThat(plan.cells()).singleElement().satisfies(c -> {
+            assertThat(c.unplanned()).isEqualTo(InconclusiveReason.NO_AGENTS);
+            assertThat(c.external()).isTrue();
+            assertThat(c.externalAddress()).isEqualTo("169.254.169.254/32");
+            assertThat(c.from()).isNull();
+            assertThat(c.fromCluster()).isEqualTo(ProbePlanner.UNKNOWN_CLUSTER);
+        });
     }
 
     @Test

@@ -14,7 +14,10 @@ import io.reachproof.coordinator.plan.ProbePlanner;
 import io.reachproof.coordinator.registry.AgentRegistry;
 import io.reachproof.coordinator.registry.RegistrySettings;
 import io.reachproof.protocol.BatchAck;
+import io.reachproof.protocol.CellResult;
+import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.InconclusiveReason;
+import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.Plan;
 import io.reachproof.protocol.PlanRound;
@@ -114,7 +117,7 @@ class RoundServiceTest {
     }
 
     @Test
-    void aRoundPlannedBeforeAnyAgentRegisteredClosesIncompleteSoTheGateKeepsWaiting() throws Exception {
+    void aRoundPlannedBeforeAnyAgentRegisteredShowsEveryRuleAsNoAgentsAndTheGateCannotPass() throws Exception {
         AgentRegistry empty = new AgentRegistry(clock, RegistrySettings.defaults());
         InMemoryRoundHistory kept = new InMemoryRoundHistory(java.util.Set.of("lab"), 3);
         try (RoundService early = new RoundService(clock, empty, board, new ProbePlanner(new PlannerSettings(1, 100, 2, 100)),
@@ -123,10 +126,18 @@ class RoundServiceTest {
 
             RoundReport report = early.runNow("lab").report().toCompletableFuture().get();
 
-            assertThat(report.cells()).isEmpty();
-            assertThat(report.complete()).isFalse();
+            // one cell per rule and port, none proven: the gate says inconclusive (and the CLI keeps asking)
+            assertThat(report.cells()).hasSize(LabExpectation.cells().size()).allSatisfy(c -> {
+                assertThat(c.observed()).isEqualTo(ObservedVerdict.INCONCLUSIVE);
+                assertThat(c.reason()).isEqualTo(InconclusiveReason.NO_AGENTS);
+                assertThat(c.from().displayName()).isEqualTo(EndpointRef.NO_AGENT);
+            });
+            assertThat(report.cells()).extracting(CellResult::rule).containsOnly("lab.yaml:22", "lab.yaml:26", "lab.yaml:30");
+            assertThat(report.mismatches()).isEmpty();
+            assertThat(report.coverage()).isZero();
             assertThat(kept.latest("lab")).contains(report);
-            assertThat(GateDecision.decide(kept.reports("lab"), null, 1.0).state()).isEqualTo(GateDecision.State.PENDING);
+            assertThat(GateDecision.decide(kept.reports("lab"), null, 1.0).state())
+                    .isEqualTo(GateDecision.State.INCONCLUSIVE);
         }
     }
 
