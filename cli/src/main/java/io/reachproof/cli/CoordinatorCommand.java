@@ -8,11 +8,13 @@ import io.reachproof.coordinator.gate.GateRoute;
 import io.reachproof.coordinator.kube.KubernetesClients;
 import io.reachproof.coordinator.kube.LeaderElection;
 import io.reachproof.coordinator.kube.LeaderElectionSettings;
+import io.reachproof.coordinator.kube.NetworkPolicyWatch;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.rollback.RollbackWiring;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.PolicyFiles;
 import io.reachproof.coordinator.telemetry.Telemetry;
 import io.reachproof.expectations.GoDuration;
@@ -47,8 +49,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     WebhookOption webhook;
 
     @Option(names = "--kubernetes", paramLabel = "CLUSTER",
-            description = "the cluster this coordinator runs in: watch its NetworkPolicies (a change runs a round at"
-                    + " once) and record rollback signals as Events there")
+            description = "the cluster this coordinator runs in: watch its NetworkPolicies (the policies in force there"
+                    + " for spec.fromPolicies, live; a change runs a round at once) and record rollback signals as Events"
+                    + " there")
     String kubernetesCluster;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
@@ -70,10 +73,13 @@ final class CoordinatorCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         List<LoadedExpectation> sets;
+        PoliciesInForce policies;
         try {
-            Optional<PolicyInput> policies = cfg.policyPaths().isEmpty() ? Optional.empty()
+            Optional<PolicyInput> files = cfg.policyPaths().isEmpty() ? Optional.empty()
                     : Optional.of(PolicyFiles.load(cfg.policyPaths()));
-            sets = PolicyFiles.attach(ExpectationFiles.load(cfg.expectationFiles()), policies, "set 'policies' in " + config);
+            policies = PoliciesInForce.of(files, kubernetesCluster == null ? List.of() : List.of(kubernetesCluster));
+            sets = PolicyFiles.attach(ExpectationFiles.load(cfg.expectationFiles()), policies, "set 'policies' in " + config
+                    + ", or take them live from the cluster with --kubernetes CLUSTER");
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
@@ -99,6 +105,7 @@ final class CoordinatorCommand implements Callable<Integer> {
                 cfg.settings().adminToken());
         KubernetesClient client = kube;
         LeaderElection[] election = new LeaderElection[1];
+        NetworkPolicyWatch[] watch = new NetworkPolicyWatch[1];
         if (cfg.leaderElection().isPresent()) {
             // a standby until the Lease is won: no rounds, no signals, agents answered 503
             coordinator.leading(false);
@@ -107,6 +114,9 @@ final class CoordinatorCommand implements Callable<Integer> {
             if (election[0] != null) {
                 // first: stop scheduling and release the Lease so the standby takes over at once
                 election[0].close();
+            }
+            if (watch[0] != null) {
+                watch[0].close();
             }
             coordinator.close();
             rollback.close();
@@ -117,7 +127,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         };
         if (kubernetesCluster != null) {
             try {
-                rollback.watch(coordinator, kubernetesCluster, kube);
+                // before the coordinator starts: its first round already has the cluster's policies
+                watch[0] = NetworkPolicyWatch.start(kube, kubernetesCluster, Clock.systemUTC(), policies,
+                        coordinator::policyChanged);
             } catch (KubernetesClientException e) {
                 closeAll.run();
                 throw new UserError("--kubernetes " + kubernetesCluster + ": cannot watch NetworkPolicies: "
@@ -160,7 +172,7 @@ final class CoordinatorCommand implements Callable<Integer> {
                 + (sinks.isEmpty() ? "no sink (see --webhook, --kubernetes)" : sinks.toString()));
         for (LoadedExpectation e : sets) {
             out.println("  proving " + e.name() + " (" + e.cells().size() + " cells" + (e.policies().isPresent()
-                    ? " + cells from " + e.policies().get().policies().size() + " NetworkPolicies" : "") + ") every "
+                    ? " + cells from " + e.policies().get().describe() : "") + ") every "
                     + GoDuration.format(e.expectation().interval()));
         }
         out.flush();

@@ -11,6 +11,7 @@ import io.reachproof.coordinator.rollback.RollbackWiring;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.PolicyFiles;
 import io.reachproof.coordinator.round.RoundListener;
 import io.reachproof.coordinator.telemetry.Telemetry;
@@ -198,7 +199,8 @@ final class LabCommand implements Callable<Integer> {
         try {
             Optional<PolicyInput> policyInput = policies == null || policies.isEmpty() ? Optional.empty()
                     : Optional.of(PolicyFiles.load(policies));
-            return PolicyFiles.attach(expectationSets(), policyInput, "give them with --policies PATH");
+            return PolicyFiles.attach(expectationSets(), PoliciesInForce.of(policyInput, List.of()),
+                    "give them with --policies PATH");
         } catch (ExpectationFiles.InvalidExpectations e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }

@@ -28,7 +28,7 @@ class CoordinatorCommandTest {
         assertThat(cli.run("coordinator", "--config", config.toString())).isEqualTo(Main.EXIT_FAILED);
         assertThat(cli.err()).isEqualTo(dir.resolve("lab-policies.yaml") + ":23:3: expectation lab-policies takes its verdicts"
                 + " from the NetworkPolicies (spec.fromPolicies), but no policies are configured: set 'policies' in " + config
-                + System.lineSeparator());
+                + ", or take them live from the cluster with --kubernetes CLUSTER" + System.lineSeparator());
         assertThat(cli.out()).isEmpty();
     }
 

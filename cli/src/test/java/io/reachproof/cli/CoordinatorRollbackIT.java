@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code reachproof coordinator --config FILE --kubernetes CLUSTER --kubeconfig FILE} as a real process against
- * fabric8's mock API server: the gate endpoint is served behind the admin token, and a NetworkPolicy created in
- * the cluster runs a round at once with it as the suspect change.
+ * fabric8's mock API server: the gate endpoint is served behind the admin token, a NetworkPolicy created in
+ * the cluster runs a round at once with it as the suspect change, and the startup line names the cluster's live
+ * NetworkPolicies as the policies a {@code fromPolicies} set takes there.
  */
 @EnableKubernetesMockClient(crud = true)
 class CoordinatorRollbackIT {
@@ -79,6 +80,16 @@ class CoordinatorRollbackIT {
         }
     }
 
+    /** Starts the coordinator jar with {@code config}, watching cluster gcp-lab of the mock server; output goes to the returned log. */
+    private Path startWatchingGcpLab(Path config) throws IOException {
+        Path kubeconfig = kubeconfig(dir, client, "default");
+        Path log = dir.resolve("coordinator.log");
+        coordinator = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "coordinator", "--config", config.toString(), "--kubernetes", "gcp-lab",
+                "--kubeconfig", kubeconfig.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return log;
+    }
+
     @Test
     void theCoordinatorGuardsTheGateAndRunsARoundWhenANetworkPolicyChanges() throws Exception {
         int port = freePort();
@@ -89,11 +100,7 @@ class CoordinatorRollbackIT {
                 "adminToken: adm1n",
                 "expectations: [" + ROOT.resolve("expectations/examples/lab.yaml") + "]",
                 ""));
-        Path kubeconfig = kubeconfig(dir, client, "default");
-        Path log = dir.resolve("coordinator.log");
-        coordinator = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "coordinator", "--config", config.toString(), "--kubernetes", "gcp-lab",
-                "--kubeconfig", kubeconfig.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path log = startWatchingGcpLab(config);
         String url = "http://127.0.0.1:" + port;
 
         await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
@@ -113,6 +120,28 @@ class CoordinatorRollbackIT {
                     && "ADDED".equals(suspect.path("action").asText()) && "gcp-lab".equals(suspect.path("cluster").asText());
         });
         assertThat(coordinator.isAlive()).isTrue();
+    }
+
+    @Test
+    void theStartupLineNamesTheLivePoliciesOfTheWatchedClusterAndTheFilesForTheOthers() throws Exception {
+        client.resource(new NetworkPolicyBuilder()
+                .withNewMetadata().withNamespace("payments").withName("deny-all").endMetadata()
+                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec()
+                .build()).create();
+        Path config = Files.writeString(dir.resolve("coordinator.yaml"), String.join("\n",
+                "bind: 127.0.0.1",
+                "port: " + freePort(),
+                "tokens: {gcp-lab: agent-t0ken}",
+                "expectations: [" + ROOT.resolve("expectations/examples/lab-policies.yaml") + "]",
+                "policies: [" + ROOT.resolve("expectations/examples/policies/lab") + "]",
+                ""));
+
+        Path log = startWatchingGcpLab(config);
+
+        await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250))
+                .until(() -> Files.readString(log).contains("  proving ") || !coordinator.isAlive());
+        assertThat(Files.readString(log)).contains("  proving lab-policies (0 cells + cells from 1 live NetworkPolicy of"
+                + " cluster gcp-lab and 3 NetworkPolicies from files for the other clusters) every 5s");
     }
 
     @Test

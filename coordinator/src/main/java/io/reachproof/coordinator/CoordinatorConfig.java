@@ -31,7 +31,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * tokens: {aws-prod: s3cret}  # bearer token per cluster (required)
  * adminToken: ops-s3cret      # optional: required by the operator endpoints when set
  * expectations: [shop.yaml]   # expectation files, relative to this file (required)
- * policies: [policies/]       # NetworkPolicy files or directories for spec.fromPolicies (read once at start)
+ * policies: [policies/]       # NetworkPolicy files or directories for spec.fromPolicies (read once at start;
+ *                            # a cluster watched with --kubernetes takes its policies live instead)
  * heartbeatInterval: 5s       # agents heartbeat this often
  * missedHeartbeats: 3         # an agent is lost after this many missed heartbeats
  * goneAfter: 10m              # and gone (no longer planned) after this long

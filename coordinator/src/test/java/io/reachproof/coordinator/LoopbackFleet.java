@@ -7,6 +7,7 @@ import io.reachproof.agent.control.NettyAgentRuntime;
 import io.reachproof.coordinator.api.ApiServerSettings;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
+import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.RoundSettings;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.protocol.AgentIdentity;
@@ -70,7 +71,11 @@ final class LoopbackFleet implements AutoCloseable {
     }
 
     Coordinator startCoordinator(int port, boolean scheduled) throws InterruptedException {
-        coordinator = new Coordinator(settings(port, scheduled), List.of(LabExpectation.loaded("lab", INTERVAL)), Clock.systemUTC());
+        return startCoordinator(settings(port, scheduled), List.of(LabExpectation.loaded("lab", INTERVAL)));
+    }
+
+    Coordinator startCoordinator(CoordinatorSettings settings, List<LoadedExpectation> sets) throws InterruptedException {
+        coordinator = new Coordinator(settings, sets, Clock.systemUTC());
         coordinator.addListener(report -> {
             reports.add(report);
             return report;

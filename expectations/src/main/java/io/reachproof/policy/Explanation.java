@@ -44,7 +44,10 @@ public record Explanation(PodRef from, PodRef to, PodPort port, Verdict verdict,
         }
     }
 
-    /** A rule that allowed the connection: {@code spec.ingress[1]} of policy {@code ns/name}, written at {@code at}. */
+    /**
+     * A rule that allowed the connection: {@code spec.ingress[1]} of policy {@code ns/name}, written at {@code at}
+     * ({@link Positions#place}).
+     */
     public record RuleRef(String policy, Direction direction, int index, SourceRef at) {
 
         public RuleRef {
@@ -55,7 +58,7 @@ public record Explanation(PodRef from, PodRef to, PodPort port, Verdict verdict,
 
         @Override
         public String toString() {
-            return "spec." + direction.field() + "[" + index + "] of NetworkPolicy " + policy + " (" + at.fileLine() + ")";
+            return "spec." + direction.field() + "[" + index + "] of NetworkPolicy " + policy + " (" + Positions.place(at) + ")";
         }
     }
 

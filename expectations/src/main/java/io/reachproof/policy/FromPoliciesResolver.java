@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationResolver;
@@ -42,9 +43,11 @@ import java.util.TreeMap;
  * addresses as {@code status.podIP}/{@code podIPs} (addresses that are not IPs are left out), and its
  * responders as unnamed container ports (an HTTP responder is a TCP port), so named ports in policies match
  * nothing on agents. A namespace's labels are those of its first member agent by id (plus the implicit
- * {@code kubernetes.io/metadata.name}). NetworkPolicies are per cluster: the same policies are compiled
- * once per cluster over that cluster's agents, and only pairs inside one cluster get derived cells;
- * cross-cluster pairs are never derived (name them in {@code expect} rules).
+ * {@code kubernetes.io/metadata.name}). NetworkPolicies are per cluster: each cluster's policies
+ * ({@link ClusterPolicies#in}: the same files everywhere, or what one cluster's API server holds now) are
+ * compiled once over that cluster's agents, a cluster whose policies are not known gets no derived cells,
+ * and only pairs inside one cluster get derived cells; cross-cluster pairs are never derived (name them in
+ * {@code expect} rules).
  *
  * <p>Cells: for every ordered pair of covered pod groups (those {@code fromPolicies.groups} names, or every
  * pod group), every ordered pair of distinct member agents in one cluster, and every port the destination
@@ -89,10 +92,13 @@ public final class FromPoliciesResolver {
             requireNonNull(explanation, "explanation");
         }
 
-        /** {@code NetworkPolicy ns/name (file:line)}, or {@code no NetworkPolicy isolates either side}. */
+        /**
+         * {@code NetworkPolicy ns/name (file:line)} ({@code (cluster NAME)} for a policy listed from a cluster,
+         * {@link Positions#place}), or {@code no NetworkPolicy isolates either side}.
+         */
         public String decidedBy() {
             return policy.isEmpty() ? "no NetworkPolicy isolates either side"
-                    : "NetworkPolicy " + policy + (at == null ? "" : " (" + at.fileLine() + ")");
+                    : "NetworkPolicy " + policy + (at == null ? "" : " (" + Positions.place(at) + ")");
         }
     }
 
@@ -117,7 +123,7 @@ public final class FromPoliciesResolver {
     private final Map<String, Slot> slots = new HashMap<>();
     private final List<DerivedGroupCell> groupCells = new ArrayList<>();
 
-    private FromPoliciesResolver(ConnectivityExpectation expectation, PolicyInput policies, Collection<Endpoint> endpoints) {
+    private FromPoliciesResolver(ConnectivityExpectation expectation, ClusterPolicies policies, Collection<Endpoint> endpoints) {
         this.expectation = expectation;
         this.endpoints = List.copyOf(endpoints);
         FromPolicies from = expectation.policies().orElseThrow(() -> new IllegalArgumentException(
@@ -143,15 +149,25 @@ public final class FromPoliciesResolver {
         }
         Map<String, List<Endpoint>> byCluster = new TreeMap<>();
         involved.values().forEach(e -> byCluster.computeIfAbsent(e.cluster(), c -> new ArrayList<>()).add(e));
-        byCluster.forEach((cluster, agents) -> compileCluster(cluster, agents, policies));
+        byCluster.forEach((cluster, agents) -> policies.in(cluster).ifPresent(p -> compileCluster(cluster, agents, p)));
     }
 
     /**
-     * Compiles {@code policies} for the agents ({@code endpoints}) of every cluster. Throws
+     * Compiles the same {@code policies} for the agents ({@code endpoints}) of every cluster. Throws
      * {@link IllegalArgumentException} with every error when the policies are invalid (check them once
      * with {@link #validate} first).
      */
     public static FromPoliciesResolver compile(ConnectivityExpectation expectation, PolicyInput policies,
+            Collection<Endpoint> endpoints) {
+        return compile(expectation, ClusterPolicies.everywhere(requireNonNull(policies, "policies")), endpoints);
+    }
+
+    /**
+     * Compiles each cluster's {@code policies} for that cluster's agents ({@code endpoints}); the agents of a
+     * cluster without known policies get no derived cells. Throws {@link IllegalArgumentException} with every
+     * error when a cluster's policies are invalid (check them with {@link #validate} first).
+     */
+    public static FromPoliciesResolver compile(ConnectivityExpectation expectation, ClusterPolicies policies,
             Collection<Endpoint> endpoints) {
         requireNonNull(expectation, "expectation");
         requireNonNull(policies, "policies");
@@ -162,6 +178,18 @@ public final class FromPoliciesResolver {
     /** Every error of the NetworkPolicies of {@code input} (its Pods and Namespaces are ignored); empty when valid. */
     public static List<String> validate(PolicyInput input) {
         return PolicyEngine.compile(new PolicyInput(input.policies(), List.of(), List.of(), List.of())).errors();
+    }
+
+    /**
+     * Every error of one NetworkPolicy that was not read from a file (listed from a cluster's API server), as
+     * {@code FIELD: message} (no position, no policy name: the caller names the policy); empty when valid.
+     */
+    public static List<String> validate(NetworkPolicy policy) {
+        Located<NetworkPolicy> located = Located.inCode(requireNonNull(policy, "policy"), "");
+        String prefix = located.positions().root() + ": " + PolicyCompiler.label(policy) + ": ";
+        return validate(new PolicyInput(List.of(located), List.of(), List.of(), List.of())).stream()
+                .map(e -> e.startsWith(prefix) ? e.substring(prefix.length()) : e)
+                .toList();
     }
 
     /** The group pairs and ports whose verdicts the policies decide, in group order. */

@@ -47,12 +47,17 @@ final class PolicyCompiler {
         ObjectMeta meta = policy.getMetadata() == null ? new ObjectMeta() : policy.getMetadata();
         String namespace = namespaceOf(meta);
         String name = meta.getName();
-        PolicyCompiler c = new PolicyCompiler(located, errors,
-                "NetworkPolicy " + namespace + "/" + (name == null ? "(no name)" : name));
+        PolicyCompiler c = new PolicyCompiler(located, errors, label(policy));
         if (name == null || name.isEmpty()) {
             c.error("metadata", "metadata.name is missing");
         }
         return c.compile(namespace, name, policy.getSpec() == null ? new NetworkPolicySpec() : policy.getSpec());
+    }
+
+    /** How errors name {@code policy}: {@code NetworkPolicy ns/name} (namespace {@code default} when absent). */
+    static String label(NetworkPolicy policy) {
+        ObjectMeta meta = policy.getMetadata() == null ? new ObjectMeta() : policy.getMetadata();
+        return "NetworkPolicy " + namespaceOf(meta) + "/" + (meta.getName() == null ? "(no name)" : meta.getName());
     }
 
     static String namespaceOf(ObjectMeta meta) {

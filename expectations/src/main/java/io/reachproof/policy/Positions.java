@@ -20,9 +20,20 @@ public final class Positions {
         this.byPath = Map.copyOf(requireNonNull(byPath, "byPath"));
     }
 
-    /** Positions of an object built in code: everything points at {@code origin:0:0}. */
+    /**
+     * Positions of an object not read from a file (built in code, or listed from a cluster's API server):
+     * everything points at {@code origin:0:0}.
+     */
     public static Positions unknown(String origin) {
         return new Positions(new SourceRef(origin, 0, 0), Map.of());
+    }
+
+    /**
+     * How explanations name where something was written: {@code file:line}, or the origin alone for an
+     * object not read from a file (line 0, {@link #unknown}), e.g. {@code cluster gcp-prod}.
+     */
+    public static String place(SourceRef at) {
+        return at.line() == 0 ? at.file() : at.fileLine();
     }
 
     /** Where the object starts. */

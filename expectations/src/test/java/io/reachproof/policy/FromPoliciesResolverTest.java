@@ -3,6 +3,9 @@ package io.reachproof.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationReader;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class FromPoliciesResolverTest {
@@ -116,6 +120,87 @@ class FromPoliciesResolverTest {
                 "frontend-b -> checkout-b 7003/HTTP allow",
                 "checkout-b -> frontend-b 7001/TCP allow", "checkout-b -> frontend-b 7002/UDP allow",
                 "checkout-b -> frontend-b 7003/HTTP allow");
+    }
+
+    /** A deny-all of namespace shop as a cluster's API server lists it: no file, located at {@code cluster NAME}. */
+    private static PolicyInput listedFrom(String cluster) {
+        NetworkPolicy denyAll = new NetworkPolicyBuilder()
+                .withNewMetadata().withNamespace("shop").withName("deny-all").endMetadata()
+                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec()
+                .build();
+        return PolicyInput.inCode(List.of(denyAll), List.of(), List.of(), "cluster " + cluster);
+    }
+
+    @Test
+    void eachClusterIsCompiledWithItsOwnPoliciesAndTheOthersWithTheDefault() {
+        FromPoliciesResolver r = FromPoliciesResolver.compile(expectation("  fromPolicies: {groups: [frontend, checkout]}\n"),
+                ClusterPolicies.of(Map.of("b", listedFrom("b")), Optional.of(policies())), FLEET);
+
+        assertThat(cells(r)).containsExactlyInAnyOrder(
+                "frontend-a -> checkout-a 7001/TCP allow", "frontend-a -> checkout-a 7002/UDP deny",
+                "frontend-a -> checkout-a 7003/HTTP allow",
+                "checkout-a -> frontend-a 7001/TCP allow", "checkout-a -> frontend-a 7002/UDP allow",
+                "checkout-a -> frontend-a 7003/HTTP allow",
+                "frontend-b -> checkout-b 7001/TCP deny", "frontend-b -> checkout-b 7002/UDP deny",
+                "frontend-b -> checkout-b 7003/HTTP deny",
+                "checkout-b -> frontend-b 7001/TCP deny", "checkout-b -> frontend-b 7002/UDP deny",
+                "checkout-b -> frontend-b 7003/HTTP deny");
+        assertThat(r.explain(FRONTEND_B, CHECKOUT_B, PortSpec.of(7001, Protocol.TCP)).orElseThrow().decidedBy())
+                .isEqualTo("NetworkPolicy shop/deny-all (cluster b)");
+        assertThat(r.explain(FRONTEND_A, CHECKOUT_A, PortSpec.of(7002, Protocol.UDP)).orElseThrow().decidedBy())
+                .isEqualTo("NetworkPolicy shop/checkout-in (p.yaml:1)");
+    }
+
+    @Test
+    void aClusterWithoutKnownPoliciesGetsNoDerivedCells() {
+        FromPoliciesResolver r = FromPoliciesResolver.compile(expectation("  fromPolicies: {groups: [frontend, checkout]}\n"),
+                ClusterPolicies.of(Map.of("b", listedFrom("b")), Optional.empty()), FLEET);
+
+        assertThat(cells(r)).containsExactlyInAnyOrder(
+                "frontend-b -> checkout-b 7001/TCP deny", "frontend-b -> checkout-b 7002/UDP deny",
+                "frontend-b -> checkout-b 7003/HTTP deny",
+                "checkout-b -> frontend-b 7001/TCP deny", "checkout-b -> frontend-b 7002/UDP deny",
+                "checkout-b -> frontend-b 7003/HTTP deny");
+        assertThat(r.decide(FRONTEND_A, CHECKOUT_A, PortSpec.of(7001, Protocol.TCP))).isEmpty();
+        assertThat(r.explain(FRONTEND_A, CHECKOUT_A, PortSpec.of(7001, Protocol.TCP))).isEmpty();
+    }
+
+    @Test
+    void anAllowByAPolicyListedFromAClusterNamesTheClusterInItsExplanation() {
+        NetworkPolicy allowFrontend = new NetworkPolicyBuilder()
+                .withNewMetadata().withNamespace("shop").withName("checkout-from-frontend").endMetadata()
+                .withNewSpec().withNewPodSelector().addToMatchLabels("app", "checkout").endPodSelector()
+                .addNewIngress().addNewFrom().withNewPodSelector().addToMatchLabels("app", "frontend").endPodSelector()
+                .endFrom().endIngress().endSpec()
+                .build();
+        FromPoliciesResolver r = FromPoliciesResolver.compile(expectation("  fromPolicies: {groups: [frontend, checkout]}\n"),
+                ClusterPolicies.of(Map.of("a", PolicyInput.inCode(List.of(allowFrontend), List.of(), List.of(), "cluster a")),
+                        Optional.empty()), FLEET);
+
+        FromPoliciesResolver.PolicyDecision allowed = r.explain(FRONTEND_A, CHECKOUT_A, PortSpec.of(7001, Protocol.TCP))
+                .orElseThrow();
+        assertThat(allowed.decidedBy()).isEqualTo("NetworkPolicy shop/checkout-from-frontend (cluster a)");
+        assertThat(allowed.explanation().lines()).containsExactly(
+                "shop/frontend-a -> shop/checkout-a 7001/TCP: allow",
+                "  egress from shop/frontend-a: allowed: not isolated (no NetworkPolicy selects shop/frontend-a for egress)",
+                "  ingress to shop/checkout-a: allowed by spec.ingress[0] of NetworkPolicy shop/checkout-from-frontend"
+                        + " (cluster a) (isolated for ingress by shop/checkout-from-frontend)");
+    }
+
+    @Test
+    void oneListedPolicyIsValidatedWithoutPositionOrName() {
+        NetworkPolicy bad = new NetworkPolicyBuilder()
+                .withNewMetadata().withNamespace("payments").withName("bad").endMetadata()
+                .withNewSpec().withNewPodSelector().endPodSelector()
+                .addNewIngress().addNewPort().withPort(new IntOrString(80)).withEndPort(70).endPort()
+                .addNewFrom().withNewIpBlock().withCidr("10.0.0.0/33").endIpBlock().endFrom().endIngress()
+                .endSpec()
+                .build();
+
+        assertThat(FromPoliciesResolver.validate(bad)).containsExactly(
+                "spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR \"10.0.0.0/33\"",
+                "spec.ingress[0].ports[0].endPort: endPort 70 is below port 80");
+        assertThat(FromPoliciesResolver.validate(listedFrom("b").policies().get(0).object())).isEmpty();
     }
 
     @Test

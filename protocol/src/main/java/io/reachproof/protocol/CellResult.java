@@ -11,7 +11,8 @@ import static java.util.Objects.requireNonNull;
  * @param outcome the deciding probe outcome (null when no result arrived)
  * @param rule the expectation rule that set {@code expected}, as {@code file:line}
  * @param decidedBy for a cell whose expected verdict the NetworkPolicies imply ({@code spec.fromPolicies}):
- *     the policy that decided it, {@code NetworkPolicy ns/name (file:line)}; null otherwise
+ *     the policy that decided it, {@code NetworkPolicy ns/name (file:line)}, or {@code (cluster NAME)} for a policy
+ *     watched live in that cluster; null otherwise
  */
 public record CellResult(
         String fromGroup,

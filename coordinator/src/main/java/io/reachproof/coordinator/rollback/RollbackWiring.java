@@ -6,10 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.gate.GateRoute;
 import io.reachproof.coordinator.kube.KubernetesEventSink;
-import io.reachproof.coordinator.kube.NetworkPolicyWatch;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts rollback signals into a coordinator before it starts: the signal listener with its sinks, the gate
- * endpoint, and (in a cluster) the NetworkPolicy watch. One call per coordinator; close it with the
- * coordinator.
+ * Puts rollback signals into a coordinator before it starts: the signal listener with its sinks and the gate
+ * endpoint. One call per coordinator; close it with the coordinator. (The NetworkPolicy watch that names
+ * suspect changes, {@link io.reachproof.coordinator.kube.NetworkPolicyWatch}, is started on its own: it also
+ * feeds the policies in force.)
  */
 public final class RollbackWiring implements AutoCloseable {
 
@@ -27,7 +26,6 @@ public final class RollbackWiring implements AutoCloseable {
 
     private final RollbackSignals signals;
     private final List<RollbackSink> sinks;
-    private final List<AutoCloseable> watches = new ArrayList<>();
 
     private RollbackWiring(RollbackSignals signals, List<RollbackSink> sinks) {
         this.signals = signals;
@@ -70,21 +68,8 @@ public final class RollbackWiring implements AutoCloseable {
         return KubernetesEventSink.start(cluster, client, instance);
     }
 
-    /** Watches {@code cluster}'s NetworkPolicies: each change becomes the suspect and runs a round now. */
-    public RollbackWiring watch(Coordinator coordinator, String cluster, KubernetesClient client) {
-        watches.add(NetworkPolicyWatch.start(client, cluster, Clock.systemUTC(), coordinator::policyChanged));
-        return this;
-    }
-
     @Override
     public void close() {
-        for (AutoCloseable w : watches) {
-            try {
-                w.close();
-            } catch (Exception e) {
-                LOG.warn("cannot stop {}", w, e);
-            }
-        }
         signals.close();
     }
 }

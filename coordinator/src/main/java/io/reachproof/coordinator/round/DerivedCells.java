@@ -12,21 +12,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The cells of one set derived from the NetworkPolicies: compiled for the planned (not gone) agents, and
- * compiled again only when that agent set changes, not every round. The policies themselves are read once
- * at start (a change of the files needs a restart).
+ * The cells of one set derived from the NetworkPolicies: compiled for the planned (not gone) agents and the
+ * policies in force, and compiled again only when that agent set or those policies changed (a policy file is
+ * read once at start; a watched cluster's policies change with the cluster), at the next round that asks, not
+ * on every change.
  */
 final class DerivedCells {
 
     private final LoadedExpectation loaded;
     private List<Endpoint> compiledFor;
+    private long compiledGeneration;
     private FromPoliciesResolver compiled;
 
     DerivedCells(LoadedExpectation loaded) {
         this.loaded = requireNonNull(loaded, "loaded");
     }
 
-    /** The derivation for {@code agents}; empty when the set has no {@code fromPolicies}. */
+    /** The derivation for {@code agents} and the policies in force now; empty when the set has no {@code fromPolicies}. */
     synchronized Optional<FromPoliciesResolver> forAgents(List<RegisteredAgent> agents) {
         if (loaded.policies().isEmpty()) {
             return Optional.empty();
@@ -36,9 +38,11 @@ final class DerivedCells {
                 .map(a -> ProbePlanner.endpoint(a.identity()))
                 .sorted(Comparator.comparing(Endpoint::id))
                 .toList();
-        if (!endpoints.equals(compiledFor)) {
-            compiled = FromPoliciesResolver.compile(loaded.expectation(), loaded.policies().get(), endpoints);
+        PoliciesInForce.Snapshot policies = loaded.policies().get().snapshot();
+        if (!endpoints.equals(compiledFor) || policies.generation() != compiledGeneration) {
+            compiled = FromPoliciesResolver.compile(loaded.expectation(), policies.policies(), endpoints);
             compiledFor = endpoints;
+            compiledGeneration = policies.generation();
         }
         return Optional.of(compiled);
     }

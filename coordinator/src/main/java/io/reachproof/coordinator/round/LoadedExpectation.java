@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * An expectation set the coordinator proves, with its group cells resolved and, when it takes verdicts
- * from the NetworkPolicies ({@code spec.fromPolicies}), the policies in force.
+ * from the NetworkPolicies ({@code spec.fromPolicies}), the policies in force (files, or live from a watched
+ * cluster; they may change while the coordinator runs).
  */
-public record LoadedExpectation(ConnectivityExpectation expectation, List<GroupCell> cells, Optional<PolicyInput> policies) {
+public record LoadedExpectation(ConnectivityExpectation expectation, List<GroupCell> cells, Optional<PoliciesInForce> policies) {
 
     public LoadedExpectation {
         requireNonNull(expectation, "expectation");
@@ -28,7 +29,12 @@ public record LoadedExpectation(ConnectivityExpectation expectation, List<GroupC
     }
 
     /** This set with the NetworkPolicies its {@code fromPolicies} cells are derived from. */
-    public LoadedExpectation withPolicies(PolicyInput value) {
+    public LoadedExpectation withPolicies(PoliciesInForce value) {
         return new LoadedExpectation(expectation, cells, Optional.of(value));
+    }
+
+    /** This set with the same NetworkPolicy files in every cluster. */
+    public LoadedExpectation withPolicies(PolicyInput files) {
+        return withPolicies(PoliciesInForce.files(files));
     }
 }

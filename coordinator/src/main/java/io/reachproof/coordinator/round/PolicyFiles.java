@@ -7,13 +7,13 @@ import io.reachproof.policy.PolicyInputReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The NetworkPolicies that {@code spec.fromPolicies} sets derive their verdicts from: read once at start
- * with the policy engine's reader (files or directories, YAML or JSON), every problem or none.
+ * The NetworkPolicy files that {@code spec.fromPolicies} sets derive their verdicts from (in the clusters
+ * whose policies are not watched live, see {@link PoliciesInForce}): read once at start with the policy
+ * engine's reader (files or directories, YAML or JSON), every problem or none.
  */
 public final class PolicyFiles {
 
@@ -45,17 +45,18 @@ public final class PolicyFiles {
 
     /**
      * {@code sets}, those with {@code fromPolicies} taking {@code policies}. A set with {@code fromPolicies}
-     * while no policies are given is an error naming the set and {@code setting} (how to give them).
+     * while no policies are configured (no files, no watched cluster) is an error naming the set and
+     * {@code setting} (how to give them).
      */
-    public static List<LoadedExpectation> attach(List<LoadedExpectation> sets, Optional<PolicyInput> policies, String setting)
+    public static List<LoadedExpectation> attach(List<LoadedExpectation> sets, PoliciesInForce policies, String setting)
             throws InvalidExpectations {
         List<LoadedExpectation> out = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (LoadedExpectation set : sets) {
             if (!set.expectation().fromPolicies()) {
                 out.add(set);
-            } else if (policies.isPresent()) {
-                out.add(set.withPolicies(policies.get()));
+            } else if (policies.configured()) {
+                out.add(set.withPolicies(policies));
             } else {
                 errors.add(set.expectation().policies().orElseThrow().source() + ": expectation " + set.name()
                         + " takes its verdicts from the NetworkPolicies (spec.fromPolicies), but no policies are"

@@ -63,6 +63,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     private final Map<String, OpenRound> openByExpectation = new ConcurrentHashMap<>();
     private final Map<String, OpenRound> openById = new ConcurrentHashMap<>();
     private final Map<String, PolicyChange> suspects = new ConcurrentHashMap<>();
+    private final Set<String> rerun = ConcurrentHashMap.newKeySet();
     private final ResultIngest ingest = new ResultIngest(500_000);
 
     public RoundService(Clock clock, AgentRegistry registry, PlanBoard board, ProbePlanner planner,
@@ -196,13 +197,19 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
 
     /**
      * A NetworkPolicy changed: later reports of every set carry it as the suspect until a round of that set
-     * proves it enforced ({@link RoundReport#provesEnforced}), and a round of every set starts now.
+     * proves it enforced ({@link RoundReport#provesEnforced}), and a round of every set starts now, planned
+     * with the policies in force now (the watch updates them before it calls this). A set whose round is open
+     * (planned before the change) gets its new round as soon as that one closes.
      */
-    public void policyChanged(PolicyChange change) {
+    public synchronized void policyChanged(PolicyChange change) {
         requireNonNull(change, "change");
         for (String name : expectations.keySet()) {
             suspects.put(name, change);
-            runNow(name);
+            if (openByExpectation.containsKey(name)) {
+                rerun.add(name);
+            } else {
+                runNow(name);
+            }
         }
     }
 
@@ -225,6 +232,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
 
     private void close(OpenRound round, boolean complete) {
         String name = round.plan.expectation();
+        boolean again = false;
         try {
             RoundObservations observed;
             synchronized (round) {
@@ -235,7 +243,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
                         registry.countByState(), round.started, clock.millis(), complete, suspects.get(name));
             }
             openById.remove(round.plan.roundId());
-            openByExpectation.remove(name, round);
+            again = closed(name, round);
             board.close(round.plan.roundId(), round.plan.participants());
             RoundReport report = evaluator.evaluate(observed);
             RoundReport told = listener.onRound(report);
@@ -250,9 +258,23 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("round {} of {} failed to close", round.plan.roundId(), name, e);
             openById.remove(round.plan.roundId());
-            openByExpectation.remove(name, round);
+            again |= closed(name, round);
             round.report.completeExceptionally(e);
         }
+        if (again) {
+            LOG.info("a NetworkPolicy changed while round {} was open: running {} again", round.plan.roundId(), name);
+            try {
+                runNow(name);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot start the round of {} after a NetworkPolicy change", name, e);
+            }
+        }
+    }
+
+    /** {@code round} is no longer the open one of {@code name}; true when a policy change waits for a round of its own. */
+    private synchronized boolean closed(String name, OpenRound round) {
+        openByExpectation.remove(name, round);
+        return rerun.remove(name);
     }
 
     @Override

@@ -14,9 +14,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.reachproof.coordinator.rollback.RollbackSignal;
 import io.reachproof.coordinator.rollback.SignalTracker;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.protocol.PolicyChange;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
@@ -46,7 +48,7 @@ class K3sKubernetesIT {
                         .create();
                 List<PolicyChange> changes = new CopyOnWriteArrayList<>();
                 try (NetworkPolicyWatch watch = NetworkPolicyWatch.start(client, "gcp-lab", Clock.systemUTC(),
-                        changes::add)) {
+                        PoliciesInForce.of(Optional.empty(), List.of("gcp-lab")), changes::add)) {
                     assertThat(watch.synced()).isTrue();
                     client.resource(new NetworkPolicyBuilder()
                             .withNewMetadata().withNamespace("payments").withName("allow-shop").endMetadata()

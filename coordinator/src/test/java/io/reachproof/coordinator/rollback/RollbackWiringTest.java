@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.kube.NetworkPolicyWatch;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.ExpectationReader;
 import io.reachproof.expectations.ExpectationResolver;
@@ -42,13 +44,16 @@ class RollbackWiringTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the wiring and the watch act through the coordinator
     void theCoordinatorServesTheGateAndAPolicyChangeRunsARoundWithItAsTheSuspect() throws Exception {
         List<RollbackSignal> sent = new ArrayList<>();
         CoordinatorSettings settings = CoordinatorSettings.defaults(0, Map.of("gcp-lab", "t0ken")).withScheduled(false);
         try (Coordinator coordinator = new Coordinator(settings, List.of(lab()), Clock.systemUTC());
                 RollbackWiring wiring = RollbackWiring.install(coordinator, List.of(sent::add), Confirmations.DEFAULT,
-                        Optional.empty())) {
-            wiring.watch(coordinator, "gcp-lab", client);
+                        Optional.empty());
+                NetworkPolicyWatch watch = NetworkPolicyWatch.start(client, "gcp-lab", Clock.systemUTC(),
+                        PoliciesInForce.of(Optional.empty(), List.of("gcp-lab")), coordinator::policyChanged)) {
+            assertThat(watch.synced()).isTrue();
             coordinator.start();
 
             HttpResponse<String> gate = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.coordinator.registry.RegisteredAgent;
+import io.reachproof.expectations.Verdict;
 import io.reachproof.policy.FromPoliciesResolver;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.protocol.AgentIdentity;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DerivedCellsTest {
@@ -38,6 +40,34 @@ class DerivedCellsTest {
         assertThat(derived.forAgents(someLost)).containsSame(first);
         assertThat(derived.forAgents(oneGone).orElseThrow()).isNotSameAs(first);
         assertThat(derived.forAgents(oneGone).orElseThrow().cells()).hasSize(54 - 6 * 2);
+    }
+
+    @Test
+    void thePoliciesAreCompiledAgainAtTheNextAskAfterTheWatchedClusterChanged() throws Exception {
+        PoliciesInForce policies = PoliciesInForce.of(Optional.empty(), List.of("gcp-lab"));
+        policies.replace("gcp-lab", List.of());
+        LoadedExpectation set = ExpectationFiles.load(List.of(EXAMPLES.resolve("lab-policies.yaml"))).get(0)
+                .withPolicies(policies);
+        DerivedCells derived = new DerivedCells(set);
+        List<RegisteredAgent> nine = agents(LabFleet.agents(9), AgentState.LIVE);
+
+        FromPoliciesResolver open = derived.forAgents(nine).orElseThrow();
+        policies.put("gcp-lab", PoliciesInForceTest.denyAll("shop", "deny-all", "1"));
+        policies.put("gcp-lab", PoliciesInForceTest.denyAll("payments", "deny-all", "2"));
+        FromPoliciesResolver closed = derived.forAgents(nine).orElseThrow();
+
+        assertThat(open.cells()).hasSize(18).allSatisfy(c -> {
+            assertThat(c.cell().from().cluster()).isEqualTo("gcp-lab");
+            assertThat(c.cell().verdict()).isEqualTo(Verdict.ALLOW);
+            assertThat(c.decision().decidedBy()).isEqualTo("no NetworkPolicy isolates either side");
+        });
+        assertThat(closed).isNotSameAs(open);
+        assertThat(derived.forAgents(nine)).containsSame(closed);
+        assertThat(closed.cells()).hasSize(18).allSatisfy(c -> {
+            assertThat(c.cell().verdict()).isEqualTo(Verdict.DENY);
+            assertThat(c.decision().decidedBy()).isEqualTo("NetworkPolicy " + c.cell().to().namespace()
+                    + "/deny-all (cluster gcp-lab)");
+        });
     }
 
     @Test

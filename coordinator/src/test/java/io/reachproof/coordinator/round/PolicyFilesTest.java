@@ -44,10 +44,20 @@ class PolicyFilesTest {
     void anExpectationFromPoliciesWithoutPoliciesIsAnErrorNamingItAndTheSetting() throws Exception {
         List<LoadedExpectation> sets = ExpectationFiles.load("e.yaml", FROM_POLICIES);
 
-        assertThatThrownBy(() -> PolicyFiles.attach(sets, Optional.empty(), "set 'policies' in coordinator.yaml"))
+        assertThatThrownBy(() -> PolicyFiles.attach(sets, PoliciesInForce.of(Optional.empty(), List.of()),
+                "set 'policies' in coordinator.yaml"))
                 .isInstanceOfSatisfying(ExpectationFiles.InvalidExpectations.class, e -> assertThat(e.problems()).containsExactly(
                         "e.yaml:6:3: expectation derived takes its verdicts from the NetworkPolicies (spec.fromPolicies),"
                                 + " but no policies are configured: set 'policies' in coordinator.yaml"));
+    }
+
+    @Test
+    void aWatchedClusterIsEnoughForAnExpectationFromPolicies() throws Exception {
+        PoliciesInForce live = PoliciesInForce.of(Optional.empty(), List.of("gcp-prod"));
+
+        List<LoadedExpectation> sets = PolicyFiles.attach(ExpectationFiles.load("e.yaml", FROM_POLICIES), live, "x");
+
+        assertThat(sets.get(0).policies()).containsSame(live);
     }
 
     @Test
@@ -55,12 +65,15 @@ class PolicyFilesTest {
         Files.writeString(dir.resolve("deny.yaml"), POLICY);
         PolicyInput policies = PolicyFiles.load(List.of(dir));
 
-        List<LoadedExpectation> sets = PolicyFiles.attach(ExpectationFiles.load("e.yaml", FROM_POLICIES), Optional.of(policies), "x");
+        PoliciesInForce inForce = PoliciesInForce.files(policies);
+        List<LoadedExpectation> sets = PolicyFiles.attach(ExpectationFiles.load("e.yaml", FROM_POLICIES), inForce, "x");
 
         assertThat(policies.policies()).hasSize(1);
         assertThat(sets).extracting(LoadedExpectation::name).containsExactly("derived", "written");
-        assertThat(sets.get(0).policies()).containsSame(policies);
+        assertThat(sets.get(0).policies()).containsSame(inForce);
         assertThat(sets.get(1).policies()).isEmpty();
+        assertThat(inForce.snapshot().policies().in("any-cluster")).containsSame(policies);
+        assertThat(inForce.describe()).isEqualTo("1 NetworkPolicy from files");
     }
 
     @Test

@@ -185,6 +185,26 @@ class RoundServiceTest {
     }
 
     @Test
+    void aPolicyChangeWhileARoundIsOpenRunsARoundOfItsOwnWhenThatOneCloses() throws Exception {
+        RoundTrigger.Started open = rounds.runNow("lab");
+        PolicyChange change = new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1);
+
+        rounds.policyChanged(change);
+
+        assertThat(board.current("frontend-0").rounds()).extracting(PlanRound::roundId).containsExactly(open.roundId());
+        answerAll(open.roundId(), Outcome.CONNECTED);
+        assertThat(open.report().toCompletableFuture().get().suspectChange()).isEqualTo(change);
+        await().until(() -> !board.current("frontend-0").rounds().isEmpty());
+        String next = board.current("frontend-0").rounds().get(0).roundId();
+        assertThat(next).isNotEqualTo(open.roundId());
+        RoundTrigger.Started joined = rounds.runNow("lab");
+        assertThat(joined.roundId()).isEqualTo(next);
+        answerAll(next, Outcome.CONNECTED);
+        assertThat(joined.report().toCompletableFuture().get().suspectChange()).isEqualTo(change);
+        assertThat(heard).hasSize(2);
+    }
+
+    @Test
     void aRoundThatProvesNothingKeepsTheSuspect() throws Exception {
         PolicyChange change = new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1);
         rounds.policyChanged(change);
