@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -118,13 +119,17 @@ class LeaderElectionTest {
         await().atMost(Duration.ofSeconds(10)).until(e::leading);
 
         // another holder writes itself into the Lease (as if this replica had been partitioned away) and keeps it
-        // for 3 s: this replica cannot renew, gives leadership up, campaigns, and leads again once it expires
-        client.leases().inNamespace("reachproof").withName("reachproof-coordinator").edit(l -> new LeaseBuilder(l)
-                .editSpec()
-                    .withHolderIdentity("usurper")
-                    .withLeaseDurationSeconds(3)
-                    .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
-                .endSpec().build());
+        // for 3 s: this replica cannot renew, gives leadership up, campaigns, and leads again once it expires.
+        // Like any writer it retries when its write meets a concurrent renewal (409 Conflict).
+        await().atMost(Duration.ofSeconds(5))
+                .ignoreExceptionsMatching(x -> x instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(() -> client.leases().inNamespace("reachproof").withName("reachproof-coordinator")
+                        .edit(l -> new LeaseBuilder(l)
+                                .editSpec()
+                                    .withHolderIdentity("usurper")
+                                    .withLeaseDurationSeconds(3)
+                                    .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
+                                .endSpec().build()) != null);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !e.leading());
         await().atMost(Duration.ofSeconds(10)).until(e::leading);
