@@ -73,49 +73,31 @@ class CoordinatorCommandTest {
                 .toArray(String[]::new));
     }
 
-    @ParameterizedTest(name = "--kubernetes [{0}]")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-        "=k.yaml          | --kubernetes =k.yaml: the cluster name is empty",
-        "''               | --kubernetes \"\": the cluster name is empty",
-        "gcp-lab=         | --kubernetes gcp-lab=: the kubeconfig file name after = is empty",
-        "gcp-lab=k.yaml#  | --kubernetes gcp-lab=k.yaml#: the context name after # is empty",
-        "gcp-lab=#ctx     | --kubernetes gcp-lab=#ctx: the kubeconfig file name after = is empty",
+    /** Mistakes in the {@code --kubernetes} values that need no API server; {@code <empty>} is an empty argument. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "--kubernetes =k.yaml | --kubernetes =k.yaml: the cluster name is empty",
+        "--kubernetes <empty> | --kubernetes \"\": the cluster name is empty",
+        "--kubernetes gcp-lab= | --kubernetes gcp-lab=: the kubeconfig file name after = is empty",
+        "--kubernetes gcp-lab=k.yaml# | --kubernetes gcp-lab=k.yaml#: the context name after # is empty",
+        "--kubernetes gcp-lab=#ctx | --kubernetes gcp-lab=#ctx: the kubeconfig file name after = is empty",
+        "--kubernetes gcp-lab --kubernetes gcp-lab=k.yaml"
+                + " | --kubernetes gcp-lab=k.yaml: cluster gcp-lab is watched already (--kubernetes gcp-lab)",
+        "--kubernetes aws-lab --kubernetes gcp-lab | --kubernetes gcp-lab: only one cluster is the coordinator's own"
+                + " (--kubernetes aws-lab); watch another one through its kubeconfig: --kubernetes gcp-lab=KUBECONFIG",
+        "--kubernetes gcp-lab --kubernetes azure-prd=k.yaml | --kubernetes azure-prd=k.yaml: {config} has no token for"
+                + " cluster azure-prd, so none of its agents could join (tokens: aws-lab, gcp-lab)",
+        "--kubernetes gcp-lab=gcp.yaml --kubeconfig gcp.yaml | --kubeconfig: it serves only the coordinator's own"
+                + " cluster (--kubernetes CLUSTER) and leader election, and neither is used; give another cluster's"
+                + " kubeconfig as --kubernetes CLUSTER=KUBECONFIG",
     })
-    void aMalformedKubernetesValueExitsOneNamingIt(String value, String error) throws Exception {
+    void aWrongKubernetesOptionExitsOneNamingIt(String args, String error) throws Exception {
         Path config = twoClusters("");
+        String[] kubernetes = Stream.of(args.split(" ")).map(a -> a.equals("<empty>") ? "" : a).toArray(String[]::new);
 
-        assertThat(coordinator(config, "--kubernetes", value)).isEqualTo(Main.EXIT_FAILED);
-        assertThat(cli.err()).isEqualTo(error + NL);
+        assertThat(coordinator(config, kubernetes)).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err()).isEqualTo(error.replace("{config}", config.toString()) + NL);
         assertThat(cli.out()).isEmpty();
-    }
-
-    @Test
-    void twoOwnClustersExitOneSayingHowToWatchTheOther() throws Exception {
-        Path config = twoClusters("");
-
-        assertThat(coordinator(config, "--kubernetes", "aws-lab", "--kubernetes", "gcp-lab")).isEqualTo(Main.EXIT_FAILED);
-        assertThat(cli.err()).isEqualTo("--kubernetes gcp-lab: only one cluster is the coordinator's own (--kubernetes"
-                + " aws-lab); watch another one through its kubeconfig: --kubernetes gcp-lab=KUBECONFIG" + NL);
-    }
-
-    @Test
-    void aClusterWatchedTwiceExitsOne() throws Exception {
-        Path config = twoClusters("");
-
-        assertThat(coordinator(config, "--kubernetes", "gcp-lab", "--kubernetes", "gcp-lab=k.yaml"))
-                .isEqualTo(Main.EXIT_FAILED);
-        assertThat(cli.err()).isEqualTo("--kubernetes gcp-lab=k.yaml: cluster gcp-lab is watched already (--kubernetes"
-                + " gcp-lab)" + NL);
-    }
-
-    @Test
-    void aClusterWithoutATokenExitsOneListingTheClustersThatHaveOne() throws Exception {
-        Path config = twoClusters("");
-
-        assertThat(coordinator(config, "--kubernetes", "gcp-lab", "--kubernetes", "azure-prd=k.yaml"))
-                .isEqualTo(Main.EXIT_FAILED);
-        assertThat(cli.err()).isEqualTo("--kubernetes azure-prd=k.yaml: " + config + " has no token for cluster"
-                + " azure-prd, so none of its agents could join (tokens: aws-lab, gcp-lab)" + NL);
     }
 
     @Test
@@ -153,17 +135,6 @@ class CoordinatorCommandTest {
             assertThat(cli.err()).isEqualTo("--kubernetes gcp-lab=" + same + ": " + aws.url() + " is the API server of"
                     + " cluster aws-lab already (--kubernetes aws-lab=" + one + ")" + NL);
         }
-    }
-
-    @Test
-    void aKubeconfigThatServesNothingExitsOne() throws Exception {
-        Path config = twoClusters("");
-
-        assertThat(coordinator(config, "--kubernetes", "gcp-lab=gcp.yaml", "--kubeconfig", "gcp.yaml"))
-                .isEqualTo(Main.EXIT_FAILED);
-        assertThat(cli.err()).isEqualTo("--kubeconfig: it serves only the coordinator's own cluster (--kubernetes"
-                + " CLUSTER) and leader election, and neither is used; give another cluster's kubeconfig as --kubernetes"
-                + " CLUSTER=KUBECONFIG" + NL);
     }
 
     /** Threads of the watches and Event sinks of clusters {@code c1-lab} and {@code c2-lab} still alive. */

@@ -78,6 +78,17 @@ class CoordinatorRollbackIT {
         }
     }
 
+    /** A coordinator.yaml on 127.0.0.1:{@code port} with admin token adm1n, proving the example {@code expectations}. */
+    private Path config(int port, String tokens, String expectations) throws IOException {
+        return Files.writeString(dir.resolve("coordinator.yaml"), String.join("\n",
+                "bind: 127.0.0.1",
+                "port: " + port,
+                "tokens: " + tokens,
+                "adminToken: adm1n",
+                "expectations: [" + ROOT.resolve("expectations/examples/" + expectations) + "]",
+                ""));
+    }
+
     /** Starts the coordinator jar with {@code config}, watching cluster gcp-lab of the mock server; output goes to the returned log. */
     private Path startWatchingGcpLab(Path config, String... more) throws IOException {
         Path kubeconfig = kubeconfig(dir, client, "default");
@@ -110,13 +121,7 @@ class CoordinatorRollbackIT {
     @Test
     void theCoordinatorGuardsTheGateAndRunsARoundWhenANetworkPolicyChanges() throws Exception {
         int port = freePort();
-        Path config = Files.writeString(dir.resolve("coordinator.yaml"), String.join("\n",
-                "bind: 127.0.0.1",
-                "port: " + port,
-                "tokens: {gcp-lab: agent-t0ken}",
-                "adminToken: adm1n",
-                "expectations: [" + ROOT.resolve("expectations/examples/lab.yaml") + "]",
-                ""));
+        Path config = config(port, "{gcp-lab: agent-t0ken}", "lab.yaml");
         Path log = startWatchingGcpLab(config);
         String url = "http://127.0.0.1:" + port;
 
@@ -138,13 +143,7 @@ class CoordinatorRollbackIT {
             aws.client().resource(denyAll("payments")).create();
             Path awsKubeconfig = aws.kubeconfig(dir.resolve("aws.kubeconfig"));
             int port = freePort();
-            Path config = Files.writeString(dir.resolve("coordinator.yaml"), String.join("\n",
-                    "bind: 127.0.0.1",
-                    "port: " + port,
-                    "tokens: {aws-lab: aws-t0ken, gcp-lab: gcp-t0ken}",
-                    "adminToken: adm1n",
-                    "expectations: [" + ROOT.resolve("expectations/examples/lab-policies.yaml") + "]",
-                    ""));
+            Path config = config(port, "{aws-lab: aws-t0ken, gcp-lab: gcp-t0ken}", "lab-policies.yaml");
             String url = "http://127.0.0.1:" + port;
 
             Path log = startWatchingGcpLab(config, "--kubernetes", "aws-lab=" + awsKubeconfig + "#mock");
