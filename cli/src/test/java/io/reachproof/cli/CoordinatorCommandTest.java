@@ -1,13 +1,23 @@
 package io.reachproof.cli;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.reachproof.coordinator.testing.MockCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CoordinatorCommandTest {
+
+    private static final String NL = System.lineSeparator();
 
     private final CliRun cli = new CliRun();
 
@@ -49,5 +59,116 @@ class CoordinatorCommandTest {
         assertThat(cli.err()).isEqualTo(config + ": leaderElection.renewDeadline: must be shorter than"
                 + " leaderElection.leaseDuration (5s), not 10s" + System.lineSeparator());
         assertThat(cli.out()).isEmpty();
+    }
+
+    /** A configuration proving lab-policies.yaml, with tokens for aws-lab and gcp-lab and no policy files. */
+    private Path twoClusters(String more) throws Exception {
+        Files.copy(Path.of("../expectations/examples/lab-policies.yaml"), dir.resolve("lab-policies.yaml"));
+        return Files.writeString(dir.resolve("coordinator.yaml"),
+                "port: 0\ntokens: {aws-lab: t1, gcp-lab: t2}\nexpectations: [lab-policies.yaml]\n" + more);
+    }
+
+    private int coordinator(Path config, String... kubernetes) {
+        return cli.run(Stream.concat(Stream.of("coordinator", "--config", config.toString()), Stream.of(kubernetes))
+                .toArray(String[]::new));
+    }
+
+    /** Mistakes in the {@code --kubernetes} values that need no API server; {@code <empty>} is an empty argument. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "--kubernetes =k.yaml | --kubernetes =k.yaml: the cluster name is empty",
+        "--kubernetes <empty> | --kubernetes \"\": the cluster name is empty",
+        "--kubernetes gcp-lab= | --kubernetes gcp-lab=: the kubeconfig file name after = is empty",
+        "--kubernetes gcp-lab=k.yaml# | --kubernetes gcp-lab=k.yaml#: the context name after # is empty",
+        "--kubernetes gcp-lab=#ctx | --kubernetes gcp-lab=#ctx: the kubeconfig file name after = is empty",
+        "--kubernetes gcp-lab --kubernetes gcp-lab=k.yaml"
+                + " | --kubernetes gcp-lab=k.yaml: cluster gcp-lab is watched already (--kubernetes gcp-lab)",
+        "--kubernetes aws-lab --kubernetes gcp-lab | --kubernetes gcp-lab: only one cluster is the coordinator's own"
+                + " (--kubernetes aws-lab); watch another one through its kubeconfig: --kubernetes gcp-lab=KUBECONFIG",
+        "--kubernetes gcp-lab --kubernetes azure-prd=k.yaml | --kubernetes azure-prd=k.yaml: {config} has no token for"
+                + " cluster azure-prd, so none of its agents could join (tokens: aws-lab, gcp-lab)",
+        "--kubernetes gcp-lab=gcp.yaml --kubeconfig gcp.yaml | --kubeconfig: it serves only the coordinator's own"
+                + " cluster (--kubernetes CLUSTER) and leader election, and neither is used; give another cluster's"
+                + " kubeconfig as --kubernetes CLUSTER=KUBECONFIG",
+    })
+    void aWrongKubernetesOptionExitsOneNamingIt(String args, String error) throws Exception {
+        Path config = twoClusters("");
+        String[] kubernetes = Stream.of(args.split(" ")).map(a -> a.equals("<empty>") ? "" : a).toArray(String[]::new);
+
+        assertThat(coordinator(config, kubernetes)).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err()).isEqualTo(error.replace("{config}", config.toString()) + NL);
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void aMissingKubeconfigExitsOneNamingTheValueAndTheFile() throws Exception {
+        Path config = twoClusters("");
+        Path missing = dir.resolve("gcp.kubeconfig");
+
+        assertThat(coordinator(config, "--kubernetes", "gcp-lab=" + missing)).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err()).isEqualTo("--kubernetes gcp-lab=" + missing + ": " + missing
+                + ": cannot read the kubeconfig: no such file" + NL);
+    }
+
+    @Test
+    void anUnknownContextExitsOneListingTheContexts() throws Exception {
+        Path config = twoClusters("");
+        try (MockCluster gcp = MockCluster.start()) {
+            Path kubeconfig = gcp.kubeconfig(dir.resolve("gcp.kubeconfig"));
+
+            assertThat(coordinator(config, "--kubernetes", "gcp-lab=" + kubeconfig + "#gcp-admin"))
+                    .isEqualTo(Main.EXIT_FAILED);
+            assertThat(cli.err()).isEqualTo("--kubernetes gcp-lab=" + kubeconfig + "#gcp-admin: " + kubeconfig
+                    + ": the kubeconfig has no context gcp-admin (contexts: mock)" + NL);
+        }
+    }
+
+    @Test
+    void twoClustersAtOneApiServerExitOne() throws Exception {
+        Path config = twoClusters("");
+        try (MockCluster aws = MockCluster.start()) {
+            Path one = aws.kubeconfig(dir.resolve("aws.kubeconfig"));
+            Path same = aws.kubeconfig(dir.resolve("copy.kubeconfig"));
+
+            assertThat(coordinator(config, "--kubernetes", "aws-lab=" + one, "--kubernetes", "gcp-lab=" + same))
+                    .isEqualTo(Main.EXIT_FAILED);
+            assertThat(cli.err()).isEqualTo("--kubernetes gcp-lab=" + same + ": " + aws.url() + " is the API server of"
+                    + " cluster aws-lab already (--kubernetes aws-lab=" + one + ")" + NL);
+        }
+    }
+
+    /** Threads of the watches and Event sinks of clusters {@code c1-lab} and {@code c2-lab} still alive. */
+    private static List<String> leftRunning() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.matches("reachproof-(watch|k8s-events)-c[12]-lab")).toList();
+    }
+
+    @Test
+    void aClusterWhosePoliciesCannotBeListedExitsOneAndTheClustersStartedBeforeAreClosedAgain() throws Exception {
+        Files.copy(Path.of("../expectations/examples/lab-policies.yaml"), dir.resolve("lab-policies.yaml"));
+        Path config = Files.writeString(dir.resolve("coordinator.yaml"),
+                "port: 0\ntokens: {c1-lab: t1, c2-lab: t2}\nexpectations: [lab-policies.yaml]\n");
+        try (MockCluster first = MockCluster.start(); MockCluster forbidden = MockCluster.start()) {
+            first.client().resource(new NetworkPolicyBuilder().withNewMetadata().withNamespace("shop").withName("deny-all")
+                    .endMetadata().withNewSpec().withNewPodSelector().endPodSelector().endSpec().build()).create();
+            forbidden.server().expect().get().withPath("/apis/networking.k8s.io/v1/networkpolicies").andReturn(403,
+                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\","
+                            + "\"code\":403,\"message\":\"networkpolicies.networking.k8s.io is forbidden: User"
+                            + " \\\"system:serviceaccount:reachproof:remote\\\" cannot list resource \\\"networkpolicies\\\""
+                            + " in API group \\\"networking.k8s.io\\\" at the cluster scope\"}").always();
+            Path own = first.kubeconfig(dir.resolve("c1.kubeconfig"));
+            Path other = forbidden.kubeconfig(dir.resolve("c2.kubeconfig"));
+
+            int exit = coordinator(config, "--kubernetes", "c1-lab", "--kubeconfig", own.toString(), "--kubernetes",
+                    "c2-lab=" + other);
+
+            assertThat(exit).isEqualTo(Main.EXIT_FAILED);
+            assertThat(cli.err()).isEqualTo("--kubernetes c2-lab=" + other + ": cannot list NetworkPolicies at "
+                    + forbidden.url() + ": HTTP 403 Forbidden: networkpolicies.networking.k8s.io is forbidden: User"
+                    + " \"system:serviceaccount:reachproof:remote\" cannot list resource \"networkpolicies\" in API group"
+                    + " \"networking.k8s.io\" at the cluster scope" + NL);
+            assertThat(cli.out()).isEmpty();
+            await().atMost(10, SECONDS).until(() -> leftRunning().isEmpty());
+        }
     }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.reachproof.coordinator.testing.MockCluster;
 import io.reachproof.protocol.Json;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code reachproof coordinator --config FILE --kubernetes CLUSTER --kubeconfig FILE} as a real process against
  * fabric8's mock API server: the gate endpoint is served behind the admin token, a NetworkPolicy created in
  * the cluster runs a round at once with it as the suspect change, and the startup line names the cluster's live
- * NetworkPolicies as the policies a {@code fromPolicies} set takes there.
+ * NetworkPolicies as the policies a {@code fromPolicies} set takes there. With a second cluster watched through its
+ * kubeconfig ({@code --kubernetes CLUSTER=KUBECONFIG#CONTEXT}), a change in either cluster does the same, naming its
+ * cluster.
  */
 @EnableKubernetesMockClient(crud = true)
 class CoordinatorRollbackIT {
@@ -63,15 +68,8 @@ class CoordinatorRollbackIT {
     }
 
     /** A kubeconfig in {@code dir} for the mock API server behind {@code client}, in {@code namespace}. */
-    static Path kubeconfig(Path dir, KubernetesClient client, String namespace) throws IOException {
-        return Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
-                "apiVersion: v1",
-                "kind: Config",
-                "clusters: [{name: mock, cluster: {server: \"" + client.getMasterUrl() + "\", insecure-skip-tls-verify: true}}]",
-                "users: [{name: u, user: {token: t}}]",
-                "contexts: [{name: c, context: {cluster: mock, user: u, namespace: " + namespace + "}}]",
-                "current-context: c",
-                ""));
+    static Path kubeconfig(Path dir, KubernetesClient client, String namespace) {
+        return MockCluster.kubeconfig(dir.resolve("kubeconfig"), client.getMasterUrl().toString(), namespace);
     }
 
     private static int freePort() throws IOException {
@@ -80,26 +78,50 @@ class CoordinatorRollbackIT {
         }
     }
 
+    /** A coordinator.yaml on 127.0.0.1:{@code port} with admin token adm1n, proving the example {@code expectations}. */
+    private Path config(int port, String tokens, String expectations) throws IOException {
+        return Files.writeString(dir.resolve("coordinator.yaml"), String.join("\n",
+                "bind: 127.0.0.1",
+                "port: " + port,
+                "tokens: " + tokens,
+                "adminToken: adm1n",
+                "expectations: [" + ROOT.resolve("expectations/examples/" + expectations) + "]",
+                ""));
+    }
+
     /** Starts the coordinator jar with {@code config}, watching cluster gcp-lab of the mock server; output goes to the returned log. */
-    private Path startWatchingGcpLab(Path config) throws IOException {
+    private Path startWatchingGcpLab(Path config, String... more) throws IOException {
         Path kubeconfig = kubeconfig(dir, client, "default");
         Path log = dir.resolve("coordinator.log");
-        coordinator = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(), "coordinator", "--config", config.toString(), "--kubernetes", "gcp-lab",
-                "--kubeconfig", kubeconfig.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--kubeconfig", kubeconfig.toString()));
+        command.addAll(List.of(more));
+        coordinator = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return log;
+    }
+
+    /** Waits until the newest report of {@code set} names the {@code action} of policy {@code name} in {@code cluster}. */
+    private void awaitSuspect(String url, String set, String cluster, String name, String action) {
+        await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+            HttpResponse<String> latest = get(url + "/v1/rounds/latest?expectation=" + set, "adm1n");
+            JsonNode suspect = Json.mapper().readTree(latest.body()).path("suspectChange");
+            return latest.statusCode() == 200 && name.equals(suspect.path("name").asText())
+                    && action.equals(suspect.path("action").asText()) && cluster.equals(suspect.path("cluster").asText());
+        });
+    }
+
+    private static NetworkPolicy denyAll(String namespace) {
+        return new NetworkPolicyBuilder()
+                .withNewMetadata().withNamespace(namespace).withName("deny-all").endMetadata()
+                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec()
+                .build();
     }
 
     @Test
     void theCoordinatorGuardsTheGateAndRunsARoundWhenANetworkPolicyChanges() throws Exception {
         int port = freePort();
-        Path config = Files.writeString(dir.resolve("coordinator.yaml"), String.join("\n",
-                "bind: 127.0.0.1",
-                "port: " + port,
-                "tokens: {gcp-lab: agent-t0ken}",
-                "adminToken: adm1n",
-                "expectations: [" + ROOT.resolve("expectations/examples/lab.yaml") + "]",
-                ""));
+        Path config = config(port, "{gcp-lab: agent-t0ken}", "lab.yaml");
         Path log = startWatchingGcpLab(config);
         String url = "http://127.0.0.1:" + port;
 
@@ -108,18 +130,42 @@ class CoordinatorRollbackIT {
         assertThat(Files.readString(log)).contains("gate " + url + "/v1/gate; rollback signals to [KubernetesEventSink[gcp-lab]]");
         assertThat(get(url + "/v1/gate?expectation=lab", "adm1n").statusCode()).isIn(200, 412, 503);
 
-        client.resource(new NetworkPolicyBuilder()
-                .withNewMetadata().withNamespace("payments").withName("deny-all").endMetadata()
-                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec()
-                .build()).create();
+        client.resource(denyAll("payments")).create();
 
-        await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-            HttpResponse<String> latest = get(url + "/v1/rounds/latest?expectation=lab", "adm1n");
-            JsonNode suspect = Json.mapper().readTree(latest.body()).path("suspectChange");
-            return latest.statusCode() == 200 && "deny-all".equals(suspect.path("name").asText())
-                    && "ADDED".equals(suspect.path("action").asText()) && "gcp-lab".equals(suspect.path("cluster").asText());
-        });
+        awaitSuspect(url, "lab", "gcp-lab", "deny-all", "ADDED");
         assertThat(coordinator.isAlive()).isTrue();
+    }
+
+    @Test
+    void oneCoordinatorWatchesItsOwnClusterAndAnotherThroughItsKubeconfigAndRunsARoundForAChangeInEither()
+            throws Exception {
+        try (MockCluster aws = MockCluster.start()) {
+            aws.client().resource(denyAll("payments")).create();
+            Path awsKubeconfig = aws.kubeconfig(dir.resolve("aws.kubeconfig"));
+            int port = freePort();
+            Path config = config(port, "{aws-lab: aws-t0ken, gcp-lab: gcp-t0ken}", "lab-policies.yaml");
+            String url = "http://127.0.0.1:" + port;
+
+            Path log = startWatchingGcpLab(config, "--kubernetes", "aws-lab=" + awsKubeconfig + "#mock");
+
+            await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250))
+                    .until(() -> Files.readString(log).contains("  proving ") || !coordinator.isAlive());
+            assertThat(Files.readString(log)).contains(
+                    "  watching the NetworkPolicies of cluster gcp-lab at " + client.getMasterUrl() + " (the coordinator's"
+                            + " own cluster, kubeconfig " + dir.resolve("kubeconfig") + ")" + System.lineSeparator()
+                    + "  watching the NetworkPolicies of cluster aws-lab at " + aws.url() + " (kubeconfig " + awsKubeconfig
+                            + " context mock)" + System.lineSeparator()
+                    + "  gate " + url + "/v1/gate; rollback signals to [KubernetesEventSink[gcp-lab],"
+                            + " KubernetesEventSink[aws-lab]]" + System.lineSeparator()
+                    + "  proving lab-policies (0 cells + cells from 1 live NetworkPolicy of cluster aws-lab and 0 live"
+                            + " NetworkPolicies of cluster gcp-lab) every 5s");
+
+            client.resource(denyAll("shop")).create();
+            awaitSuspect(url, "lab-policies", "gcp-lab", "deny-all", "ADDED");
+            aws.client().network().v1().networkPolicies().inNamespace("payments").withName("deny-all").delete();
+            awaitSuspect(url, "lab-policies", "aws-lab", "deny-all", "DELETED");
+            assertThat(coordinator.isAlive()).isTrue();
+        }
     }
 
     @Test

@@ -88,7 +88,7 @@ class DeployManifestsTest {
 
         assertThat(kustomizations).extracting(p -> DEPLOY.relativize(p.getParent()).toString()).containsExactlyInAnyOrder(
                 "daemonset/base", "daemonset/coordinator", "daemonset/overlays/aws", "daemonset/overlays/azure",
-                "daemonset/overlays/gcp", "daemonset/overlays/onprem");
+                "daemonset/overlays/gcp", "daemonset/overlays/onprem", "daemonset/remote-access");
         for (Path k : kustomizations) {
             Map<String, Object> doc = docs(k).get(0);
             List<String> refs = new ArrayList<>();
@@ -164,6 +164,36 @@ class DeployManifestsTest {
         assertThat((List<String>) at(role, "rules", "0", "verbs")).contains("get", "create", "update", "patch");
         assertThat(at(only("daemonset/coordinator/rbac.yaml", "RoleBinding"), "roleRef", "name"))
                 .isEqualTo(at(role, "metadata", "name"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOtherClustersLetTheHomeCoordinatorWatchTheirPoliciesAndRecordEventsAndNothingElse() throws IOException {
+        Map<String, Object> role = only("daemonset/remote-access/rbac.yaml", "ClusterRole");
+        Map<String, Object> binding = only("daemonset/remote-access/rbac.yaml", "ClusterRoleBinding");
+        Map<String, Object> token = only("daemonset/remote-access/rbac.yaml", "Secret");
+        Map<String, Object> account = only("daemonset/remote-access/rbac.yaml", "ServiceAccount");
+        Map<String, Object> deployment = only("daemonset/coordinator/coordinator.yaml", "Deployment");
+        Map<String, Object> pod = (Map<String, Object>) at(deployment, "spec", "template", "spec");
+
+        assertThat((List<Object>) role.get("rules")).containsExactly(
+                Map.of("apiGroups", List.of("networking.k8s.io"), "resources", List.of("networkpolicies"),
+                        "verbs", List.of("get", "list", "watch")),
+                Map.of("apiGroups", List.of("events.k8s.io"), "resources", List.of("events"),
+                        "verbs", List.of("create", "patch")));
+        assertThat(at(binding, "roleRef", "name")).isEqualTo(at(role, "metadata", "name"));
+        assertThat(at(binding, "subjects", "0", "name")).isEqualTo(at(account, "metadata", "name"));
+        assertThat(token.get("type")).isEqualTo("kubernetes.io/service-account-token");
+        assertThat(at(token, "metadata", "annotations", "kubernetes.io/service-account.name"))
+                .isEqualTo(at(account, "metadata", "name"));
+        for (String cloud : List.of("azure", "gcp", "onprem")) {
+            assertThat((List<String>) docs(DEPLOY.resolve("daemonset/overlays/" + cloud + "/kustomization.yaml")).get(0)
+                    .get("components")).as(cloud).containsExactly("../../remote-access");
+        }
+        assertThat((List<Map<String, Object>>) pod.get("volumes")).contains(Map.of("name", "remote-kubeconfigs",
+                "secret", Map.of("secretName", "reachproof-remote-kubeconfigs", "optional", true)));
+        assertThat((List<Map<String, Object>>) at(pod, "containers", "0", "volumeMounts")).contains(Map.of(
+                "name", "remote-kubeconfigs", "mountPath", "/etc/reachproof/kubeconfigs", "readOnly", true));
     }
 
     @Test

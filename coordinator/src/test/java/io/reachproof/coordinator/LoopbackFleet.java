@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A coordinator and real Netty agents (responders + prober) talking over loopback HTTP, with short timings: rounds every second,
@@ -75,11 +76,18 @@ final class LoopbackFleet implements AutoCloseable {
     }
 
     Coordinator startCoordinator(CoordinatorSettings settings, List<LoadedExpectation> sets) throws InterruptedException {
+        return startCoordinator(settings, sets, c -> { });
+    }
+
+    /** A coordinator that {@code beforeStart} wires up (listeners, routes) before it starts. */
+    Coordinator startCoordinator(CoordinatorSettings settings, List<LoadedExpectation> sets,
+            Consumer<Coordinator> beforeStart) throws InterruptedException {
         coordinator = new Coordinator(settings, sets, Clock.systemUTC());
         coordinator.addListener(report -> {
             reports.add(report);
             return report;
         });
+        beforeStart.accept(coordinator);
         coordinator.start();
         return coordinator;
     }

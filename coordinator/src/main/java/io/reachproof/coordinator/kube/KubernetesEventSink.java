@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,12 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records each signal as {@code events.k8s.io/v1} Events in one cluster: on the suspect NetworkPolicy when
- * the change is known and lives in this cluster, else on the destination Namespace (the Event then lives in
- * that namespace, where its team looks). Reason {@value #REASON} (type Warning) while firing,
- * {@value #RESOLVED_REASON} (type Normal) when resolved; the note names the cells. The Event's name ends in
- * the signal's idempotency key, so sending a signal twice records it once. Mismatches whose policy and
- * destination are both in other clusters are left to those clusters' sinks.
+ * Records each signal as {@code events.k8s.io/v1} Events in one cluster. With one sink per cluster that
+ * records Events (the {@code recording} clusters), each mismatch is recorded once, in one cluster
+ * ({@link #recordedIn}): on the suspect NetworkPolicy when the change is known, may have caused the mismatch
+ * (a NetworkPolicy acts only on pods of its own cluster, so it must be the source's or the destination's) and
+ * its cluster records Events; else on the destination Namespace (the Event then lives in that namespace, where
+ * its team looks) when the destination's cluster records Events; else nowhere. Each sink writes only what
+ * belongs to its own cluster. Reason {@value #REASON} (type Warning) while firing, {@value #RESOLVED_REASON}
+ * (type Normal) when resolved; the note names the cells. The Event's name ends in the signal's idempotency
+ * key, so sending a signal twice records it once.
  */
 public final class KubernetesEventSink implements RollbackSink {
 
@@ -53,6 +58,7 @@ public final class KubernetesEventSink implements RollbackSink {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final String cluster;
+    private final Set<String> recording;
     private final KubernetesClient client;
     private final Executor executor;
     private final Runnable onClose;
@@ -61,19 +67,35 @@ public final class KubernetesEventSink implements RollbackSink {
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    /** A sink creating Events from its own thread; {@link #close()} stops it (not the client). */
-    public static KubernetesEventSink start(String cluster, KubernetesClient client, String instance) {
+    /**
+     * A sink creating Events from its own thread; {@link #close()} stops it (not the client). {@code recording}:
+     * every cluster that has an Event sink (this one among them).
+     */
+    public static KubernetesEventSink start(String cluster, KubernetesClient client, String instance,
+            Set<String> recording) {
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "reachproof-k8s-events-" + cluster);
             t.setDaemon(true);
             return t;
         });
-        return new KubernetesEventSink(cluster, client, executor, executor::shutdown, Clock.systemUTC(), instance);
+        return new KubernetesEventSink(cluster, client, executor, executor::shutdown, Clock.systemUTC(), instance,
+                recording);
+    }
+
+    /** The only cluster that records Events. */
+    public KubernetesEventSink(String cluster, KubernetesClient client, Executor executor, Runnable onClose,
+            Clock clock, String instance) {
+        this(cluster, client, executor, onClose, clock, instance, Set.of(cluster));
     }
 
     public KubernetesEventSink(String cluster, KubernetesClient client, Executor executor, Runnable onClose,
-            Clock clock, String instance) {
+            Clock clock, String instance, Set<String> recording) {
         this.cluster = requireNonNull(cluster, "cluster");
+        this.recording = Set.copyOf(requireNonNull(recording, "recording"));
+        if (!this.recording.contains(cluster)) {
+            throw new IllegalArgumentException("recording must contain the sink's own cluster " + cluster + ": "
+                    + new TreeSet<>(this.recording));
+        }
         this.client = requireNonNull(client, "client");
         this.executor = requireNonNull(executor, "executor");
         this.onClose = requireNonNull(onClose, "onClose");
@@ -148,17 +170,45 @@ public final class KubernetesEventSink implements RollbackSink {
         return events;
     }
 
+    /** What the Event about {@code m} regards, when it belongs to this cluster; else null. */
     private ObjectReference target(Mismatch m, PolicyChange signalSuspect) {
-        PolicyChange suspect = m.suspectChange() != null ? m.suspectChange() : signalSuspect;
-        if (suspect != null && cluster.equals(suspect.cluster())) {
+        if (!cluster.equals(recordedIn(m, signalSuspect, recording))) {
+            return null;
+        }
+        PolicyChange suspect = suspect(m, signalSuspect, recording);
+        if (suspect != null) {
             return new ObjectReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("NetworkPolicy")
                     .withNamespace(suspect.namespace()).withName(suspect.name()).withUid(suspect.uid()).build();
         }
-        if (cluster.equals(m.cell().to().cluster()) && m.cell().to().namespace() != null) {
-            return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Namespace")
-                    .withName(m.cell().to().namespace()).build();
+        return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Namespace")
+                .withName(m.cell().to().namespace()).build();
+    }
+
+    /**
+     * The one cluster whose Event sink records {@code m}, of the {@code recording} clusters: the suspect
+     * policy's cluster, when it may have caused {@code m} (it is the source's or the destination's cluster) and
+     * records Events; else the destination's, when it records Events and the destination has a namespace; else
+     * null (no Event).
+     */
+    static String recordedIn(Mismatch m, PolicyChange signalSuspect, Set<String> recording) {
+        PolicyChange suspect = suspect(m, signalSuspect, recording);
+        if (suspect != null) {
+            return suspect.cluster();
         }
-        return null;
+        String destination = m.cell().to().cluster();
+        return destination != null && recording.contains(destination) && m.cell().to().namespace() != null
+                ? destination : null;
+    }
+
+    /** The suspect change an Event about {@code m} regards, or null (see {@link #recordedIn}). */
+    private static PolicyChange suspect(Mismatch m, PolicyChange signalSuspect, Set<String> recording) {
+        PolicyChange suspect = m.suspectChange() != null ? m.suspectChange() : signalSuspect;
+        if (suspect == null || !recording.contains(suspect.cluster())) {
+            return null;
+        }
+        boolean endHere = suspect.cluster().equals(m.cell().from().cluster())
+                || suspect.cluster().equals(m.cell().to().cluster());
+        return endHere ? suspect : null;
     }
 
     static String note(RollbackSignal signal, List<Mismatch> mismatches) {

@@ -8,9 +8,11 @@ import io.reachproof.coordinator.gate.GateRoute;
 import io.reachproof.coordinator.kube.KubernetesEventSink;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +65,16 @@ public final class RollbackWiring implements AutoCloseable {
         return WebhookSink.start(WebhookConfig.fromEnv(url, env));
     }
 
-    /** An Event sink for one cluster. */
-    public static RollbackSink events(String cluster, KubernetesClient client, String instance) {
-        return KubernetesEventSink.start(cluster, client, instance);
+    /**
+     * An Event sink for each cluster of {@code clients} (in their order), each recording in its cluster only the
+     * mismatches that belong there, so every mismatch becomes an Event in one cluster at most (see
+     * {@link KubernetesEventSink}).
+     */
+    public static List<RollbackSink> events(Map<String, KubernetesClient> clients, String instance) {
+        Set<String> recording = Set.copyOf(clients.keySet());
+        List<RollbackSink> sinks = new ArrayList<>();
+        clients.forEach((cluster, client) -> sinks.add(KubernetesEventSink.start(cluster, client, instance, recording)));
+        return sinks;
     }
 
     @Override
