@@ -138,7 +138,7 @@ public final class CoordinatorBench {
             Map<String, AgentState> states = new HashMap<>();
             fleet.forEach(a -> states.put(a.agentId(), AgentState.LIVE));
             long t2 = System.nanoTime();
-            evaluator.evaluate(new RoundObservations(p, results, Map.of(), states, Map.of("live", AGENTS), 0, 1, true, null));
+            evaluator.evaluate(new RoundObservations(p, results, Map.of(), states, Map.of("live", AGENTS), 0, 1, true, Map.of()));
             long t3 = System.nanoTime();
             if (r >= 10) {
                 plan[r - 10] = t1 - t0;

@@ -56,7 +56,7 @@ public final class RoundEvaluator {
             cells.add(cell);
             MismatchKind kind = mismatch(cell);
             if (kind != null) {
-                mismatches.add(new Mismatch(kind, cell, in.suspectChange()));
+                mismatches.add(new Mismatch(kind, cell, in.suspectFor(planned.fromCluster(), planned.toCluster())));
             }
             if (cell.observed() != ObservedVerdict.INCONCLUSIVE) {
                 proven++;

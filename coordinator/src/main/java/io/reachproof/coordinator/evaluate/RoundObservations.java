@@ -7,7 +7,10 @@ import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.protocol.PolicyChange;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.SelfCheckStatus;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Everything a round saw, ready to evaluate.
@@ -16,7 +19,8 @@ import java.util.Map;
  * @param selfChecks each participating agent's self-check for this round, by agent id
  * @param agentStates liveness of every agent when the round closed (absent = gone)
  * @param complete true when every task's result and every self-check arrived before the deadline
- * @param suspectChange the policy change not yet proven enforced, or null
+ * @param suspectsByCluster per cluster, the newest policy change there not yet proven enforced (a cluster
+ *     without one is absent)
  */
 public record RoundObservations(
         RoundPlan plan,
@@ -27,7 +31,7 @@ public record RoundObservations(
         long startedAtEpochMillis,
         long finishedAtEpochMillis,
         boolean complete,
-        PolicyChange suspectChange) {
+        Map<String, PolicyChange> suspectsByCluster) {
 
     public RoundObservations {
         requireNonNull(plan, "plan");
@@ -35,5 +39,25 @@ public record RoundObservations(
         selfChecks = Map.copyOf(requireNonNull(selfChecks, "selfChecks"));
         agentStates = Map.copyOf(requireNonNull(agentStates, "agentStates"));
         agentsByState = Map.copyOf(requireNonNull(agentsByState, "agentsByState"));
+        suspectsByCluster = Map.copyOf(requireNonNull(suspectsByCluster, "suspectsByCluster"));
+    }
+
+    /** The newest suspect change of any cluster: the round's suspect; null when there is none. */
+    public PolicyChange suspectChange() {
+        return newest(suspectsByCluster.values().stream());
+    }
+
+    /**
+     * The suspect of a cell between {@code fromCluster} and {@code toCluster}: the newer of the two clusters'
+     * changes (a NetworkPolicy acts only on pods of its own cluster); null when neither has one.
+     */
+    public PolicyChange suspectFor(String fromCluster, String toCluster) {
+        return newest(Stream.of(suspectsByCluster.get(fromCluster), suspectsByCluster.get(toCluster)));
+    }
+
+    private static PolicyChange newest(Stream<PolicyChange> changes) {
+        return changes.filter(Objects::nonNull)
+                .max(Comparator.comparingLong(PolicyChange::atEpochMillis).thenComparing(PolicyChange::toString))
+                .orElse(null);
     }
 }

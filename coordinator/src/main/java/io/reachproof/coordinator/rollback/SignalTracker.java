@@ -159,15 +159,16 @@ public final class SignalTracker {
         return conclusive.contains(id.cell()) || !planned.contains(id.cell());
     }
 
+    /**
+     * The newest suspect change of the signal's own mismatches (each names the change of its clusters), or
+     * null: a change in a cluster none of them touches is not theirs to blame.
+     */
     private static PolicyChange suspectOf(RoundReport report, Map<MismatchId, List<Mismatch>> set) {
-        if (report.suspectChange() != null) {
-            return report.suspectChange();
-        }
         return set.values().stream()
                 .flatMap(List::stream)
                 .map(Mismatch::suspectChange)
                 .filter(c -> c != null)
-                .findFirst()
+                .max(java.util.Comparator.comparingLong(PolicyChange::atEpochMillis))
                 .orElse(null);
     }
 

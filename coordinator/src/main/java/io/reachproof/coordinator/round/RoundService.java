@@ -62,7 +62,8 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     private final Map<String, AtomicLong> sequences = new HashMap<>();
     private final Map<String, OpenRound> openByExpectation = new ConcurrentHashMap<>();
     private final Map<String, OpenRound> openById = new ConcurrentHashMap<>();
-    private final Map<String, PolicyChange> suspects = new ConcurrentHashMap<>();
+    /** Per expectation set, per cluster: the newest policy change there not yet proven enforced. */
+    private final Map<String, Map<String, PolicyChange>> suspects = new ConcurrentHashMap<>();
     private final Set<String> rerun = ConcurrentHashMap.newKeySet();
     private final ResultIngest ingest = new ResultIngest(500_000);
 
@@ -196,15 +197,16 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     }
 
     /**
-     * A NetworkPolicy changed: later reports of every set carry it as the suspect until a round of that set
-     * proves it enforced ({@link RoundReport#provesEnforced}), and a round of every set starts now, planned
+     * A NetworkPolicy changed: until a round of a set proves it enforced ({@link RoundReport#provesEnforced}),
+     * it is the suspect of that set's mismatches with an end in its cluster (the newest change per cluster;
+     * a report's own suspect is the newest of any cluster), and a round of every set starts now, planned
      * with the policies in force now (the watch updates them before it calls this). A set whose round is open
      * (planned before the change) gets its new round as soon as that one closes.
      */
     public synchronized void policyChanged(PolicyChange change) {
         requireNonNull(change, "change");
         for (String name : expectations.keySet()) {
-            suspects.put(name, change);
+            suspects.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).put(change.cluster(), change);
             if (openByExpectation.containsKey(name)) {
                 rerun.add(name);
             } else {
@@ -213,8 +215,15 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         }
     }
 
+    /** The newest change of any cluster not yet proven enforced for {@code expectation}. */
     public Optional<PolicyChange> suspect(String expectation) {
-        return Optional.ofNullable(suspects.get(expectation));
+        return Optional.ofNullable(suspectsOf(expectation).values().stream()
+                .max(java.util.Comparator.comparingLong(PolicyChange::atEpochMillis))
+                .orElse(null));
+    }
+
+    private Map<String, PolicyChange> suspectsOf(String expectation) {
+        return Map.copyOf(suspects.getOrDefault(expectation, Map.of()));
     }
 
     private void closeLater(OpenRound round, boolean complete) {
@@ -240,7 +249,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
                 Map<String, AgentState> states = new HashMap<>();
                 registry.snapshot().forEach(a -> states.put(a.agentId(), a.state()));
                 observed = new RoundObservations(round.plan, round.results, round.selfChecks, states,
-                        registry.countByState(), round.started, clock.millis(), complete, suspects.get(name));
+                        registry.countByState(), round.started, clock.millis(), complete, suspectsOf(name));
             }
             openById.remove(round.plan.roundId());
             again = closed(name, round);
@@ -249,8 +258,11 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
             RoundReport told = listener.onRound(report);
             RoundReport kept = told == null ? report : told;
             history.add(kept);
-            if (kept.suspectChange() != null && kept.provesEnforced(kept.suspectChange())) {
-                suspects.remove(name, kept.suspectChange());
+            Map<String, PolicyChange> inForce = suspects.getOrDefault(name, Map.of());
+            for (PolicyChange change : observed.suspectsByCluster().values()) {
+                if (kept.provesEnforced(change)) {
+                    inForce.remove(change.cluster(), change);
+                }
             }
             LOG.info("round {} closed: {} cells, {} mismatches, coverage {}%, {}", kept.roundId(), kept.cells().size(),
                     kept.mismatches().size(), Math.round(kept.coverage() * 100), complete ? "complete" : kept.cells().isEmpty() ? "nothing planned" : "at deadline");

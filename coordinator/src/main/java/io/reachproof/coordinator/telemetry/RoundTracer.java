@@ -198,7 +198,7 @@ final class RoundTracer implements RoundListener {
             b.put(OUTCOME, c.outcome().name());
         }
         put(b, RULE, c.rule());
-        putChange(b, m.suspectChange() != null ? m.suspectChange() : r.suspectChange());
+        putChange(b, m.suspectChange());
         return b.build();
     }
 

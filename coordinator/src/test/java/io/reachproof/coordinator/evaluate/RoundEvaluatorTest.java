@@ -64,7 +64,8 @@ class RoundEvaluatorTest {
 
     private RoundReport evaluate(RoundPlan plan, Map<String, ProbeResult> results, Map<String, SelfCheckStatus> checks,
             Map<String, AgentState> states, PolicyChange suspect) {
-        return evaluator.evaluate(new RoundObservations(plan, results, checks, states, Map.of("live", 3), 1000, 2000, true, suspect));
+        return evaluator.evaluate(new RoundObservations(plan, results, checks, states, Map.of("live", 3), 1000, 2000, true,
+                suspect == null ? Map.of() : Map.of(suspect.cluster(), suspect)));
     }
 
     private static Map<String, AgentState> allLive() {

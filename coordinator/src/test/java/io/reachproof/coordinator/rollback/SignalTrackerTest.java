@@ -218,4 +218,21 @@ class SignalTrackerTest {
         assertThat(signal.suspectChange()).isNotNull();
         assertThat(signal.suspectChange().name()).isEqualTo("allow-shop");
     }
+
+    @Test
+    void aChangeInAClusterNoneOfTheSignalsMismatchesTouchesIsNotItsSuspect() {
+        RoundReport built = round("lab", "r1", 1000).suspect(RoundReports.change("payments", "allow-shop"))
+                .hole("frontend", "payments", 7001).build();
+        // the evaluator gives each mismatch the change of its own clusters: here none
+        RoundReport report = new RoundReport(built.roundId(), built.expectation(), built.startedAtEpochMillis(),
+                built.finishedAtEpochMillis(), built.complete(), built.traceId(), built.cells(),
+                built.mismatches().stream().map(m -> new Mismatch(m.kind(), m.cell(), null)).toList(),
+                built.coverage(), built.groupPairs(), built.clusterPairs(), built.agentsByState(),
+                built.suspectChange());
+
+        RollbackSignal signal = tracker.observe(report).orElseThrow();
+
+        assertThat(report.suspectChange()).isNotNull();
+        assertThat(signal.suspectChange()).isNull();
+    }
 }

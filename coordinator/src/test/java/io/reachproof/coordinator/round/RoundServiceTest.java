@@ -174,7 +174,10 @@ class RoundServiceTest {
         RoundReport withHoles = first.report().toCompletableFuture().get();
         assertThat(withHoles.mismatches()).hasSize(9);
         assertThat(withHoles.suspectChange()).isEqualTo(change);
-        assertThat(withHoles.mismatches()).allSatisfy(m -> assertThat(m.suspectChange()).isEqualTo(change));
+        // a policy acts only in its own cluster: it is the suspect of the mismatches with an end in aws-lab only
+        assertThat(withHoles.mismatches()).allSatisfy(m -> assertThat(m.suspectChange()).isEqualTo(
+                m.cell().from().cluster().equals("aws-lab") || m.cell().to().cluster().equals("aws-lab") ? change : null));
+        assertThat(withHoles.mismatches()).filteredOn(m -> m.suspectChange() != null).hasSize(5);
         assertThat(rounds.suspect("lab")).contains(change);
 
         RoundTrigger.Started second = rounds.runNow("lab");
@@ -182,6 +185,27 @@ class RoundServiceTest {
         RoundReport report = second.report().toCompletableFuture().get();
         assertThat(report.mismatches()).hasSize(36);
         assertThat(rounds.suspect("lab")).contains(change);
+    }
+
+    @Test
+    void eachClustersChangeIsTheSuspectOfItsOwnCellsAndIsClearedOnItsOwn() throws Exception {
+        PolicyChange aws = new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1);
+        PolicyChange gcp = new PolicyChange("gcp-lab", "payments", "deny-frontend", "u2", "9", "MODIFIED", 2);
+        rounds.policyChanged(aws);
+        rounds.policyChanged(gcp);
+
+        RoundTrigger.Started first = rounds.runNow("lab");
+        answerAll(first.roundId(), Outcome.CONNECTED);
+        RoundReport report = first.report().toCompletableFuture().get();
+
+        assertThat(report.suspectChange()).as("the newest of any cluster").isEqualTo(gcp);
+        assertThat(report.mismatches()).extracting(m -> m.cell().from().cluster() + "->" + m.cell().to().cluster()
+                        + " " + (m.suspectChange() == null ? "-" : m.suspectChange().cluster()))
+                .containsExactlyInAnyOrder(
+                        "aws-lab->aws-lab aws-lab", "aws-lab->azure-lab aws-lab", "aws-lab->gcp-lab gcp-lab",
+                        "azure-lab->aws-lab aws-lab", "azure-lab->azure-lab -", "azure-lab->gcp-lab gcp-lab",
+                        "gcp-lab->aws-lab gcp-lab", "gcp-lab->azure-lab gcp-lab", "gcp-lab->gcp-lab gcp-lab");
+        assertThat(rounds.suspect("lab")).contains(gcp);
     }
 
     @Test
