@@ -24,12 +24,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -153,6 +156,11 @@ final class CoordinatorCommand implements Callable<Integer> {
                 throw e;
             }
         }
+        Map<String, BooleanSupplier> watching = new LinkedHashMap<>();
+        for (int i = 0; i < watches.size(); i++) {
+            watching.put(watched.get(i).name(), watches.get(i)::watching);
+        }
+        telemetry.observePolicyWatches(watching);
         try {
             coordinator.start();
         } catch (InterruptedException e) {

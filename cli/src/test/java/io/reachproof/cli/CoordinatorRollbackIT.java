@@ -164,6 +164,9 @@ class CoordinatorRollbackIT {
             awaitSuspect(url, "lab-policies", "gcp-lab", "deny-all", "ADDED");
             aws.client().network().v1().networkPolicies().inNamespace("payments").withName("deny-all").delete();
             awaitSuspect(url, "lab-policies", "aws-lab", "deny-all", "DELETED");
+            assertThat(get(url + "/metrics", null).body()).contains(
+                    "reachproof_policy_watch_up{k8s_cluster_name=\"aws-lab\"} 1",
+                    "reachproof_policy_watch_up{k8s_cluster_name=\"gcp-lab\"} 1");
             assertThat(coordinator.isAlive()).isTrue();
         }
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,6 +158,20 @@ public final class Telemetry implements AutoCloseable {
     /** True when a metric exporter (OTLP or other) is configured besides the Prometheus route. */
     public boolean metricsExported() {
         return metricsExported;
+    }
+
+    /**
+     * Reports {@code reachproof_policy_watch_up{k8s_cluster_name}}: 1 while the NetworkPolicy watch of a
+     * cluster is open, 0 while it reconnects to a lost API server (its policies in force are then as last
+     * seen). {@code watching} maps each watched cluster to its watch's state; asked at every collection.
+     */
+    public void observePolicyWatches(Map<String, BooleanSupplier> watching) {
+        Map<String, BooleanSupplier> watches = Map.copyOf(watching);
+        sdk.getMeterProvider().meterBuilder(SCOPE).build()
+                .gaugeBuilder("reachproof.policy_watch.up").ofLongs()
+                .setDescription("1 while the NetworkPolicy watch of a cluster is open, 0 while it reconnects")
+                .buildWithCallback(m -> watches.forEach((cluster, up) ->
+                        m.record(up.getAsBoolean() ? 1 : 0, Attributes.of(ReachproofAttributes.K8S_CLUSTER_NAME, cluster))));
     }
 
     /** The SDK, for instrumentation beyond rounds. */

@@ -83,6 +83,21 @@ class MetricsRouteTest {
         assertThat(text).doesNotContain("pod", "agent_id", "otel_scope");
     }
 
+    @Test
+    void eachWatchedClusterReportsWhetherItsPolicyWatchIsOpen() {
+        java.util.concurrent.atomic.AtomicBoolean gcpUp = new java.util.concurrent.atomic.AtomicBoolean(false);
+        telemetry.observePolicyWatches(Map.of("aws-prod", () -> true, "gcp-prod", gcpUp::get));
+
+        String lost = new String(scrape().body(), StandardCharsets.UTF_8);
+        gcpUp.set(true);
+        String back = new String(scrape().body(), StandardCharsets.UTF_8);
+
+        assertThat(lost).contains("# TYPE reachproof_policy_watch_up gauge",
+                "reachproof_policy_watch_up{k8s_cluster_name=\"aws-prod\"} 1",
+                "reachproof_policy_watch_up{k8s_cluster_name=\"gcp-prod\"} 0");
+        assertThat(back).contains("reachproof_policy_watch_up{k8s_cluster_name=\"gcp-prod\"} 1");
+    }
+
     private ApiResponse scrape() {
         return telemetry.metricsRoute()
                 .handle(new ApiRequest("GET", "/metrics", Map.of(), Map.of(), null))
