@@ -1,13 +1,11 @@
 package io.reachproof.cli;
 
 import io.reachproof.cli.gate.GateAnswer;
-import io.reachproof.cli.gate.GateClient;
-import io.reachproof.cli.gate.GateClient.GateException;
 import io.reachproof.cli.gate.JUnitReport;
+import io.reachproof.cli.remote.CoordinatorClient;
+import io.reachproof.cli.remote.CoordinatorClient.CoordinatorException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,13 +40,8 @@ public final class GateCommand implements Callable<Integer> {
 
     public static final int EXIT_INCONCLUSIVE = 2;
 
-    @Option(names = "--coordinator", required = true, paramLabel = "URL",
-            description = "the coordinator's URL, e.g. http://reachproof-coordinator.reachproof:7070")
-    URI coordinator;
-
-    @Option(names = "--expectation", paramLabel = "NAME",
-            description = "the expectation set to gate on (may be left out when the coordinator has one)")
-    String expectation;
+    @CommandLine.Mixin
+    CoordinatorOptions target;
 
     @Option(names = "--timeout", defaultValue = "2m", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "give up (exit 2) when no complete round finished by then (default: ${DEFAULT-VALUE})")
@@ -56,10 +49,6 @@ public final class GateCommand implements Callable<Integer> {
 
     @Option(names = "--junit", paramLabel = "FILE", description = "write a JUnit XML report to FILE")
     Path junit;
-
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:REACHPROOF_TOKEN}",
-            description = "bearer token for the coordinator (default: $REACHPROOF_TOKEN)")
-    String token;
 
     @Option(names = "--min-coverage", defaultValue = "1.0", paramLabel = "FRACTION",
             description = "share of cells the round must prove, 0 to 1 (default: ${DEFAULT-VALUE})")
@@ -79,34 +68,28 @@ public final class GateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--min-coverage must be from 0 to 1: " + minCoverage);
         }
-        String scheme = coordinator.getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme) || coordinator.getHost() == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--coordinator must be an http:// or https:// URL: " + coordinator);
-        }
+        CoordinatorClient client = target.client(spec.commandLine(),
+                Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds()))));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String name = expectation == null ? "(the coordinator's expectation)" : expectation;
+        String name = target.expectation == null ? "(the coordinator's expectation)" : target.expectation;
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("coordinator", coordinator.toString());
-        props.put("expectation", expectation == null ? "" : expectation);
+        props.put("coordinator", target.coordinator.toString());
+        props.put("expectation", target.expectation == null ? "" : target.expectation);
 
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        GateClient client = new GateClient(coordinator, token, http,
-                Duration.ofSeconds(Math.max(1, Math.min(10, timeout.toSeconds()))));
         GateAnswer answer;
         Instant since;
         try {
-            since = client.serverNow(expectation);
+            since = client.serverNow(target.expectation);
             props.put("since", since.toString());
-            String round = client.trigger(expectation);
+            String round = client.trigger(target.expectation);
             if (round != null) {
                 props.put("triggeredRound", round);
             }
             answer = waitForRound(client, since, t0);
-        } catch (GateException e) {
+        } catch (CoordinatorException e) {
             return inconclusive(err, name, e.getMessage(), props, t0, started);
         }
         if (answer == null) {
@@ -159,10 +142,10 @@ public final class GateCommand implements Callable<Integer> {
      * a newer round decides. At the timeout it returns the last inconclusive answer, or null when every answer
      * was pending.
      */
-    private GateAnswer waitForRound(GateClient client, Instant since, long t0) throws GateException {
+    private GateAnswer waitForRound(CoordinatorClient client, Instant since, long t0) throws CoordinatorException {
         GateAnswer inconclusive = null;
         while (true) {
-            GateAnswer answer = client.ask(expectation, since, minCoverage);
+            GateAnswer answer = client.ask(target.expectation, since, minCoverage);
             GateAnswer.State state = answer.state();
             if (state != GateAnswer.State.PENDING && state != GateAnswer.State.INCONCLUSIVE) {
                 return answer;
@@ -174,12 +157,12 @@ public final class GateCommand implements Callable<Integer> {
             if (left.isNegative() || left.isZero()) {
                 return inconclusive;
             }
-            client.trigger(expectation);
+            client.trigger(target.expectation);
             try {
                 Thread.sleep(Math.min(pollInterval.toMillis(), left.toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new GateException("interrupted while waiting for a round");
+                throw new CoordinatorException("interrupted while waiting for a round");
             }
         }
     }
@@ -187,7 +170,7 @@ public final class GateCommand implements Callable<Integer> {
     private int inconclusive(PrintWriter err, String name, String message, Map<String, String> props, long t0,
             Instant started) throws IOException {
         if (junit != null) {
-            JUnitReport.ofError(expectation == null ? "default" : expectation, message, props, elapsed(t0), started)
+            JUnitReport.ofError(target.expectation == null ? "default" : target.expectation, message, props, elapsed(t0), started)
                     .write(junit);
         }
         err.println("reachproof gate: INCONCLUSIVE " + name + ": " + message);

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CoordinatorCommand.class,
             LabCommand.class,
             GateCommand.class,
+            StatusCommand.class,
         })
 public final class Main implements Runnable {
 

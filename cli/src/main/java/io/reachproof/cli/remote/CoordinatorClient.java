@@ -1,10 +1,13 @@
-package io.reachproof.cli.gate;
+package io.reachproof.cli.remote;
 
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reachproof.cli.gate.GateAnswer;
 import io.reachproof.protocol.Json;
+import io.reachproof.protocol.ProtocolV1;
+import io.reachproof.protocol.RoundReport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -18,14 +21,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-/** Talks to a coordinator for {@code reachproof gate}: triggers a round, asks the gate endpoint. */
-public final class GateClient {
+/**
+ * Talks to a running coordinator for the CLI: {@code reachproof gate} triggers a round and asks the gate
+ * endpoint, {@code reachproof status} reads the newest round.
+ */
+public final class CoordinatorClient {
 
-    /** The coordinator could not be asked, or refused the question: the gate cannot conclude. */
-    public static final class GateException extends Exception {
+    /** The coordinator could not be asked, or refused the question: the command cannot conclude. */
+    public static final class CoordinatorException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        public GateException(String message) {
+        public CoordinatorException(String message) {
             super(message, null, false, false);
         }
     }
@@ -37,7 +43,7 @@ public final class GateClient {
     private final HttpClient http;
     private final Duration requestTimeout;
 
-    public GateClient(URI coordinator, String token, HttpClient http, Duration requestTimeout) {
+    public CoordinatorClient(URI coordinator, String token, HttpClient http, Duration requestTimeout) {
         String base = requireNonNull(coordinator, "coordinator").toString();
         this.coordinator = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.token = token == null || token.isBlank() ? null : token;
@@ -48,13 +54,13 @@ public final class GateClient {
     /**
      * The coordinator's clock, from a first gate answer ({@code "now"}), so that {@code since} does not depend
      * on this machine's clock; this machine's clock when the coordinator does not say. An answer without a
-     * state (unknown expectation, bad token) is a {@link GateException} naming the coordinator's error.
+     * state (unknown expectation, bad token) is a {@link CoordinatorException} naming the coordinator's error.
      */
-    public Instant serverNow(String expectation) throws GateException {
+    public Instant serverNow(String expectation) throws CoordinatorException {
         Instant local = Instant.now();
         GateAnswer answer = ask(expectation, null, 0);
         if (answer.state() == null) {
-            throw new GateException("the coordinator at " + coordinator + " answered HTTP " + answer.status() + ": "
+            throw new CoordinatorException("the coordinator at " + coordinator + " answered HTTP " + answer.status() + ": "
                     + answer.message());
         }
         try {
@@ -68,11 +74,11 @@ public final class GateClient {
      * Asks the coordinator to run a round now ({@code POST /v1/rounds[?expectation=NAME]}); while a round is
      * open the coordinator joins it instead. Returns the round's id, or null when the answer names none.
      */
-    public String trigger(String expectation) throws GateException {
-        HttpResponse<byte[]> response = send(request("/v1/rounds", expectation, null)
+    public String trigger(String expectation) throws CoordinatorException {
+        HttpResponse<byte[]> response = send(request(ProtocolV1.ROUNDS, expectation, null)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         if (response.statusCode() / 100 != 2) {
-            throw new GateException("the coordinator at " + coordinator + " refused to run a round: HTTP "
+            throw new CoordinatorException("the coordinator at " + coordinator + " refused to run a round: HTTP "
                     + response.statusCode() + describe(response));
         }
         try {
@@ -84,21 +90,40 @@ public final class GateClient {
     }
 
     /** {@code GET /v1/gate?expectation=NAME&since=...&minCoverage=...} ({@code since} may be null). */
-    public GateAnswer ask(String expectation, Instant since, double minCoverage) throws GateException {
+    public GateAnswer ask(String expectation, Instant since, double minCoverage) throws CoordinatorException {
         String query = (since == null ? "" : "since=" + enc(since.toString()) + "&") + "minCoverage=" + minCoverage;
         HttpResponse<byte[]> response = send(request("/v1/gate", expectation, query).GET().build());
         JsonNode body;
         try {
             body = MAPPER.readTree(response.body());
         } catch (IOException e) {
-            throw new GateException("the coordinator at " + coordinator + " answered HTTP " + response.statusCode()
+            throw new CoordinatorException("the coordinator at " + coordinator + " answered HTTP " + response.statusCode()
                     + " with something that is not JSON: " + e.getMessage());
         }
         if (body == null || !body.isObject()) {
-            throw new GateException("the coordinator at " + coordinator + " answered HTTP " + response.statusCode()
+            throw new CoordinatorException("the coordinator at " + coordinator + " answered HTTP " + response.statusCode()
                     + " without a JSON object");
         }
         return new GateAnswer(response.statusCode(), body);
+    }
+
+    /**
+     * The newest finished round ({@code GET /v1/rounds/latest[?expectation=NAME]}). An answer other than a
+     * round report (no round finished yet, an unknown expectation, a missing token) is a
+     * {@link CoordinatorException} naming the coordinator's error.
+     */
+    public RoundReport latestRound(String expectation) throws CoordinatorException {
+        HttpResponse<byte[]> response = send(request(ProtocolV1.LATEST_ROUND, expectation, null).GET().build());
+        if (response.statusCode() != 200) {
+            throw new CoordinatorException("the coordinator at " + coordinator + " answered HTTP "
+                    + response.statusCode() + describe(response));
+        }
+        try {
+            return MAPPER.readValue(response.body(), RoundReport.class);
+        } catch (IOException e) {
+            throw new CoordinatorException("the coordinator at " + coordinator + " answered with something that is"
+                    + " not a round report: " + e.getMessage());
+        }
     }
 
     public URI coordinator() {
@@ -112,26 +137,26 @@ public final class GateClient {
         }
         URI uri = URI.create(coordinator + path + (q.isEmpty() ? "" : "?" + q));
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                .header("Accept", "application/json").header("User-Agent", "reachproof-gate/1");
+                .header("Accept", "application/json").header("User-Agent", "reachproof-cli/1");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         return b;
     }
 
-    private HttpResponse<byte[]> send(HttpRequest request) throws GateException {
+    private HttpResponse<byte[]> send(HttpRequest request) throws CoordinatorException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
-            throw new GateException("the coordinator at " + coordinator + " did not answer within "
+            throw new CoordinatorException("the coordinator at " + coordinator + " did not answer within "
                     + requestTimeout.toSeconds() + "s");
         } catch (ConnectException e) {
-            throw new GateException("cannot reach the coordinator at " + coordinator + ": connection refused");
+            throw new CoordinatorException("cannot reach the coordinator at " + coordinator + ": connection refused");
         } catch (IOException e) {
-            throw new GateException("cannot reach the coordinator at " + coordinator + ": " + e);
+            throw new CoordinatorException("cannot reach the coordinator at " + coordinator + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GateException("interrupted while asking the coordinator at " + coordinator);
+            throw new CoordinatorException("interrupted while asking the coordinator at " + coordinator);
         }
     }
 
