@@ -2,6 +2,7 @@ package io.reachproof.cli;
 
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
+import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.PairSummary;
 import io.reachproof.protocol.RoundReport;
@@ -45,10 +46,8 @@ final class LabTable {
         table(b, "group -> group", r.groupPairs(), width);
         b.append('\n');
         table(b, "cluster -> cluster", r.clusterPairs(), width);
-        long inconclusive = r.cells().stream().filter(c -> c.reason() != null).count();
-        if (inconclusive > 0) {
-            Map<String, Integer> reasons = new TreeMap<>();
-            r.cells().stream().filter(c -> c.reason() != null).forEach(c -> reasons.merge(c.reason().name(), 1, Integer::sum));
+        Map<String, Long> reasons = InconclusiveReason.countIn(r.cells());
+        if (!reasons.isEmpty()) {
             b.append("\ninconclusive: ").append(reasons.toString().replace("{", "").replace("}", "")).append('\n');
         }
         b.append('\n');

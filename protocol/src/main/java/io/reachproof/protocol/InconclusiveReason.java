@@ -1,5 +1,9 @@
 package io.reachproof.protocol;
 
+import java.util.Collection;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
 /** Why a cell's observed verdict is {@link ObservedVerdict#INCONCLUSIVE}. */
 public enum InconclusiveReason {
     /** The target agent missed its heartbeats. */
@@ -18,5 +22,16 @@ public enum InconclusiveReason {
      * Nothing could be probed: the source or the destination group has no registered agent in the cell's
      * cluster (none deployed, none matching the group's selectors, or all gone), or only one agent is both.
      */
-    NO_AGENTS
+    NO_AGENTS;
+
+    /** How many of {@code cells} are inconclusive for each reason, by reason name: {@code {NO_AGENTS=2, TARGET_LOST=1}}. */
+    public static SortedMap<String, Long> countIn(Collection<CellResult> cells) {
+        SortedMap<String, Long> counts = new TreeMap<>();
+        for (CellResult c : cells) {
+            if (c.reason() != null) {
+                counts.merge(c.reason().name(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
 }

@@ -2,6 +2,10 @@ package io.reachproof.protocol;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.stream.Stream;
+
 /**
  * A NetworkPolicy change seen by a Kubernetes watch.
  *
@@ -16,6 +20,13 @@ public record PolicyChange(
         requireNonNull(namespace, "namespace");
         requireNonNull(name, "name");
         requireNonNull(action, "action");
+    }
+
+    /** The newest of {@code changes} (nulls ignored; ties broken by text, so the answer is stable), or null. */
+    public static PolicyChange newest(Stream<PolicyChange> changes) {
+        return changes.filter(Objects::nonNull)
+                .max(Comparator.comparingLong(PolicyChange::atEpochMillis).thenComparing(PolicyChange::toString))
+                .orElse(null);
     }
 
     @Override

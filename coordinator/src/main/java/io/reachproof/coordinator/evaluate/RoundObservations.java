@@ -7,9 +7,7 @@ import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.protocol.PolicyChange;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.SelfCheckStatus;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -44,7 +42,7 @@ public record RoundObservations(
 
     /** The newest suspect change of any cluster: the round's suspect; null when there is none. */
     public PolicyChange suspectChange() {
-        return newest(suspectsByCluster.values().stream());
+        return PolicyChange.newest(suspectsByCluster.values().stream());
     }
 
     /**
@@ -52,12 +50,6 @@ public record RoundObservations(
      * changes (a NetworkPolicy acts only on pods of its own cluster); null when neither has one.
      */
     public PolicyChange suspectFor(String fromCluster, String toCluster) {
-        return newest(Stream.of(suspectsByCluster.get(fromCluster), suspectsByCluster.get(toCluster)));
-    }
-
-    private static PolicyChange newest(Stream<PolicyChange> changes) {
-        return changes.filter(Objects::nonNull)
-                .max(Comparator.comparingLong(PolicyChange::atEpochMillis).thenComparing(PolicyChange::toString))
-                .orElse(null);
+        return PolicyChange.newest(Stream.of(suspectsByCluster.get(fromCluster), suspectsByCluster.get(toCluster)));
     }
 }

@@ -12,6 +12,7 @@ import io.reachproof.coordinator.rollback.MismatchText;
 import io.reachproof.coordinator.rollback.RollbackJson;
 import io.reachproof.coordinator.round.RoundHistory;
 import io.reachproof.protocol.CellResult;
+import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.RoundReport;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -190,7 +190,7 @@ public final class GateRoute {
             n.put("deny", cells.stream().filter(c -> c.observed() == ObservedVerdict.DENY).count());
             n.put("inconclusive", cells.stream().filter(c -> c.observed() == ObservedVerdict.INCONCLUSIVE).count());
             ObjectNode reasons = n.putObject("inconclusiveReasons");
-            inconclusiveReasons(cells).forEach(reasons::put);
+            InconclusiveReason.countIn(cells).forEach(reasons::put);
             n.put("mismatches", r.mismatches().stream().filter(m -> rule.equals(m.cell().rule())).count());
         });
         return rules;
@@ -206,19 +206,8 @@ public final class GateRoute {
             case FAIL -> MismatchText.summary(expectation, r.mismatches()) + " (round " + r.roundId() + ")";
             case INCONCLUSIVE -> "round " + r.roundId() + " proved only " + percent(r.coverage()) + " of the cells of "
                     + expectation + " (minCoverage " + percent(minCoverage) + "; inconclusive: "
-                    + describe(inconclusiveReasons(r.cells())) + "); no mismatches; ask again";
+                    + describe(InconclusiveReason.countIn(r.cells())) + "); no mismatches; ask again";
         };
-    }
-
-    /** How many cells are inconclusive for each reason, e.g. {@code {NO_AGENTS=2, TARGET_LOST=1}}. */
-    static Map<String, Long> inconclusiveReasons(List<CellResult> cells) {
-        Map<String, Long> reasons = new TreeMap<>();
-        for (CellResult c : cells) {
-            if (c.reason() != null) {
-                reasons.merge(c.reason().name(), 1L, Long::sum);
-            }
-        }
-        return reasons;
     }
 
     private static String describe(Map<String, Long> reasons) {

@@ -114,9 +114,10 @@ public final class ProbePlanner {
                     for (String toCluster : clusters(to, targets)) {
                         List<Member> s = sources.get(fromCluster);
                         List<Member> t = targets.get(toCluster);
-                        if (s == null || t == null || onlyOneAgent(s, t)) {
+                        boolean alone = onlyOneAgent(s, t);
+                        if (s == null || t == null || alone) {
                             b.unplanned(written, fromCluster, toCluster, s == null ? null : s.get(0).identity(),
-                                    t == null || onlyOneAgent(s, t) ? null : t.get(0).identity(), InconclusiveReason.NO_AGENTS);
+                                    t == null || alone ? null : t.get(0).identity(), InconclusiveReason.NO_AGENTS);
                         } else {
                             planClusterPair(b, prefix, cell.port(), roundNumber, (f, x) -> written, fromCluster, s, toCluster, t);
                         }

@@ -132,7 +132,7 @@ public final class SignalTracker {
 
         Map<MismatchId, List<Mismatch>> previous = state.firing;
         state.firing = next;
-        PolicyChange suspect = suspectOf(report, next.isEmpty() ? previous : next);
+        PolicyChange suspect = suspectOf(next.isEmpty() ? previous : next);
         if (previous.isEmpty() && next.isEmpty()) {
             return Optional.empty();
         }
@@ -163,13 +163,8 @@ public final class SignalTracker {
      * The newest suspect change of the signal's own mismatches (each names the change of its clusters), or
      * null: a change in a cluster none of them touches is not theirs to blame.
      */
-    private static PolicyChange suspectOf(RoundReport report, Map<MismatchId, List<Mismatch>> set) {
-        return set.values().stream()
-                .flatMap(List::stream)
-                .map(Mismatch::suspectChange)
-                .filter(c -> c != null)
-                .max(java.util.Comparator.comparingLong(PolicyChange::atEpochMillis))
-                .orElse(null);
+    private static PolicyChange suspectOf(Map<MismatchId, List<Mismatch>> set) {
+        return PolicyChange.newest(set.values().stream().flatMap(List::stream).map(Mismatch::suspectChange));
     }
 
     private static RollbackSignal signal(SignalEvent event, RoundReport report, ExpectationState state,

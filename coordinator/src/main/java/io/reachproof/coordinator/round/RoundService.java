@@ -217,9 +217,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
 
     /** The newest change of any cluster not yet proven enforced for {@code expectation}. */
     public Optional<PolicyChange> suspect(String expectation) {
-        return Optional.ofNullable(suspectsOf(expectation).values().stream()
-                .max(java.util.Comparator.comparingLong(PolicyChange::atEpochMillis))
-                .orElse(null));
+        return Optional.ofNullable(PolicyChange.newest(suspectsOf(expectation).values().stream()));
     }
 
     private Map<String, PolicyChange> suspectsOf(String expectation) {

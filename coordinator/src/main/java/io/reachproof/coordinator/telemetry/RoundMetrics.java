@@ -182,18 +182,19 @@ final class RoundMetrics implements RoundListener {
     }
 
     private static String clusterOf(EndpointRef e) {
-        if (e.externalTarget()) {
-            return EXTERNAL;
-        }
-        return e.cluster() == null || e.cluster().isEmpty() ? UNKNOWN : e.cluster();
+        return label(e, e.cluster());
     }
 
-    /** An agent's cloud; {@value #EXTERNAL} for an external target, {@value #UNKNOWN} for a group with no agent. */
     private static String cloudOf(EndpointRef e) {
+        return label(e, e.cloud());
+    }
+
+    /** An end's cluster or cloud: {@value #EXTERNAL} for an external target, {@value #UNKNOWN} for a group with no agent. */
+    private static String label(EndpointRef e, String value) {
         if (e.externalTarget()) {
             return EXTERNAL;
         }
-        return e.cloud() == null || e.cloud().isEmpty() ? UNKNOWN : e.cloud();
+        return value == null || value.isEmpty() ? UNKNOWN : value;
     }
 
     private static double seconds(Duration d) {
