@@ -65,6 +65,8 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     /** Per expectation set, per cluster: the newest policy change there not yet proven enforced. */
     private final Map<String, Map<String, PolicyChange>> suspects = new ConcurrentHashMap<>();
     private final Set<String> rerun = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #close()}: a round that closes meanwhile starts no rerun on timers that are going away. */
+    private volatile boolean shutDown;
     private final ResultIngest ingest = new ResultIngest(500_000);
 
     public RoundService(Clock clock, AgentRegistry registry, PlanBoard board, ProbePlanner planner,
@@ -274,10 +276,17 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         if (again) {
             LOG.info("a NetworkPolicy changed while round {} was open: running {} again", round.plan.roundId(), name);
             try {
-                runNow(name);
+                rerun(name);
             } catch (RuntimeException e) {
                 LOG.warn("cannot start the round of {} after a NetworkPolicy change", name, e);
             }
+        }
+    }
+
+    /** Runs the round a policy change left waiting, unless the service is closing. */
+    private synchronized void rerun(String name) {
+        if (!shutDown) {
+            runNow(name);
         }
     }
 
@@ -289,6 +298,10 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            // under the lock runNow holds: once this returns, no rerun schedules on the caller's timer
+            shutDown = true;
+        }
         roundThread.shutdownNow();
         openById.values().forEach(r -> r.report.cancel(false));
     }
