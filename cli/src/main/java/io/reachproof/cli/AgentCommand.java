@@ -164,7 +164,7 @@ final class AgentCommand implements Callable<Integer> {
                 ControlLoop loop;
                 try {
                     loop = new ControlLoop(config.identity(), control.get(), Json.mapper(), runtime.runner(),
-                            runtime.selfChecker(), Clock.systemUTC());
+                            runtime.selfChecker(), ControlLoop.newScheduler(config.identity().agentId()), Clock.systemUTC());
                 } catch (java.io.UncheckedIOException e) {
                     throw new UserError(e.getMessage() + ": " + e.getCause().getMessage());
                 }

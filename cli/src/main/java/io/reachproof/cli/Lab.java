@@ -84,7 +84,7 @@ final class Lab implements AutoCloseable {
             ControlSettings control = new ControlSettings(url, LabFleet.token(id.cluster()), spools.resolve(id.agentId()),
                     10_000, Duration.ofMillis(500), Duration.ofSeconds(5));
             ControlLoop loop = new ControlLoop(id, control, Json.mapper(), runtime.runner(), runtime.selfChecker(),
-                    Clock.systemUTC());
+                    ControlLoop.newScheduler(id.agentId()), Clock.systemUTC());
             loops.add(loop);
             loop.start();
             registered.add(loop.registered());

@@ -98,7 +98,8 @@ final class LoopbackFleet implements AutoCloseable {
                     Duration.ofMillis(100), Duration.ofSeconds(2));
             NettyAgentRuntime runtime = NettyAgentRuntime.start(id, id.addresses().get(0), Transport.detect(), 1, 16);
             runtimes.put(id.agentId(), runtime);
-            ControlLoop loop = new ControlLoop(id, s, Json.mapper(), runtime.runner(), runtime.selfChecker(), Clock.systemUTC());
+            ControlLoop loop = new ControlLoop(id, s, Json.mapper(), runtime.runner(), runtime.selfChecker(),
+                    ControlLoop.newScheduler(id.agentId()), Clock.systemUTC());
             agents.put(id.agentId(), loop);
             loop.start();
         }

@@ -30,6 +30,7 @@ public final class ResultSpool {
     private static final Logger LOG = LoggerFactory.getLogger(ResultSpool.class);
     private static final String SUFFIX = ".json";
 
+    private final String agentId;
     private final Path dir;
     private final int maxEntries;
     private final ObjectMapper mapper;
@@ -40,7 +41,12 @@ public final class ResultSpool {
     private long appended;
     private long dropped;
 
-    public ResultSpool(Path dir, int maxEntries, ObjectMapper mapper) {
+    /**
+     * @param agentId whose results these are (for the logs)
+     * @throws UncheckedIOException when the directory cannot be created or read
+     */
+    public ResultSpool(String agentId, Path dir, int maxEntries, ObjectMapper mapper) {
+        this.agentId = requireNonNull(agentId, "agentId");
         this.dir = requireNonNull(dir, "dir");
         this.mapper = requireNonNull(mapper, "mapper");
         if (maxEntries < 1) {
@@ -70,7 +76,8 @@ public final class ResultSpool {
     }
 
     /**
-     * Adds a batch after the others; entries beyond the bound are dropped (newest first) and counted.
+     * Adds a batch after the others; entries beyond the bound are dropped (newest first), counted and logged
+     * (here, and only here).
      *
      * @return the number of entries dropped
      */
@@ -90,7 +97,8 @@ public final class ResultSpool {
         int lost = size - size(kept);
         dropped += lost;
         if (lost > 0) {
-            LOG.warn("result spool {} is full ({} entries): dropped {} entries, {} in total", dir, maxEntries, lost, dropped);
+            LOG.warn("agent {}: result spool {} is full ({} entries): dropped {} entries, {} in total",
+                    agentId, dir, maxEntries, lost, dropped);
         }
         if (kept.isEmpty()) {
             return lost;
@@ -107,7 +115,8 @@ public final class ResultSpool {
             }
         } catch (IOException e) {
             dropped += size(kept);
-            LOG.warn("cannot write to the result spool {}: dropped {} entries", dir, size(kept), e);
+            LOG.warn("agent {}: cannot write to the result spool {}: dropped {} entries, {} in total",
+                    agentId, dir, size(kept), dropped, e);
             return lost + size(kept);
         }
         segments.put(seq, size(kept));
@@ -124,7 +133,7 @@ public final class ResultSpool {
             try {
                 return Optional.of(new Segment(seq, read(file(seq))));
             } catch (IOException e) {
-                LOG.warn("unreadable spool file {} dropped", file(seq), e);
+                LOG.warn("agent {}: unreadable spool file {} dropped", agentId, file(seq), e);
                 dropped += segments.get(seq);
                 forget(seq, 0);
             }
@@ -146,7 +155,7 @@ public final class ResultSpool {
         try {
             Files.deleteIfExists(file(seq));
         } catch (IOException e) {
-            LOG.warn("cannot delete spool file {}", file(seq), e);
+            LOG.warn("agent {}: cannot delete spool file {}", agentId, file(seq), e);
         }
     }
 

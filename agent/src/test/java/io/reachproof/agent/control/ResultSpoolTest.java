@@ -29,7 +29,7 @@ class ResultSpoolTest {
 
     @Test
     void batchesComeBackOldestFirstAndAreForgottenWhenRemoved() {
-        ResultSpool spool = new ResultSpool(dir, 100, Json.mapper());
+        ResultSpool spool = new ResultSpool("a", dir, 100, Json.mapper());
         spool.append(batch("1", "2"));
         spool.append(batch("3"));
 
@@ -43,7 +43,7 @@ class ResultSpoolTest {
 
     @Test
     void aFullSpoolDropsWhatDoesNotFitAndCountsIt() {
-        ResultSpool spool = new ResultSpool(dir, 3, Json.mapper());
+        ResultSpool spool = new ResultSpool("a", dir, 3, Json.mapper());
         assertThat(spool.append(batch("1", "2"))).isZero();
 
         int dropped = spool.append(new ResultBatch("a", batch("3", "4").results(),
@@ -59,12 +59,12 @@ class ResultSpoolTest {
 
     @Test
     void aSpoolFoundOnDiskIsDeliveredInOrderAfterARestart() throws Exception {
-        ResultSpool before = new ResultSpool(dir, 100, Json.mapper());
+        ResultSpool before = new ResultSpool("a", dir, 100, Json.mapper());
         before.append(batch("1"));
         before.append(batch("2"));
         Files.writeString(dir.resolve("00000000000000000003.json.tmp"), "{\"half");
 
-        ResultSpool after = new ResultSpool(dir, 100, Json.mapper());
+        ResultSpool after = new ResultSpool("a", dir, 100, Json.mapper());
 
         assertThat(after.entries()).isEqualTo(2);
         assertThat(after.oldest().orElseThrow().batch()).isEqualTo(batch("1"));

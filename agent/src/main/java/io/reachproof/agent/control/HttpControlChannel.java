@@ -21,11 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
-/**
- * The agent's side of protocol v1 over HTTP/1.1: blocking calls, {@link IOException} when the coordinator
- * cannot be reached, {@link CoordinatorRejected} when it answers with an error.
- */
-public final class CoordinatorClient {
+/** The agent's side of protocol v1 over HTTP/1.1: blocking calls, one request each. */
+public final class HttpControlChannel implements ControlChannel {
 
     private final URI base;
     private final String authorization;
@@ -33,7 +30,7 @@ public final class CoordinatorClient {
     private final Duration requestTimeout;
     private final HttpClient http;
 
-    public CoordinatorClient(URI base, String token, ObjectMapper mapper, Duration requestTimeout) {
+    public HttpControlChannel(URI base, String token, ObjectMapper mapper, Duration requestTimeout) {
         this.base = requireNonNull(base, "base");
         this.authorization = "Bearer " + requireNonNull(token, "token");
         this.mapper = requireNonNull(mapper, "mapper");
@@ -48,19 +45,22 @@ public final class CoordinatorClient {
         return base;
     }
 
+    @Override
     public RegistrationAck register(AgentIdentity identity) throws IOException, InterruptedException, CoordinatorRejected {
         return mapper.readValue(post(ProtocolV1.REGISTER, identity).body(), RegistrationAck.class);
     }
 
+    @Override
     public void heartbeat(Heartbeat heartbeat) throws IOException, InterruptedException, CoordinatorRejected {
         post(ProtocolV1.HEARTBEAT, heartbeat);
     }
 
+    @Override
     public BatchAck deliver(ResultBatch batch) throws IOException, InterruptedException, CoordinatorRejected {
         return mapper.readValue(post(ProtocolV1.RESULTS, batch).body(), BatchAck.class);
     }
 
-    /** Waits up to {@code wait} (the coordinator's poll timeout) for a plan other than {@code version}. */
+    @Override
     public Optional<Plan> poll(String agentId, long version, Duration wait)
             throws IOException, InterruptedException, CoordinatorRejected {
         URI uri = base.resolve(ProtocolV1.PLAN + "?agent=" + URLEncoder.encode(agentId, StandardCharsets.UTF_8)
