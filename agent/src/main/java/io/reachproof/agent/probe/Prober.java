@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.agent.Transport;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.ProbeResult;
@@ -13,6 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class Prober implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
+    /** A target's repeated local faults are logged once per this interval (with how many were held back). */
+    static final Duration LOCAL_FAULT_WARNING_INTERVAL = Duration.ofMinutes(1);
 
     private final String agentId;
     private final Transport transport;
@@ -45,6 +50,7 @@ public final class Prober implements AutoCloseable {
     private final ConcurrencyLimit limit;
     private final Clock clock;
     private final ExecutorService resolver;
+    private final WarningThrottle localFaults;
     private final Set<CompletableFuture<ProbeResult>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -65,13 +71,10 @@ public final class Prober implements AutoCloseable {
         this.limit = new ConcurrencyLimit(concurrency);
         this.group = transport.newEventLoopGroup(threads, "reachproof-probe");
         ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "reachproof-resolve");
-                    t.setDaemon(true);
-                    return t;
-                });
+                new DefaultThreadFactory("reachproof-resolve", true));
         pool.allowCoreThreadTimeOut(true);
         this.resolver = pool;
+        this.localFaults = new WarningThrottle(clock, LOCAL_FAULT_WARNING_INTERVAL);
     }
 
     /** A prober on the best transport with one event loop per core and the system clock. */
@@ -211,7 +214,7 @@ public final class Prober implements AutoCloseable {
                     nextStreamAttempt(remote);
                 }
             } catch (RuntimeException fault) {
-                LOG.warn("probe {} to {}:{} failed locally", task.taskId(), task.host(), task.port(), fault);
+                warnLocalFault(task, fault);
                 complete(AttemptResult.of(Outcome.ERROR, "local fault: " + fault), attempt);
             }
         }
@@ -236,6 +239,16 @@ public final class Prober implements AutoCloseable {
             }
             result.complete(new ProbeResult(resultId(), task.taskId(), agentId, roundId, r.outcome(),
                     micros, attempts, r.peerId(), r.detail(), clock.millis()));
+        }
+    }
+
+    private void warnLocalFault(ProbeTask task, RuntimeException fault) {
+        String target = task.protocol() + " " + task.host() + ":" + task.port();
+        OptionalLong heldBack = localFaults.admit(target);
+        if (heldBack.isPresent()) {
+            LOG.warn("agent {}: probe {} to {} failed locally ({} more such failures of this target held back since the"
+                    + " last warning; at most one per {}s)", agentId, task.taskId(), target, heldBack.getAsLong(),
+                    LOCAL_FAULT_WARNING_INTERVAL.toSeconds(), fault);
         }
     }
 

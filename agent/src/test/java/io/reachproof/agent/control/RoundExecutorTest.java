@@ -1,0 +1,112 @@
+package io.reachproof.agent.control;
+
+import static io.reachproof.agent.control.TestPlans.plan;
+import static io.reachproof.agent.control.TestPlans.round;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reachproof.agent.ManualClock;
+import io.reachproof.protocol.Json;
+import io.reachproof.protocol.Outcome;
+import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.Responder;
+import io.reachproof.protocol.ResultBatch;
+import io.reachproof.protocol.SelfCheckStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoundExecutorTest {
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock();
+    private final TestPlans.InstantRunner runner = new TestPlans.InstantRunner(clock);
+    private List<Responder> failing = List.of();
+
+    private RoundExecutor executor(ResultSpool spool) {
+        return new RoundExecutor(TestPlans.AGENT, runner, () -> CompletableFuture.completedFuture(failing), spool, clock);
+    }
+
+    private ResultSpool spool() {
+        return new ResultSpool(TestPlans.AGENT, dir, 1000, Json.mapper());
+    }
+
+    private static List<ResultBatch> drain(ResultSpool spool) {
+        List<ResultBatch> batches = new ArrayList<>();
+        spool.oldest().ifPresent(s -> {
+            batches.add(s.batch());
+            spool.remove(s);
+            batches.addAll(drain(spool));
+        });
+        return batches;
+    }
+
+    @Test
+    void eachRoundRunsOnceHoweverOftenItsPlanComes() throws Exception {
+        ResultSpool spool = spool();
+        RoundExecutor rounds = executor(spool);
+
+        rounds.take(plan(1, 5_000, round("r1", 2, false)));
+        rounds.take(plan(1, 5_000, round("r1", 2, false)));
+        rounds.take(plan(2, 5_000, round("r1", 2, false), round("r2", 1, false)));
+
+        assertThat(runner.probed).containsExactly("r1/r1-t0", "r1/r1-t1", "r2/r2-t0");
+        assertThat(rounds.version()).isEqualTo(2);
+        assertThat(drain(spool)).extracting(b -> b.results().size()).containsExactly(2, 1);
+    }
+
+    @Test
+    void whileOfflineTheLastPlansRoundsRepeatOncePerCadence() throws Exception {
+        ResultSpool spool = spool();
+        RoundExecutor rounds = executor(spool);
+        rounds.repeatIfDue();
+        assertThat(runner.probed).isEmpty();
+
+        rounds.take(plan(1, 5_000, round("r1", 1, false), round("r2", 1, false)));
+        clock.advance(Duration.ofMillis(4_999));
+        rounds.repeatIfDue();
+        assertThat(rounds.offlineRepeats()).isZero();
+
+        clock.advance(Duration.ofMillis(1));
+        rounds.repeatIfDue();
+        rounds.repeatIfDue();
+
+        assertThat(rounds.offlineRepeats()).isEqualTo(1);
+        assertThat(runner.probed).containsExactly("r1/r1-t0", "r2/r2-t0", "r1/r1-t0", "r2/r2-t0");
+    }
+
+    @Test
+    void aSelfCheckIsReportedForEachRoundThatAskedForItWithTheRespondersThatFailed() throws Exception {
+        ResultSpool spool = spool();
+        failing = List.of(TestPlans.TCP);
+
+        executor(spool).take(plan(1, 5_000, round("r1", 1, true), round("r2", 1, false), round("r3", 0, true)));
+
+        ResultBatch batch = spool.oldest().orElseThrow().batch();
+        assertThat(batch.selfChecks()).extracting(SelfCheckStatus::roundId).containsExactly("r1", "r3");
+        assertThat(batch.selfChecks()).allSatisfy(s -> {
+            assertThat(s.failed()).containsExactly(TestPlans.TCP);
+            assertThat(s.detail()).isEqualTo("responders failed: [7001/TCP]");
+        });
+    }
+
+    @Test
+    void aProbeThatFailsInsteadOfAnsweringBecomesAnErrorResult() throws Exception {
+        ResultSpool spool = spool();
+        TaskRunner broken = (task, roundId) -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
+
+        new RoundExecutor(TestPlans.AGENT, broken, () -> CompletableFuture.completedFuture(List.of()), spool, clock)
+                .take(plan(1, 5_000, round("r1", 1, false)));
+
+        ProbeResult result = spool.oldest().orElseThrow().batch().results().get(0);
+        assertThat(result.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(result.taskId()).isEqualTo("r1-t0");
+        assertThat(result.roundId()).isEqualTo("r1");
+        assertThat(result.detail()).startsWith("prober gave no result: java.util.concurrent.ExecutionException");
+    }
+}
