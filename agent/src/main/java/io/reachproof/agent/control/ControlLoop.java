@@ -48,8 +48,7 @@ public final class ControlLoop implements AutoCloseable {
     private volatile boolean online;
     private String lastRefusal;
 
-    /** A control loop over HTTP to {@link ControlSettings#coordinator()}; see {@link #ControlLoop(AgentIdentity,
-     * ControlSettings, ObjectMapper, ControlChannel, TaskRunner, SelfChecker, ScheduledExecutorService, Clock)}. */
+    /** A control loop over HTTP to {@link ControlSettings#coordinator()}, on {@code scheduler} (which it owns). */
     public ControlLoop(AgentIdentity identity, ControlSettings settings, ObjectMapper mapper, TaskRunner runner,
             SelfChecker selfChecker, ScheduledExecutorService scheduler, Clock clock) {
         this(identity, settings, mapper,
