@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.SourceRef;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;

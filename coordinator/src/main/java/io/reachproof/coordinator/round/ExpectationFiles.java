@@ -3,7 +3,7 @@ package io.reachproof.coordinator.round;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.ExpectationReader;
 import io.reachproof.expectations.ExpectationResolver;
-import io.reachproof.expectations.Problem;
+import io.reachproof.yaml.Problem;
 import io.reachproof.expectations.ReadResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
