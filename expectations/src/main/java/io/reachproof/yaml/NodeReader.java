@@ -43,6 +43,11 @@ public class NodeReader {
 
     /** Where {@code node} starts. */
     public SourceRef at(Node node) {
+        return at(file, node);
+    }
+
+    /** Where {@code node} of {@code file} starts (1-based; {@code 1:1} for a node without marks). */
+    public static SourceRef at(String file, Node node) {
         return node.getStartMark().map(m -> YamlLoader.at(file, m)).orElse(new SourceRef(file, 1, 1));
     }
 

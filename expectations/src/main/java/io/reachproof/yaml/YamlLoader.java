@@ -339,7 +339,7 @@ public final class YamlLoader {
         }
 
         private SourceRef at(Node node) {
-            return node.getStartMark().map(m -> YamlLoader.at(file, m)).orElse(new SourceRef(file, 1, 1));
+            return NodeReader.at(file, node);
         }
     }
 }
