@@ -41,18 +41,11 @@ public final class ExpectationFiles {
     }
 
     /** The problems of expectation files, each as {@code FILE:LINE:COLUMN: message}. */
-    public static final class InvalidExpectations extends Exception {
+    public static final class InvalidExpectations extends InvalidFiles {
         private static final long serialVersionUID = 1L;
 
-        private final List<String> problems;
-
         public InvalidExpectations(List<String> problems) {
-            super(String.join("\n", problems), null, false, false);
-            this.problems = List.copyOf(problems);
-        }
-
-        public List<String> problems() {
-            return problems;
+            super(problems);
         }
     }
 }
