@@ -41,8 +41,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  */
 public final class YamlLoader {
 
-    /** Characters read at once; a token longer than this costs one copy of itself per further MiB. */
-    private static final int READ_BUFFER_CHARS = 1 << 20;
+    /** Characters read at once (a file within the default limit at once); a longer token costs a copy of itself per refill. */
+    private static final int READ_BUFFER_CHARS = 4 << 20;
 
     private final YamlLimits limits;
 

@@ -39,11 +39,14 @@ class ExpectationReaderLimitsTest {
     }
 
     @Test
-    void oneLongScalarIsReadInLinearTime() {
-        // 4 MB took 8.7 s before (the parser's read buffer was refilled by copying the whole scalar each KiB)
+    void oneLongScalarIsRefusedBeforeParsingUnderTheDefaultsAndReadInLinearTimeUnderLargerLimits() {
+        // 4 MB took 8.7 s before (the parser's read buffer was refilled by copying the whole scalar each KiB),
+        // and only then hit snakeyaml-engine's code-point limit
         String yaml = HEADER + "metadata: {name: t, annotations: {note: " + "a".repeat(4 * 1024 * 1024) + "}}\n";
 
         assertThat(new ExpectationReader().read("long.yaml", yaml).problems()).map(Problem::toString).containsExactly(
-                "long.yaml:1:1: missing required key 'spec' in the document");
+                "long.yaml: the file has " + yaml.length() + " bytes, more than the limit of 3145728");
+        assertThat(new ExpectationReader(new YamlLimits(8 << 20, 100, 100_000)).read("long.yaml", yaml).problems())
+                .map(Problem::toString).containsExactly("long.yaml:1:1: missing required key 'spec' in the document");
     }
 }
