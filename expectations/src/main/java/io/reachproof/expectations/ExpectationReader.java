@@ -31,8 +31,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * Reads {@code ConnectivityExpectation} YAML strictly: every mistake of a file becomes a
  * {@link Problem} at {@code FILE:LINE:COLUMN} (1-based), all of them in one pass. A document with a
  * problem yields no expectation; the valid documents of the same files still do. When apiVersion or
- * kind is wrong the rest of that document is not checked (it is probably not an expectation).
- * Stateless and thread-safe.
+ * kind is wrong the rest of that document is not checked (it is probably not an expectation). Files are
+ * loaded within {@link YamlLimits} by the shared {@link YamlLoader}. Stateless and thread-safe.
  */
 public final class ExpectationReader {
 

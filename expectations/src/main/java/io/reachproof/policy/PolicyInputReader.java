@@ -37,8 +37,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * {@code kubectl get ns,pods,networkpolicies -A -o yaml} prints): multi-document files, {@code kind: List}
  * with {@code items} (also nested), files or directories (recursively, {@code *.yaml}, {@code *.yml},
  * {@code *.json}, in name order). Objects of other kinds are skipped and named in
- * {@link PolicyInput#skipped()}. Every problem is returned as an error line {@code file:line:column: message};
- * reading goes on after an error, so one pass reports them all.
+ * {@link PolicyInput#skipped()}. Every problem is returned as a {@link Problem} at {@code file:line:column};
+ * reading goes on after an error, so one pass reports them all. Files are loaded within {@link YamlLimits}
+ * by the shared {@link YamlLoader}.
  */
 public final class PolicyInputReader {
 
