@@ -13,6 +13,7 @@ import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.rollback.RollbackWiring;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
+import io.reachproof.coordinator.round.InvalidFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.PolicyFiles;
@@ -104,7 +105,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             policies = PoliciesInForce.of(files, names);
             sets = PolicyFiles.attach(ExpectationFiles.load(cfg.expectationFiles()), policies, "set 'policies' in " + config
                     + ", or take them live from the cluster with --kubernetes CLUSTER");
-        } catch (ExpectationFiles.InvalidExpectations e) {
+        } catch (InvalidFiles e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
         List<RollbackSink> sinks = webhook.sinks(System.getenv());

@@ -10,6 +10,7 @@ import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.rollback.RollbackWiring;
 import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
+import io.reachproof.coordinator.round.InvalidFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.PolicyFiles;
@@ -201,7 +202,7 @@ final class LabCommand implements Callable<Integer> {
                     : Optional.of(PolicyFiles.load(policies));
             return PolicyFiles.attach(expectationSets(), PoliciesInForce.of(policyInput, List.of()),
                     "give them with --policies PATH");
-        } catch (ExpectationFiles.InvalidExpectations e) {
+        } catch (InvalidFiles e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
     }

@@ -4,7 +4,7 @@ import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.ExpectationReader;
 import io.reachproof.expectations.ExpectationResolver;
 import io.reachproof.expectations.GoDuration;
-import io.reachproof.expectations.Problem;
+import io.reachproof.yaml.Problem;
 import io.reachproof.expectations.ReadResult;
 import io.reachproof.expectations.Verdict;
 import java.io.PrintWriter;

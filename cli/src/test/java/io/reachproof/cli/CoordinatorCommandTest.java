@@ -56,9 +56,28 @@ class CoordinatorCommandTest {
         Path config = config("policies: [lab-policies.yaml]\nleaderElection: {leaseDuration: 5s}\n");
 
         assertThat(cli.run("coordinator", "--config", config.toString())).isEqualTo(Main.EXIT_FAILED);
-        assertThat(cli.err()).isEqualTo(config + ": leaderElection.renewDeadline: must be shorter than"
+        assertThat(cli.err()).isEqualTo(config + ":5:33: leaderElection.renewDeadline: must be shorter than"
                 + " leaderElection.leaseDuration (5s), not 10s" + System.lineSeparator());
         assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void everyProblemOfTheConfigurationAndOfItsFilesIsALineWithItsPositionNotAStackTrace() throws Exception {
+        Path config = config("probeTimout: 1s\njitter: " + "[".repeat(2000) + "\n");
+
+        assertThat(cli.run("coordinator", "--config", config.toString())).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err()).isEqualTo(config + ":5:108: lists and mappings nest more than 100 levels deep (the limit)" + NL);
+
+        Files.writeString(config, "port: 0\ntokens: {aws-lab: t}\nexpectations: [deep.yaml]\nprobeTimout: 1s\n");
+        assertThat(cli.run("coordinator", "--config", config.toString())).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err()).endsWith(config + ":4:1: probeTimout: unknown key (did you mean 'probeTimeout'?)" + NL);
+
+        Files.writeString(dir.resolve("deep.yaml"), "spec: " + "[".repeat(2000) + "\n");
+        Files.writeString(config, "port: 0\ntokens: {aws-lab: t}\nexpectations: [deep.yaml]\n");
+        assertThat(cli.run("coordinator", "--config", config.toString())).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err()).endsWith(dir.resolve("deep.yaml") + ":1:106: lists and mappings nest more than 100 levels deep (the limit)"
+                + NL);
+        assertThat(cli.err()).doesNotContain("Exception", "\tat ");
     }
 
     /** A configuration proving lab-policies.yaml, with tokens for aws-lab and gcp-lab and no policy files. */

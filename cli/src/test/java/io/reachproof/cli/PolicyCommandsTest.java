@@ -90,6 +90,34 @@ class PolicyCommandsTest {
     }
 
     @Test
+    void aliasBombsAndDeepNestingExitOneWithTheirPositionAndNoStackTrace(@TempDir Path dir) throws IOException {
+        StringBuilder bomb = new StringBuilder("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: bomb, namespace: shop}
+                spec:
+                  podSelector: {}
+                  ingress:
+                  - from: &a0 [{podSelector: {}}, {podSelector: {}}]
+                """);
+        for (int i = 1; i < 24; i++) {
+            bomb.append("  - from: &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        }
+        Path policies = dir.resolve("bomb.yaml");
+        Files.writeString(policies, bomb);
+        Path topology = dir.resolve("deep.yaml");
+        Files.writeString(topology, "items: " + "[".repeat(2000) + "\n");
+
+        assertThat(cli.run("compile", "--policies", policies.toString(), "--topology", topology.toString())).isEqualTo(1);
+
+        assertThat(cli.err()).isEqualTo(String.join("\n",
+                policies + ":19:11: aliases of the anchor &a12 expand the document by more than 100000 nodes (the limit)",
+                topology + ":1:107: lists and mappings nest more than 100 levels deep (the limit)",
+                ""));
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
     void explainNamesTheAllowingRuleWithFileAndLine() {
         assertThat(cli.run("explain", "--policies", MANIFESTS, "--topology", DUMP,
                 "--from", "shop/checkout-5b7f9d8c6-h7m4p", "--to", "payments/payments-84d6f7c9b-5tq2w", "--port", "8443/TCP"))

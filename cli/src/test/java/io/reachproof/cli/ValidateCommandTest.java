@@ -2,7 +2,11 @@ package io.reachproof.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
 
@@ -47,6 +51,25 @@ class ValidateCommandTest {
         assertThat(exit).isEqualTo(Main.EXIT_FAILED);
         assertThat(cli.out().lines()).containsExactly(EXAMPLES + "lab.yaml: lab: 3 groups, 3 rules, 5 cells, every 5s, default none");
         assertThat(cli.err().lines()).containsExactly("no-such-file.yaml: no such file");
+    }
+
+    @Test
+    void deepNestingAndAliasBombsAreProblemsWithPositionsNotStackTraces(@TempDir Path dir) throws IOException {
+        Path deep = dir.resolve("deep.yaml");
+        Files.writeString(deep, "[".repeat(2000) + "\n");
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i < 24; i++) {
+            bomb.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        }
+        Path bombFile = dir.resolve("bomb.yaml");
+        Files.writeString(bombFile, bomb);
+
+        int exit = cli.run("validate", deep.toString(), bombFile.toString());
+
+        assertThat(exit).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err().lines()).containsExactly(
+                deep + ":1:101: lists and mappings nest more than 100 levels deep (the limit)",
+                bombFile + ":14:6: aliases of the anchor &a13 expand the document by more than 100000 nodes (the limit)");
     }
 
     @Test

@@ -8,19 +8,29 @@ import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
 import io.reachproof.coordinator.round.RoundSettings;
 import io.reachproof.expectations.GoDuration;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.reachproof.yaml.NearestName;
+import io.reachproof.yaml.NodeReader;
+import io.reachproof.yaml.Problem;
+import io.reachproof.yaml.SourceRef;
+import io.reachproof.yaml.YamlLimits;
+import io.reachproof.yaml.YamlLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * The coordinator's configuration file (YAML, or JSON, which YAML reads too), read once at start:
@@ -57,17 +67,20 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   retryPeriod: 2s           # candidates try, and the leader renews, this often
  * </pre>
  *
- * Every mistake is an {@link IllegalArgumentException} naming the file and the key.
+ * Every mistake of the file is reported in one {@link IllegalArgumentException}, one line each as
+ * {@code FILE:LINE:COLUMN: key: what is wrong}; an unknown key names the nearest valid one. The file is read
+ * within {@link YamlLimits} (size, nesting, aliases).
  */
 public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
         Optional<LeaderElectionSettings> leaderElection) {
 
-    private static final Set<String> KEYS = Set.of("bind", "port", "tokens", "adminToken", "expectations", "policies",
+    private static final List<String> KEYS = List.of("bind", "port", "tokens", "adminToken", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxBatchResults", "jitter", "leaderElection");
-    private static final Set<String> ELECTION_KEYS = Set.of("enabled", "namespace", "name", "identity", "leaseDuration",
+    private static final List<String> ELECTION_KEYS = List.of("enabled", "namespace", "name", "identity", "leaseDuration",
             "renewDeadline", "retryPeriod");
+    private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
     public CoordinatorConfig {
         requireNonNull(settings, "settings");
@@ -81,221 +94,347 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
         this(settings, expectationFiles, policyPaths, Optional.empty());
     }
 
+    /** Reads {@code file} within {@link YamlLimits#DEFAULTS}. */
     public static CoordinatorConfig read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read the configuration: " + e.getMessage());
-        }
-        Object doc;
-        try {
-            doc = new Load(LoadSettings.builder().setLabel(file.toString()).setAllowDuplicateKeys(false).build())
-                    .loadFromString(text);
-        } catch (YamlEngineException e) {
-            throw new IllegalArgumentException(file + ": not valid YAML or JSON: " + e.getMessage().replace('\n', ' '));
-        }
-        if (!(doc instanceof Map<?, ?> map)) {
-            throw new IllegalArgumentException(file + ": the configuration must be a mapping of keys to values");
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        return fromMap(file.toString(), map, dir);
+        return read(file, YamlLimits.DEFAULTS);
     }
 
-    /** The configuration from already-parsed keys; {@code name} prefixes every error, {@code dir} resolves files. */
-    public static CoordinatorConfig fromMap(String name, Map<?, ?> map, Path dir) {
-        Keys k = new Keys(name, "", map, KEYS);
-        int port = k.integer("port", 7070, 0, 65535);
-        ApiServerSettings api = new ApiServerSettings(k.string("bind", "0.0.0.0"), port,
-                k.integer("maxBodyBytes", ApiServerSettings.DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE),
-                Duration.ofSeconds(90));
-        Map<String, String> tokens = k.tokens();
-        Optional<String> admin = map.containsKey("adminToken") ? Optional.of(k.string("adminToken", "")) : Optional.empty();
-        if (admin.isPresent() && admin.get().isBlank()) {
-            throw k.error("adminToken", "must not be blank");
-        }
-        List<Path> files = new ArrayList<>();
-        for (String f : k.strings("expectations", "files")) {
-            files.add(dir.resolve(f));
-        }
-        List<Path> policies = new ArrayList<>();
-        if (map.containsKey("policies")) {
-            for (String f : k.strings("policies", "files or directories")) {
-                policies.add(dir.resolve(f));
+    /** Reads {@code file}; file names in it are relative to its folder. */
+    public static CoordinatorConfig read(Path file, YamlLimits limits) {
+        YamlLoader.Loaded loaded = new YamlLoader(limits).load(file);
+        List<Problem> problems = new ArrayList<>(loaded.problems());
+        loaded.syntaxError().ifPresent(e -> problems.add(new Problem(e.at(), "not valid YAML or JSON: "
+                + e.context().map(c -> c + ": ").orElse("") + e.problem())));
+        Optional<CoordinatorConfig> config = Optional.empty();
+        if (problems.isEmpty()) {
+            List<Node> documents = loaded.documents();
+            if (documents.size() != 1 || !(documents.get(0) instanceof MappingNode root)) {
+                SourceRef at = documents.isEmpty() ? new SourceRef(file.toString(), 1, 1) : NodeReader.at(file.toString(),
+                        documents.get(documents.size() == 1 ? 0 : 1));
+                problems.add(new Problem(at, documents.size() > 1 ? "the configuration must be one YAML document"
+                        : "the configuration must be a mapping of keys to values"));
+            } else {
+                config = new Reader(new NodeReader(file.toString(), problems), file.toAbsolutePath().getParent()).read(root);
             }
         }
-        Duration heartbeat = k.duration("heartbeatInterval", Duration.ofSeconds(5));
-        int missed = k.integer("missedHeartbeats", 3, 1, 1000);
-        Duration gone = k.duration("goneAfter", Duration.ofMinutes(10));
-        if (gone.compareTo(heartbeat.multipliedBy(missed)) <= 0) {
-            throw k.error("goneAfter", "must be longer than heartbeatInterval x missedHeartbeats");
+        if (!problems.isEmpty() || config.isEmpty()) {
+            problems.sort(Comparator.comparingInt((Problem p) -> p.where().line()).thenComparingInt(p -> p.where().column()));
+            throw new IllegalArgumentException(String.join("\n", problems.stream().map(Problem::toString).toList()));
         }
-        int attempts = k.integer("probeAttempts", 2, 1, 100);
-        int failed = k.integer("failedAttemptsForDeny", attempts, 1, 100);
-        if (failed > attempts) {
-            throw k.error("failedAttemptsForDeny", "must not exceed probeAttempts (" + attempts + ")");
-        }
-        PlannerSettings planner = new PlannerSettings(k.integer("pairsPerClusterPair", 1, 1, 10_000),
-                k.integer("probeBudgetPerAgent", 500, 1, 1_000_000), attempts,
-                k.duration("probeTimeout", Duration.ofSeconds(1)).toMillis());
-        RoundSettings rounds = new RoundSettings(k.duration("roundSlack", Duration.ofSeconds(2)), 32,
-                k.integer("retainReports", 20, 1, 10_000));
-        Duration poll = k.duration("pollTimeout", Duration.ofSeconds(25));
-        if (poll.compareTo(Duration.ofSeconds(60)) > 0) {
-            throw k.error("pollTimeout", "must be at most 60s");
-        }
-        CoordinatorSettings settings = new CoordinatorSettings(api, tokens, admin,
-                new RegistrySettings(heartbeat, missed, gone), planner, rounds, failed, poll,
-                k.integer("maxBatchResults", 5000, 1, 1_000_000), true, k.duration("jitter", Duration.ofSeconds(5)));
-        Optional<LeaderElectionSettings> election = leaderElection(k, map.get("leaderElection"));
-        k.rejectUnknown();
-        return new CoordinatorConfig(settings, files, policies, election);
+        return config.get();
     }
 
-    private static Optional<LeaderElectionSettings> leaderElection(Keys outer, Object block) {
-        if (block == null) {
-            return Optional.empty();
-        }
-        if (!(block instanceof Map<?, ?> m)) {
-            throw outer.error("leaderElection", "must be a mapping (enabled, namespace, name, identity, leaseDuration,"
-                    + " renewDeadline, retryPeriod), not " + block);
-        }
-        Keys k = new Keys(outer.name, "leaderElection.", m, ELECTION_KEYS);
-        k.rejectUnknown();
-        Object enabled = m.get("enabled");
-        if (enabled != null && !(enabled instanceof Boolean)) {
-            throw k.error("enabled", "must be true or false, not " + enabled);
-        }
-        Optional<String> namespace = k.optionalName("namespace");
-        String lease = k.optionalName("name").orElse(LeaderElectionSettings.DEFAULT_NAME);
-        Optional<String> identity = Optional.ofNullable(m.get("identity")).map(v -> k.string("identity", ""));
-        if (identity.isPresent() && identity.get().isBlank()) {
-            throw k.error("identity", "must not be blank");
-        }
-        Duration duration = k.duration("leaseDuration", LeaderElectionSettings.DEFAULT_LEASE_DURATION);
-        Duration renew = k.duration("renewDeadline", LeaderElectionSettings.DEFAULT_RENEW_DEADLINE);
-        Duration retry = k.duration("retryPeriod", LeaderElectionSettings.DEFAULT_RETRY_PERIOD);
-        if (renew.compareTo(duration) >= 0) {
-            throw k.error("renewDeadline", "must be shorter than leaderElection.leaseDuration ("
-                    + GoDuration.format(duration) + "), not " + GoDuration.format(renew));
-        }
-        if (retry.toMillis() * LeaderElectionSettings.JITTER_FACTOR >= renew.toMillis()) {
-            throw k.error("retryPeriod", "must be shorter than leaderElection.renewDeadline ("
-                    + GoDuration.format(renew) + ") / " + LeaderElectionSettings.JITTER_FACTOR + " (fabric8 jitters it),"
-                    + " not " + GoDuration.format(retry));
-        }
-        if (Boolean.FALSE.equals(enabled)) {
-            return Optional.empty();
-        }
-        return Optional.of(new LeaderElectionSettings(namespace, lease, identity, duration, renew, retry));
-    }
+    /** Reads the keys of one configuration, every problem into its {@link NodeReader}. */
+    private static final class Reader {
+        private final NodeReader nodes;
+        private final Path dir;
 
-    private static final class Keys {
-        private final String name;
-        private final String prefix;
-        private final Map<?, ?> map;
-        private final Set<String> known;
-
-        Keys(String name, String prefix, Map<?, ?> map, Set<String> known) {
-            this.name = name;
-            this.prefix = prefix;
-            this.map = map;
-            this.known = known;
+        Reader(NodeReader nodes, Path dir) {
+            this.nodes = nodes;
+            this.dir = dir;
         }
 
-        IllegalArgumentException error(String key, String problem) {
-            return new IllegalArgumentException(name + ": " + prefix + key + ": " + problem);
-        }
-
-        void rejectUnknown() {
-            for (Object key : map.keySet()) {
-                if (!known.contains(String.valueOf(key))) {
-                    throw error(String.valueOf(key), "unknown key; expected one of " + String.join(", ",
-                            new java.util.TreeSet<>(known)));
+        Optional<CoordinatorConfig> read(MappingNode root) {
+            Keys k = new Keys(root, "", KEYS);
+            Optional<Integer> port = k.integer("port", 7070, 0, 65535);
+            Optional<Integer> maxBody = k.integer("maxBodyBytes", ApiServerSettings.DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
+            Optional<String> bind = k.string("bind", "0.0.0.0");
+            Optional<Map<String, String>> tokens = k.tokens();
+            Optional<String> admin = k.present("adminToken") ? k.string("adminToken", "").filter(t -> {
+                if (t.isBlank()) {
+                    k.error("adminToken", "must not be blank");
                 }
+                return !t.isBlank();
+            }) : Optional.empty();
+            Optional<List<Path>> files = k.files("expectations", "files", true);
+            Optional<List<Path>> policies = k.files("policies", "files or directories", false);
+            Optional<Duration> heartbeat = k.duration("heartbeatInterval", Duration.ofSeconds(5));
+            Optional<Integer> missed = k.integer("missedHeartbeats", 3, 1, 1000);
+            Optional<Duration> gone = k.duration("goneAfter", Duration.ofMinutes(10));
+            if (heartbeat.isPresent() && missed.isPresent() && gone.isPresent()
+                    && gone.get().compareTo(heartbeat.get().multipliedBy(missed.get())) <= 0) {
+                k.error(k.atFirst("goneAfter", "heartbeatInterval", "missedHeartbeats"), "goneAfter",
+                        "must be longer than heartbeatInterval x missedHeartbeats");
             }
-        }
-
-        /** A Kubernetes object name (DNS label characters), when present. */
-        Optional<String> optionalName(String key) {
-            if (map.get(key) == null) {
+            Optional<Integer> attempts = k.integer("probeAttempts", 2, 1, 100);
+            Optional<Integer> failed = k.integer("failedAttemptsForDeny", attempts.orElse(2), 1, 100);
+            if (attempts.isPresent() && failed.isPresent() && failed.get() > attempts.get()) {
+                k.error(k.atFirst("failedAttemptsForDeny"), "failedAttemptsForDeny", "must not exceed probeAttempts (" + attempts.get() + ")");
+            }
+            Optional<Integer> pairs = k.integer("pairsPerClusterPair", 1, 1, 10_000);
+            Optional<Integer> budget = k.integer("probeBudgetPerAgent", 500, 1, 1_000_000);
+            Optional<Duration> probeTimeout = k.duration("probeTimeout", Duration.ofSeconds(1));
+            Optional<Duration> slack = k.duration("roundSlack", Duration.ofSeconds(2));
+            Optional<Integer> retain = k.integer("retainReports", 20, 1, 10_000);
+            Optional<Duration> poll = k.duration("pollTimeout", Duration.ofSeconds(25)).filter(p -> {
+                if (p.compareTo(Duration.ofSeconds(60)) > 0) {
+                    k.error("pollTimeout", "must be at most 60s");
+                }
+                return p.compareTo(Duration.ofSeconds(60)) <= 0;
+            });
+            Optional<Integer> maxBatch = k.integer("maxBatchResults", 5000, 1, 1_000_000);
+            Optional<Duration> jitter = k.duration("jitter", Duration.ofSeconds(5));
+            Optional<LeaderElectionSettings> election = leaderElection(k);
+            k.rejectUnknown();
+            if (!nodes.problems().isEmpty()) {
                 return Optional.empty();
             }
-            String v = string(key, "");
-            if (!v.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
-                throw error(key, "must be a Kubernetes name (lower-case letters, digits, '-' and '.'), not '" + v + "'");
-            }
-            return Optional.of(v);
+            ApiServerSettings api = new ApiServerSettings(bind.get(), port.get(), maxBody.get(), Duration.ofSeconds(90));
+            PlannerSettings planner = new PlannerSettings(pairs.get(), budget.get(), attempts.get(), probeTimeout.get().toMillis());
+            RoundSettings rounds = new RoundSettings(slack.get(), 32, retain.get());
+            CoordinatorSettings settings = new CoordinatorSettings(api, tokens.get(), admin,
+                    new RegistrySettings(heartbeat.get(), missed.get(), gone.get()), planner, rounds, failed.get(), poll.get(),
+                    maxBatch.get(), true, jitter.get());
+            return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election));
         }
 
-        String string(String key, String fallback) {
-            Object v = map.get(key);
-            if (v == null) {
-                return fallback;
+        private Optional<LeaderElectionSettings> leaderElection(Keys outer) {
+            Optional<Node> block = outer.value("leaderElection");
+            if (block.isEmpty()) {
+                return Optional.empty();
             }
-            if (!(v instanceof String s)) {
-                throw error(key, "must be a string, not " + v);
+            if (!(block.get() instanceof MappingNode m)) {
+                outer.error("leaderElection", "must be a mapping (enabled, namespace, name, identity, leaseDuration,"
+                        + " renewDeadline, retryPeriod), not " + text(block.get()));
+                return Optional.empty();
             }
-            return s;
+            Keys k = new Keys(m, "leaderElection.", ELECTION_KEYS);
+            k.rejectUnknown();
+            Optional<Boolean> enabled = k.bool("enabled", true);
+            Optional<Optional<String>> namespace = k.present("namespace") ? k.kubernetesName("namespace").map(Optional::of)
+                    : Optional.of(Optional.empty());
+            Optional<String> lease = k.present("name") ? k.kubernetesName("name") : Optional.of(LeaderElectionSettings.DEFAULT_NAME);
+            Optional<Optional<String>> identity = !k.present("identity") ? Optional.of(Optional.empty())
+                    : k.string("identity", "").filter(i -> {
+                        if (i.isBlank()) {
+                            k.error("identity", "must not be blank");
+                        }
+                        return !i.isBlank();
+                    }).map(Optional::of);
+            Optional<Duration> duration = k.duration("leaseDuration", LeaderElectionSettings.DEFAULT_LEASE_DURATION);
+            Optional<Duration> renew = k.duration("renewDeadline", LeaderElectionSettings.DEFAULT_RENEW_DEADLINE);
+            Optional<Duration> retry = k.duration("retryPeriod", LeaderElectionSettings.DEFAULT_RETRY_PERIOD);
+            if (duration.isPresent() && renew.isPresent() && renew.get().compareTo(duration.get()) >= 0) {
+                k.error(k.atFirst("renewDeadline", "leaseDuration"), "renewDeadline", "must be shorter than leaderElection.leaseDuration ("
+                        + GoDuration.format(duration.get()) + "), not " + GoDuration.format(renew.get()));
+                return Optional.empty();
+            }
+            if (renew.isPresent() && retry.isPresent()
+                    && retry.get().toMillis() * LeaderElectionSettings.JITTER_FACTOR >= renew.get().toMillis()) {
+                k.error(k.atFirst("retryPeriod", "renewDeadline"), "retryPeriod", "must be shorter than leaderElection.renewDeadline ("
+                        + GoDuration.format(renew.get()) + ") / " + LeaderElectionSettings.JITTER_FACTOR + " (fabric8 jitters it),"
+                        + " not " + GoDuration.format(retry.get()));
+                return Optional.empty();
+            }
+            if (enabled.isEmpty() || namespace.isEmpty() || lease.isEmpty() || identity.isEmpty() || duration.isEmpty()
+                    || renew.isEmpty() || retry.isEmpty() || !enabled.get()) {
+                return Optional.empty();
+            }
+            return Optional.of(new LeaderElectionSettings(namespace.get(), lease.get(), identity.get(), duration.get(), renew.get(),
+                    retry.get()));
         }
 
-        int integer(String key, int fallback, int min, int max) {
-            Object v = map.get(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < min || ((Number) v).longValue() > max) {
-                throw error(key, "must be a whole number in " + min + ".." + max + ", not " + v);
-            }
-            return ((Number) v).intValue();
+        /** A scalar as written, any other node as NodeReader describes it. */
+        private static String text(Node node) {
+            return node instanceof ScalarNode s ? s.getValue() : NodeReader.describe(node);
         }
 
-        Duration duration(String key, Duration fallback) {
-            Object v = map.get(key);
-            if (v == null) {
-                return fallback;
-            }
-            Optional<Duration> d = v instanceof String s ? GoDuration.parse(s) : Optional.empty();
-            if (d.isEmpty() || d.get().isZero()) {
-                throw error(key, "must be a positive duration such as 500ms, 5s or 1m, not " + v);
-            }
-            return d.get();
-        }
+        /**
+         * The keys of one mapping ({@code prefix} names its place, e.g. {@code leaderElection.}). Each getter
+         * gives the default when the key is absent (or null), the value when it is valid, and empty after
+         * reporting the problem when it is not.
+         */
+        private final class Keys {
+            private final MappingNode mapping;
+            private final String prefix;
+            private final List<String> known;
+            private final Map<String, NodeTuple> entries;
 
-        List<String> strings(String key, String what) {
-            Object v = map.get(key);
-            if (v == null) {
-                throw error(key, "is required");
+            Keys(MappingNode mapping, String prefix, List<String> known) {
+                this.mapping = mapping;
+                this.prefix = prefix;
+                this.known = known;
+                this.entries = entries(mapping);
             }
-            if (!(v instanceof List<?> list) || list.isEmpty()) {
-                throw error(key, "must be a non-empty list of " + what);
-            }
-            List<String> all = new ArrayList<>();
-            for (Object o : list) {
-                if (!(o instanceof String s) || s.isBlank()) {
-                    throw error(key, "must list " + (what.equals("files") ? "file" : "file or directory") + " names, not " + o);
+
+            /** Every entry by key (duplicates reported); unknown keys stay in for {@link #rejectUnknown}. */
+            private Map<String, NodeTuple> entries(MappingNode m) {
+                Map<String, NodeTuple> all = new LinkedHashMap<>();
+                for (NodeTuple t : m.getValue()) {
+                    if (!(t.getKeyNode() instanceof ScalarNode key) || key.getTag().equals(Tag.NULL)) {
+                        nodes.error(t.getKeyNode(), prefix + "keys must be strings, got " + NodeReader.describe(t.getKeyNode()));
+                    } else if (all.containsKey(key.getValue())) {
+                        nodes.error(key, prefix + key.getValue() + ": duplicate key (first at line "
+                                + nodes.at(all.get(key.getValue()).getKeyNode()).line() + ")");
+                    } else {
+                        all.put(key.getValue(), t);
+                    }
                 }
-                all.add(s);
+                return all;
             }
-            return all;
-        }
 
-        Map<String, String> tokens() {
-            Object v = map.get("tokens");
-            if (v == null) {
-                throw error("tokens", "is required (a bearer token per cluster)");
+            void rejectUnknown() {
+                entries.forEach((key, t) -> {
+                    if (!known.contains(key)) {
+                        nodes.error(t.getKeyNode(), prefix + key + ": unknown key" + NearestName.hint(key, known));
+                    }
+                });
             }
-            if (!(v instanceof Map<?, ?> m) || m.isEmpty()) {
-                throw error("tokens", "must map each cluster name to its bearer token");
+
+            boolean present(String key) {
+                return entries.containsKey(key);
             }
-            Map<String, String> all = new LinkedHashMap<>();
-            m.forEach((cluster, token) -> {
-                if (!(token instanceof String t) || t.isBlank()) {
-                    throw error("tokens." + cluster, "must be a non-blank string");
+
+            /** The value of {@code key}, unless absent or null. */
+            Optional<Node> value(String key) {
+                return Optional.ofNullable(entries.get(key)).map(NodeTuple::getValueNode)
+                        .filter(v -> !(v instanceof ScalarNode s && s.getTag().equals(Tag.NULL)));
+            }
+
+            /** Where the first of {@code keys} present was written, else where the mapping starts. */
+            SourceRef atFirst(String... keys) {
+                for (String key : keys) {
+                    if (entries.containsKey(key)) {
+                        return nodes.at(entries.get(key).getValueNode());
+                    }
                 }
-                all.put(String.valueOf(cluster), t);
-            });
-            return all;
+                return nodes.at(mapping);
+            }
+
+            void error(String key, String problem) {
+                error(atFirst(key), key, problem);
+            }
+
+            void error(SourceRef at, String key, String problem) {
+                nodes.error(at, prefix + key + ": " + problem);
+            }
+
+            Optional<String> string(String key, String fallback) {
+                Optional<Node> v = value(key);
+                if (v.isEmpty()) {
+                    return Optional.of(fallback);
+                }
+                if (!(v.get() instanceof ScalarNode s) || !s.getTag().equals(Tag.STR)) {
+                    error(key, "must be a string, not " + text(v.get()));
+                    return Optional.empty();
+                }
+                return Optional.of(s.getValue());
+            }
+
+            /** A Kubernetes object name (DNS subdomain characters). */
+            Optional<String> kubernetesName(String key) {
+                return string(key, "").filter(v -> {
+                    if (!KUBERNETES_NAME.matcher(v).matches()) {
+                        error(key, "must be a Kubernetes name (lower-case letters, digits, '-' and '.'), not '" + v + "'");
+                    }
+                    return KUBERNETES_NAME.matcher(v).matches();
+                });
+            }
+
+            Optional<Boolean> bool(String key, boolean fallback) {
+                Optional<Node> v = value(key);
+                if (v.isEmpty()) {
+                    return Optional.of(fallback);
+                }
+                if (!(v.get() instanceof ScalarNode s) || !s.getTag().equals(Tag.BOOL)) {
+                    error(key, "must be true or false, not " + text(v.get()));
+                    return Optional.empty();
+                }
+                return Optional.of(Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT)));
+            }
+
+            Optional<Integer> integer(String key, int fallback, int min, int max) {
+                Optional<Node> v = value(key);
+                if (v.isEmpty()) {
+                    return Optional.of(fallback);
+                }
+                OptionalLong n = v.get() instanceof ScalarNode s && s.getTag().equals(Tag.INT) ? wholeNumber(s.getValue())
+                        : OptionalLong.empty();
+                if (n.isEmpty() || n.getAsLong() < min || n.getAsLong() > max) {
+                    error(key, "must be a whole number in " + min + ".." + max + ", not " + text(v.get()));
+                    return Optional.empty();
+                }
+                return Optional.of((int) n.getAsLong());
+            }
+
+            Optional<Duration> duration(String key, Duration fallback) {
+                Optional<Node> v = value(key);
+                if (v.isEmpty()) {
+                    return Optional.of(fallback);
+                }
+                Optional<Duration> d = v.get() instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? GoDuration.parse(s.getValue())
+                        : Optional.empty();
+                if (d.isEmpty() || d.get().isZero()) {
+                    error(key, "must be a positive duration such as 500ms, 5s or 1m, not " + text(v.get()));
+                    return Optional.empty();
+                }
+                return d;
+            }
+
+            /** File names relative to the configuration's folder; {@code required} or empty when absent. */
+            Optional<List<Path>> files(String key, String what, boolean required) {
+                Optional<Node> v = value(key);
+                if (v.isEmpty()) {
+                    if (required) {
+                        error(key, "is required");
+                        return Optional.empty();
+                    }
+                    return Optional.of(List.of());
+                }
+                if (!(v.get() instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                    error(key, "must be a non-empty list of " + what);
+                    return Optional.empty();
+                }
+                List<Path> all = new ArrayList<>();
+                for (Node item : list.getValue()) {
+                    if (!(item instanceof ScalarNode s) || !s.getTag().equals(Tag.STR) || s.getValue().isBlank()) {
+                        error(nodes.at(item), key, "must list " + (what.equals("files") ? "file" : "file or directory")
+                                + " names, not " + text(item));
+                    } else {
+                        all.add(dir.resolve(s.getValue()));
+                    }
+                }
+                return all.size() == list.getValue().size() ? Optional.of(all) : Optional.empty();
+            }
+
+            Optional<Map<String, String>> tokens() {
+                Optional<Node> v = value("tokens");
+                if (v.isEmpty()) {
+                    error("tokens", "is required (a bearer token per cluster)");
+                    return Optional.empty();
+                }
+                if (!(v.get() instanceof MappingNode m) || m.getValue().isEmpty()) {
+                    error("tokens", "must map each cluster name to its bearer token");
+                    return Optional.empty();
+                }
+                Map<String, String> all = new LinkedHashMap<>();
+                boolean ok = true;
+                for (Map.Entry<String, NodeTuple> e : new Keys(m, "tokens.", List.of()).entries.entrySet()) {
+                    Node token = e.getValue().getValueNode();
+                    if (!(token instanceof ScalarNode t) || !t.getTag().equals(Tag.STR) || t.getValue().isBlank()) {
+                        error(nodes.at(token), "tokens." + e.getKey(), "must be a non-blank string");
+                        ok = false;
+                    } else {
+                        all.put(e.getKey(), t.getValue());
+                    }
+                }
+                return ok && all.size() == m.getValue().size() ? Optional.of(all) : Optional.empty();
+            }
+        }
+    }
+
+    /** A YAML 1.2 core-schema integer ({@code 42}, {@code +7}, {@code 0x1F}, {@code 0o17}), if it fits a long. */
+    private static OptionalLong wholeNumber(String text) {
+        try {
+            if (text.startsWith("0x")) {
+                return OptionalLong.of(Long.parseLong(text.substring(2), 16));
+            }
+            if (text.startsWith("0o")) {
+                return OptionalLong.of(Long.parseLong(text.substring(2), 8));
+            }
+            return OptionalLong.of(Long.parseLong(text.startsWith("+") ? text.substring(1) : text));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
         }
     }
 }

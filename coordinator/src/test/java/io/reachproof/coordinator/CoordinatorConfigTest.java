@@ -98,44 +98,95 @@ class CoordinatorConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "port: 70000|port: must be a whole number in 0..65535, not 70000",
-        "heartbeatInterval: 5 seconds|heartbeatInterval: must be a positive duration such as 500ms, 5s or 1m, not 5 seconds",
-        "tokens: {aws: ''}|tokens.aws: must be a non-blank string",
-        "probeAttempts: 1|failedAttemptsForDeny: must not exceed probeAttempts (1)",
-        "goneAfter: 10s|goneAfter: must be longer than heartbeatInterval x missedHeartbeats",
-        "policies: []|policies: must be a non-empty list of files or directories",
-        "policies: policies/|policies: must be a non-empty list of files or directories",
-        "policies: [7]|policies: must list file or directory names, not 7",
-        "prot: 7070|prot: unknown key; expected one of adminToken, bind, expectations, failedAttemptsForDeny, goneAfter,"
-                + " heartbeatInterval, jitter, leaderElection, maxBatchResults, maxBodyBytes, missedHeartbeats, pairsPerClusterPair,"
-                + " policies, pollTimeout, port, probeAttempts, probeBudgetPerAgent, probeTimeout, retainReports, roundSlack, tokens",
+        "port: 70000|3:7: port: must be a whole number in 0..65535, not 70000",
+        "heartbeatInterval: 5 seconds|3:20: heartbeatInterval: must be a positive duration such as 500ms, 5s or 1m, not 5 seconds",
+        "tokens: {aws: ''}|2:15: tokens.aws: must be a non-blank string",
+        "probeAttempts: 1|3:24: failedAttemptsForDeny: must not exceed probeAttempts (1)",
+        "goneAfter: 10s|3:12: goneAfter: must be longer than heartbeatInterval x missedHeartbeats",
+        "policies: []|3:11: policies: must be a non-empty list of files or directories",
+        "policies: policies/|3:11: policies: must be a non-empty list of files or directories",
+        "policies: [7]|3:12: policies: must list file or directory names, not 7",
+        "prot: 7070|3:1: prot: unknown key (did you mean 'port'?)",
+        "maxBodyBytes: 0x10|3:15: maxBodyBytes: must be a whole number in 1024..2147483647, not 0x10",
     })
-    void anInvalidValueIsAnErrorNamingTheKey(String line, String message) throws Exception {
+    void anInvalidValueIsAnErrorNamingTheKeyAndItsPosition(String line, String message) throws Exception {
         String base = line.startsWith("tokens") ? "expectations: [a.yaml]\n"
                 : "tokens: {aws: t}\nexpectations: [a.yaml]\n" + (line.startsWith("probeAttempts") ? "failedAttemptsForDeny: 2\n" : "");
         Path f = write(base + line + "\n");
 
         assertThatThrownBy(() -> CoordinatorConfig.read(f))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(f + ": " + message);
+                .hasMessage(f + ":" + message);
     }
 
     @Test
     void missingTokensAndExpectationsAreNamed() throws Exception {
         Path noTokens = write("expectations: [a.yaml]\n");
         assertThatThrownBy(() -> CoordinatorConfig.read(noTokens))
-                .hasMessage(noTokens + ": tokens: is required (a bearer token per cluster)");
+                .hasMessage(noTokens + ":1:1: tokens: is required (a bearer token per cluster)");
         Path noFiles = write("tokens: {aws: t}\n");
-        assertThatThrownBy(() -> CoordinatorConfig.read(noFiles)).hasMessage(noFiles + ": expectations: is required");
+        assertThatThrownBy(() -> CoordinatorConfig.read(noFiles)).hasMessage(noFiles + ":1:1: expectations: is required");
+    }
+
+    @Test
+    void everyProblemOfTheFileIsReportedInOnePassWithItsPosition() throws Exception {
+        Path f = write("""
+                port: 70000
+                tokens: {aws: ''}
+                expectations: [a.yaml]
+                heartbeatInteval: 5s
+                probeTimeout: fast
+                leaderElection: {leaseDuration: 15, retryPeriod: 9s}
+                """);
+
+        assertThatThrownBy(() -> CoordinatorConfig.read(f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(String.join("\n",
+                        f + ":1:7: port: must be a whole number in 0..65535, not 70000",
+                        f + ":2:15: tokens.aws: must be a non-blank string",
+                        f + ":4:1: heartbeatInteval: unknown key (did you mean 'heartbeatInterval'?)",
+                        f + ":5:15: probeTimeout: must be a positive duration such as 500ms, 5s or 1m, not fast",
+                        f + ":6:33: leaderElection.leaseDuration: must be a positive duration such as 500ms, 5s or 1m, not 15",
+                        f + ":6:50: leaderElection.retryPeriod: must be shorter than leaderElection.renewDeadline (10s) / 1.2"
+                                + " (fabric8 jitters it), not 9s"));
     }
 
     @Test
     void duplicateKeysAndNonMappingsAreRefused() throws Exception {
-        Path dup = write("port: 1\nport: 2\n");
-        assertThatThrownBy(() -> CoordinatorConfig.read(dup)).hasMessageStartingWith(dup + ": not valid YAML or JSON: ");
+        Path dup = write("tokens: {aws: t}\nexpectations: [a.yaml]\nport: 1\nport: 2\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(dup)).hasMessage(dup + ":4:1: port: duplicate key (first at line 3)");
         Path list = write("- a\n- b\n");
         assertThatThrownBy(() -> CoordinatorConfig.read(list))
-                .hasMessage(list + ": the configuration must be a mapping of keys to values");
+                .hasMessage(list + ":1:1: the configuration must be a mapping of keys to values");
+        Path broken = write("tokens: {aws: t\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(broken))
+                .hasMessage(broken + ":2:1: not valid YAML or JSON: while parsing a flow mapping: expected ',' or '}', but got <stream end>");
+    }
+
+    @Test
+    void aDeeplyNestedFileIsAProblemAtTheLevelTooDeepNotAStackOverflow() throws Exception {
+        // the mapping is level 1, so the 100th [ (column 108) is the first too deep
+        Path f = write("tokens: " + "[".repeat(2000) + "\n");
+
+        assertThatThrownBy(() -> CoordinatorConfig.read(f))
+                .hasMessage(f + ":1:108: lists and mappings nest more than 100 levels deep (the limit)");
+    }
+
+    @Test
+    void anAliasBombIsRefusedBeforeItIsExpanded() throws Exception {
+        Path f = write(aliasBomb(20) + "tokens: {aws: t}\nexpectations: [a.yaml]\n");
+
+        assertThatThrownBy(() -> CoordinatorConfig.read(f))
+                .hasMessage(f + ":15:8: aliases of the anchor &a13 expand the document by more than 100000 nodes (the limit)");
+    }
+
+    /** {@code levels} lists, each holding the one before twice: 2^levels leaves in a few hundred bytes. */
+    static String aliasBomb(int levels) {
+        StringBuilder yaml = new StringBuilder("bomb:\n  a0: &a0 [x, x]\n");
+        for (int i = 1; i < levels; i++) {
+            yaml.append("  a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        }
+        return yaml.toString();
     }
 
     private static final String LEADER_BASE = "tokens: {aws: t}\nexpectations: [a.yaml]\n";
@@ -182,29 +233,28 @@ class CoordinatorConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "leaderElection: yes|leaderElection: must be a mapping (enabled, namespace, name, identity, leaseDuration,"
+        "leaderElection: yes|3:17: leaderElection: must be a mapping (enabled, namespace, name, identity, leaseDuration,"
                 + " renewDeadline, retryPeriod), not yes",
-        "leaderElection: {leaseDurtion: 15s}|leaderElection.leaseDurtion: unknown key; expected one of enabled, identity,"
-                + " leaseDuration, name, namespace, renewDeadline, retryPeriod",
-        "leaderElection: {enabled: 1}|leaderElection.enabled: must be true or false, not 1",
-        "leaderElection: {namespace: Reach_Proof}|leaderElection.namespace: must be a Kubernetes name (lower-case letters,"
+        "leaderElection: {leaseDurtion: 15s}|3:18: leaderElection.leaseDurtion: unknown key (did you mean 'leaseDuration'?)",
+        "leaderElection: {enabled: 1}|3:27: leaderElection.enabled: must be true or false, not 1",
+        "leaderElection: {namespace: Reach_Proof}|3:29: leaderElection.namespace: must be a Kubernetes name (lower-case letters,"
                 + " digits, '-' and '.'), not 'Reach_Proof'",
-        "leaderElection: {name: ''}|leaderElection.name: must be a Kubernetes name (lower-case letters, digits, '-' and"
+        "leaderElection: {name: ''}|3:24: leaderElection.name: must be a Kubernetes name (lower-case letters, digits, '-' and"
                 + " '.'), not ''",
-        "leaderElection: {identity: ' '}|leaderElection.identity: must not be blank",
-        "leaderElection: {leaseDuration: 15}|leaderElection.leaseDuration: must be a positive duration such as 500ms,"
+        "leaderElection: {identity: ' '}|3:28: leaderElection.identity: must not be blank",
+        "leaderElection: {leaseDuration: 15}|3:33: leaderElection.leaseDuration: must be a positive duration such as 500ms,"
                 + " 5s or 1m, not 15",
-        "leaderElection: {leaseDuration: 10s}|leaderElection.renewDeadline: must be shorter than"
+        "leaderElection: {leaseDuration: 10s}|3:33: leaderElection.renewDeadline: must be shorter than"
                 + " leaderElection.leaseDuration (10s), not 10s",
-        "leaderElection: {retryPeriod: 9s}|leaderElection.retryPeriod: must be shorter than leaderElection.renewDeadline"
+        "leaderElection: {retryPeriod: 9s}|3:31: leaderElection.retryPeriod: must be shorter than leaderElection.renewDeadline"
                 + " (10s) / 1.2 (fabric8 jitters it), not 9s",
     })
-    void anInvalidLeaderElectionValueIsAnErrorNamingTheKey(String line, String message) throws Exception {
+    void anInvalidLeaderElectionValueIsAnErrorNamingTheKeyAndItsPosition(String line, String message) throws Exception {
         Path f = write(LEADER_BASE + line + "\n");
 
         assertThatThrownBy(() -> CoordinatorConfig.read(f))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(f + ": " + message);
+                .hasMessage(f + ":" + message);
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.reachproof.expectations.HttpCheck;
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.PortSpec;
 import io.reachproof.expectations.Protocol;
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.SourceRef;
 import io.reachproof.expectations.Verdict;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import java.time.Duration;

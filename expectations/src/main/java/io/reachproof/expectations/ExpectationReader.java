@@ -1,10 +1,11 @@
 package io.reachproof.expectations;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.reachproof.yaml.NearestName;
+import io.reachproof.yaml.NodeReader;
+import io.reachproof.yaml.Problem;
+import io.reachproof.yaml.SourceRef;
+import io.reachproof.yaml.YamlLimits;
+import io.reachproof.yaml.YamlLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,26 +20,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.ReaderException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Reads {@code ConnectivityExpectation} YAML strictly: every mistake of a file becomes a
  * {@link Problem} at {@code FILE:LINE:COLUMN} (1-based), all of them in one pass. A document with a
  * problem yields no expectation; the valid documents of the same files still do. When apiVersion or
- * kind is wrong the rest of that document is not checked (it is probably not an expectation).
- * Stateless and thread-safe.
+ * kind is wrong the rest of that document is not checked (it is probably not an expectation). Files are
+ * loaded within {@link YamlLimits} by the shared {@link YamlLoader}. Stateless and thread-safe.
  */
 public final class ExpectationReader {
 
@@ -65,6 +59,17 @@ public final class ExpectationReader {
     private static final Pattern SHORT_PORT = Pattern.compile("(\\d{1,9})(?:/([A-Za-z]+))?");
     private static final Pattern STATUS = Pattern.compile("([1-5])xx|(\\d{3})(?:-(\\d{3}))?");
 
+    private final YamlLoader loader;
+
+    /** A reader within {@link YamlLimits#DEFAULTS}. */
+    public ExpectationReader() {
+        this(YamlLimits.DEFAULTS);
+    }
+
+    public ExpectationReader(YamlLimits limits) {
+        this.loader = new YamlLoader(limits);
+    }
+
     /** Reads one file. */
     public ReadResult read(Path file) {
         return readAll(List.of(file));
@@ -73,7 +78,7 @@ public final class ExpectationReader {
     /** Reads text as if it were the file {@code file}. */
     public ReadResult read(String file, String content) {
         Batch batch = new Batch();
-        batch.add(file, content);
+        batch.add(file, loader.load(file, content));
         return batch.result();
     }
 
@@ -84,16 +89,7 @@ public final class ExpectationReader {
     public ReadResult readAll(Collection<Path> files) {
         Batch batch = new Batch();
         for (Path file : files) {
-            String name = file.toString();
-            try {
-                batch.add(name, Files.readString(file, StandardCharsets.UTF_8));
-            } catch (NoSuchFileException e) {
-                batch.problems.add(new Problem(new SourceRef(name, 0, 0), "no such file"));
-            } catch (CharacterCodingException e) {
-                batch.problems.add(new Problem(new SourceRef(name, 0, 0), "not UTF-8 text"));
-            } catch (IOException e) {
-                batch.problems.add(new Problem(new SourceRef(name, 0, 0), "cannot read: " + e.getMessage()));
-            }
+            batch.add(file.toString(), loader.load(file));
         }
         return batch.result();
     }
@@ -104,9 +100,9 @@ public final class ExpectationReader {
         final List<Problem> problems = new ArrayList<>();
         final Map<String, SourceRef> names = new HashMap<>();
 
-        void add(String file, String content) {
+        void add(String file, YamlLoader.Loaded loaded) {
             FileReader reader = new FileReader(file);
-            reader.read(content);
+            reader.read(loaded);
             for (int i = 0; i < reader.expectations.size(); i++) {
                 ConnectivityExpectation e = reader.expectations.get(i);
                 SourceRef at = reader.namePositions.get(i);
@@ -137,59 +133,33 @@ public final class ExpectationReader {
             this.file = file;
         }
 
-        void read(String content) {
-            LoadSettings settings = LoadSettings.builder().setLabel(file).setSchema(new CoreSchema()).build();
+        void read(YamlLoader.Loaded loaded) {
+            problems.addAll(loaded.problems());
             int documents = 0;
-            try {
-                for (Node root : new Compose(settings).composeAllFromString(content)) {
-                    if (root instanceof ScalarNode s && Tag.NULL.equals(s.getTag()) && s.getValue().isEmpty()) {
-                        continue;
-                    }
-                    documents++;
-                    new DocumentReader(this).read(root);
+            for (Node root : loaded.documents()) {
+                if (root instanceof ScalarNode s && Tag.NULL.equals(s.getTag()) && s.getValue().isEmpty()) {
+                    continue;
                 }
-            } catch (MarkedYamlEngineException e) {
-                Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
-                SourceRef at = mark.map(m -> new SourceRef(file, m.getLine() + 1, m.getColumn() + 1)).orElse(new SourceRef(file, 1, 1));
-                String context = e.getContext() == null ? "" : e.getContext() + ": ";
-                problems.add(new Problem(at, "YAML syntax error: " + context + e.getProblem()));
-                return;
-            } catch (ReaderException e) {
-                problems.add(new Problem(position(content, e.getPosition()), "YAML syntax error: " + e.getMessage()));
-                return;
-            } catch (YamlEngineException e) {
-                problems.add(new Problem(new SourceRef(file, 1, 1), "YAML error: " + e.getMessage()));
-                return;
+                documents++;
+                new DocumentReader(this).read(root);
             }
-            if (documents == 0) {
+            if (loaded.syntaxError().isPresent()) {
+                YamlLoader.SyntaxError e = loaded.syntaxError().get();
+                problems.add(new Problem(e.at(), "YAML syntax error: " + e.context().map(c -> c + ": ").orElse("") + e.problem()));
+            } else if (documents == 0 && loaded.ok()) {
                 problems.add(new Problem(new SourceRef(file, 1, 1), "no " + KIND + " in the file (it is empty)"));
             }
-        }
-
-        private SourceRef position(String content, int index) {
-            int line = 1;
-            int column = 1;
-            for (int i = 0; i < Math.min(index, content.length()); i++) {
-                if (content.charAt(i) == '\n') {
-                    line++;
-                    column = 1;
-                } else {
-                    column++;
-                }
-            }
-            return new SourceRef(file, line, column);
         }
     }
 
     /** Checks and builds one document; adds its problems to the file's. */
-    private static final class DocumentReader {
+    private static final class DocumentReader extends NodeReader {
         private final FileReader fileReader;
-        private final String file;
         private final List<Problem> problems;
 
         DocumentReader(FileReader fileReader) {
+            super(fileReader.file, fileReader.problems);
             this.fileReader = fileReader;
-            this.file = fileReader.file;
             this.problems = fileReader.problems;
         }
 
@@ -575,100 +545,7 @@ public final class ExpectationReader {
             return Optional.of(new int[] {min, max});
         }
 
-        // --- typed access to nodes, each reporting what is wrong where ---
-
-        private SourceRef at(Node node) {
-            return node.getStartMark().map(m -> new SourceRef(file, m.getLine() + 1, m.getColumn() + 1)).orElse(new SourceRef(file, 1, 1));
-        }
-
-        private void error(Node node, String message) {
-            error(at(node), message);
-        }
-
-        private void error(SourceRef at, String message) {
-            problems.add(new Problem(at, message));
-        }
-
-        private static boolean isKey(NodeTuple tuple, String key) {
-            return tuple.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key);
-        }
-
-        /**
-         * The entries of a mapping by key (first occurrences), reporting non-string keys, duplicate keys
-         * and, when {@code allowed} is not null, unknown keys with the nearest allowed one.
-         */
-        private Map<String, NodeTuple> entries(MappingNode mapping, String context, List<String> allowed) {
-            Map<String, NodeTuple> entries = new LinkedHashMap<>();
-            Map<String, Node> seen = new HashMap<>();
-            for (NodeTuple tuple : mapping.getValue()) {
-                if (!(tuple.getKeyNode() instanceof ScalarNode k) || Tag.NULL.equals(k.getTag())) {
-                    error(tuple.getKeyNode(), "keys in " + context + " must be strings, got " + describe(tuple.getKeyNode()));
-                    continue;
-                }
-                String key = k.getValue();
-                Node first = seen.putIfAbsent(key, k);
-                if (first != null) {
-                    error(k, "duplicate key '" + key + "' in " + context + " (first at line " + at(first).line() + ")");
-                } else if (allowed != null && !allowed.contains(key)) {
-                    error(k, "unknown key '" + key + "' in " + context + NearestName.hint(key, allowed));
-                } else {
-                    entries.put(key, tuple);
-                }
-            }
-            return entries;
-        }
-
-        private static Optional<Node> optional(Map<String, NodeTuple> entries, String key) {
-            return Optional.ofNullable(entries.get(key)).map(NodeTuple::getValueNode);
-        }
-
-        private Optional<Node> required(Map<String, NodeTuple> entries, MappingNode mapping, String key, String context) {
-            Optional<Node> value = optional(entries, key);
-            if (value.isEmpty() && mapping.getValue().stream().noneMatch(t -> isKey(t, key))) {
-                error(mapping, "missing required key '" + key + "' in " + context);
-            }
-            return value;
-        }
-
-        private Optional<MappingNode> mapping(Node node, String what) {
-            if (node instanceof MappingNode m) {
-                return Optional.of(m);
-            }
-            error(node, what + " must be a mapping, got " + describe(node));
-            return Optional.empty();
-        }
-
-        private Optional<SequenceNode> list(Node node, String what) {
-            if (node instanceof SequenceNode s) {
-                return Optional.of(s);
-            }
-            error(node, what + " must be a list, got " + describe(node));
-            return Optional.empty();
-        }
-
-        private Optional<String> string(Node node, String what) {
-            if (node instanceof ScalarNode s && Tag.STR.equals(s.getTag())) {
-                return Optional.of(s.getValue());
-            }
-            String hint = node instanceof ScalarNode s && !Tag.NULL.equals(s.getTag()) ? " (quote it: \"" + s.getValue() + "\")" : "";
-            error(node, what + " must be a string, got " + describe(node) + hint);
-            return Optional.empty();
-        }
-
-        private Optional<List<String>> strings(Node node, String what) {
-            Optional<SequenceNode> list = list(node, what);
-            if (list.isEmpty()) {
-                return Optional.empty();
-            }
-            List<String> values = new ArrayList<>();
-            boolean ok = true;
-            for (Node item : list.get().getValue()) {
-                Optional<String> s = string(item, "an entry of " + what);
-                s.ifPresent(values::add);
-                ok &= s.isPresent();
-            }
-            return ok ? Optional.of(values) : Optional.empty();
-        }
+        // --- typed access beyond NodeReader's ---
 
         private Optional<Map<String, String>> stringMap(Node node, String what) {
             Optional<MappingNode> m = mapping(node, what);
@@ -702,27 +579,6 @@ public final class ExpectationReader {
                 }
                 return options.contains(v);
             });
-        }
-
-        private static String describe(Node node) {
-            if (node instanceof MappingNode) {
-                return "a mapping";
-            }
-            if (node instanceof SequenceNode) {
-                return "a list";
-            }
-            ScalarNode s = (ScalarNode) node;
-            Tag tag = s.getTag();
-            if (Tag.NULL.equals(tag)) {
-                return "nothing (null)";
-            } else if (Tag.INT.equals(tag)) {
-                return "integer " + s.getValue();
-            } else if (Tag.FLOAT.equals(tag)) {
-                return "number " + s.getValue();
-            } else if (Tag.BOOL.equals(tag)) {
-                return "boolean " + s.getValue();
-            }
-            return "string '" + s.getValue() + "'";
         }
     }
 

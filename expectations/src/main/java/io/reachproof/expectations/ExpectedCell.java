@@ -2,6 +2,8 @@ package io.reachproof.expectations;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.yaml.SourceRef;
+
 /**
  * One cell at endpoint level: traffic from endpoint {@code from} (a member of group
  * {@code fromGroup}) to endpoint {@code to} (of {@code toGroup}) on {@code port} is expected to have

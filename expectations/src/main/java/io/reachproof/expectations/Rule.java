@@ -2,6 +2,7 @@ package io.reachproof.expectations;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.yaml.SourceRef;
 import java.util.List;
 
 /**

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.Protocol;
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.SourceRef;
 import java.util.List;
 import java.util.Set;
 

@@ -2,7 +2,7 @@ package io.reachproof.policy;
 
 import static java.util.Objects.requireNonNull;
 
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.SourceRef;
 import io.reachproof.expectations.Verdict;
 import java.util.ArrayList;
 import java.util.List;

@@ -19,7 +19,7 @@ import io.reachproof.expectations.FromPolicies;
 import io.reachproof.expectations.GroupCell;
 import io.reachproof.expectations.PortSpec;
 import io.reachproof.expectations.Protocol;
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.SourceRef;
 import io.reachproof.expectations.Verdict;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,16 +1,19 @@
 package io.reachproof.policy;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.NodeReader;
+import io.reachproof.yaml.Problem;
+import io.reachproof.yaml.SourceRef;
+import io.reachproof.yaml.YamlLimits;
+import io.reachproof.yaml.YamlLoader;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,29 +23,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Reads NetworkPolicies, Namespaces and Pods from YAML or JSON files (what
  * {@code kubectl get ns,pods,networkpolicies -A -o yaml} prints): multi-document files, {@code kind: List}
  * with {@code items} (also nested), files or directories (recursively, {@code *.yaml}, {@code *.yml},
  * {@code *.json}, in name order). Objects of other kinds are skipped and named in
- * {@link PolicyInput#skipped()}. Every problem is returned as an error line {@code file:line:column: message};
- * reading goes on after an error, so one pass reports them all.
+ * {@link PolicyInput#skipped()}. Every problem is returned as a {@link Problem} at {@code file:line:column};
+ * reading goes on after an error, so one pass reports them all. Files are loaded within {@link YamlLimits}
+ * by the shared {@link YamlLoader}.
  */
 public final class PolicyInputReader {
 
@@ -53,15 +50,23 @@ public final class PolicyInputReader {
     private final List<Located<Namespace>> namespaces = new ArrayList<>();
     private final List<Located<Pod>> pods = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
+    private final YamlLoader loader;
 
-    private PolicyInputReader() {
+    private PolicyInputReader(YamlLimits limits) {
+        this.loader = new YamlLoader(limits);
     }
 
-    /** The objects read, and every error found (empty when the input is valid). */
-    public record Result(PolicyInput input, List<String> errors) {
+    /** The objects read, and every problem found (empty when the input is valid). */
+    public record Result(PolicyInput input, List<Problem> problems) {
         public Result {
-            errors = List.copyOf(errors);
+            requireNonNull(input, "input");
+            problems = List.copyOf(problems);
+        }
+
+        /** Every problem as {@code FILE:LINE:COLUMN: message}. */
+        public List<String> errors() {
+            return problems.stream().map(Problem::toString).toList();
         }
     }
 
@@ -75,7 +80,12 @@ public final class PolicyInputReader {
      * Namespace in a policies-only file, is ignored (a live dump can serve as topology for new policies).
      */
     public static Result read(List<Path> policyPaths, List<Path> topologyPaths) {
-        PolicyInputReader reader = new PolicyInputReader();
+        return read(policyPaths, topologyPaths, YamlLimits.DEFAULTS);
+    }
+
+    /** {@link #read(List, List)} within {@code limits}. */
+    public static Result read(List<Path> policyPaths, List<Path> topologyPaths, YamlLimits limits) {
+        PolicyInputReader reader = new PolicyInputReader(limits);
         Map<Path, Set<Role>> pathRoles = new LinkedHashMap<>();
         policyPaths.forEach(p -> pathRoles.computeIfAbsent(p, k -> EnumSet.noneOf(Role.class)).add(Role.POLICIES));
         topologyPaths.forEach(p -> pathRoles.computeIfAbsent(p, k -> EnumSet.noneOf(Role.class)).add(Role.TOPOLOGY));
@@ -99,13 +109,21 @@ public final class PolicyInputReader {
 
     /** Reads YAML or JSON text as if it were the file {@code fileName}. */
     public static Result readString(String fileName, String text) {
-        PolicyInputReader reader = new PolicyInputReader();
-        reader.readText(fileName, new StringReader(text), Set.of(Role.values()));
+        PolicyInputReader reader = new PolicyInputReader(YamlLimits.DEFAULTS);
+        reader.readLoaded(fileName, reader.loader.load(fileName, text), Set.of(Role.values()));
         return reader.result();
     }
 
     private Result result() {
-        return new Result(new PolicyInput(policies, namespaces, pods, skipped), errors);
+        return new Result(new PolicyInput(policies, namespaces, pods, skipped), problems);
+    }
+
+    private void error(String path, String message) {
+        problems.add(new Problem(new SourceRef(path, 0, 0), message));
+    }
+
+    private void error(SourceRef at, String message) {
+        problems.add(new Problem(at, message));
     }
 
     private List<Path> filesOf(Path path) {
@@ -116,12 +134,12 @@ public final class PolicyInputReader {
                         .sorted()
                         .toList();
             } catch (IOException | RuntimeException e) {
-                errors.add(path + ": cannot list directory: " + e.getMessage());
+                error(path.toString(), "cannot list directory: " + e.getMessage());
                 return List.of();
             }
         }
         if (!Files.exists(path)) {
-            errors.add(path + ": no such file or directory");
+            error(path.toString(), "no such file or directory");
             return List.of();
         }
         return List.of(path);
@@ -133,30 +151,15 @@ public final class PolicyInputReader {
     }
 
     private void readFile(Path file, Set<Role> roles) {
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            readText(file.toString(), in, roles);
-        } catch (IOException e) {
-            errors.add(file + ": cannot read: " + e.getMessage());
-        }
+        readLoaded(file.toString(), loader.load(file), roles);
     }
 
-    private void readText(String fileName, Reader in, Set<Role> roles) {
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(fileName)
-                .setSchema(new CoreSchema())
-                .setUseMarks(true)
-                .build();
-        try {
-            for (Node document : new Compose(settings).composeAllFromReader(in)) {
-                readDocument(fileName, document, roles);
-            }
-        } catch (MarkedYamlEngineException e) {
-            SourceRef at = e.getProblemMark().or(e::getContextMark).map(m -> ref(fileName, m))
-                    .orElse(new SourceRef(fileName, 0, 0));
-            errors.add(at + ": invalid YAML: " + e.getProblem());
-        } catch (YamlEngineException e) {
-            errors.add(fileName + ": invalid YAML: " + e.getMessage());
+    private void readLoaded(String fileName, YamlLoader.Loaded loaded, Set<Role> roles) {
+        problems.addAll(loaded.problems());
+        for (Node document : loaded.documents()) {
+            readDocument(fileName, document, roles);
         }
+        loaded.syntaxError().ifPresent(e -> error(e.at(), "invalid YAML: " + e.problem()));
     }
 
     private void readDocument(String file, Node node, Set<Role> roles) {
@@ -164,7 +167,7 @@ public final class PolicyInputReader {
             return; // an empty document
         }
         if (!(node instanceof MappingNode mapping)) {
-            errors.add(ref(file, node) + ": expected a Kubernetes object (a mapping), found a "
+            error(ref(file, node), "expected a Kubernetes object (a mapping), found a "
                     + node.getNodeType().name().toLowerCase(Locale.ROOT));
             return;
         }
@@ -172,7 +175,7 @@ public final class PolicyInputReader {
         Node items = child(mapping, "items");
         if (kind != null && kind.endsWith("List") && items != null) {
             if (!(items instanceof SequenceNode sequence)) {
-                errors.add(ref(file, items) + ": items of a " + kind + " must be a list");
+                error(ref(file, items), "items of a " + kind + " must be a list");
                 return;
             }
             for (Node item : sequence.getValue()) {
@@ -203,9 +206,9 @@ public final class PolicyInputReader {
             return;
         }
         Map<String, SourceRef> marks = new HashMap<>();
-        int errorsBefore = errors.size();
+        int errorsBefore = problems.size();
         Object value = toJava(file, node, "", recordUnder, marks);
-        if (errors.size() > errorsBefore) {
+        if (problems.size() > errorsBefore) {
             return;
         }
         Positions positions = new Positions(at, marks);
@@ -220,7 +223,7 @@ public final class PolicyInputReader {
             }
         } catch (IllegalArgumentException e) {
             String path = e.getCause() instanceof JsonMappingException m ? path(m) : "";
-            errors.add(positions.of(path) + ": " + name + ": " + (path.isEmpty() ? "" : path + ": ")
+            error(positions.of(path), name + ": " + (path.isEmpty() ? "" : path + ": ")
                     + "cannot read: " + firstLine(e.getCause() instanceof JsonMappingException m
                             ? m.getOriginalMessage() : e.getMessage()));
         }
@@ -275,12 +278,12 @@ public final class PolicyInputReader {
             Map<String, Object> map = new LinkedHashMap<>();
             for (NodeTuple tuple : mapping.getValue()) {
                 if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
-                    errors.add(ref(file, tuple.getKeyNode()) + ": a key must be a scalar");
+                    error(ref(file, tuple.getKeyNode()), "a key must be a scalar");
                     continue;
                 }
                 String childPath = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
                 if (map.containsKey(key.getValue())) {
-                    errors.add(ref(file, key) + ": duplicate key " + key.getValue());
+                    error(ref(file, key), "duplicate key " + key.getValue());
                     continue;
                 }
                 map.put(key.getValue(), toJava(file, tuple.getValueNode(), childPath, recordUnder, marks));
@@ -346,11 +349,6 @@ public final class PolicyInputReader {
     }
 
     private static SourceRef ref(String file, Node node) {
-        Optional<Mark> mark = node.getStartMark();
-        return mark.map(m -> ref(file, m)).orElse(new SourceRef(file, 0, 0));
-    }
-
-    private static SourceRef ref(String file, Mark mark) {
-        return new SourceRef(file, mark.getLine() + 1, mark.getColumn() + 1);
+        return NodeReader.at(file, node);
     }
 }

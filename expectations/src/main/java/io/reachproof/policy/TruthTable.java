@@ -2,7 +2,7 @@ package io.reachproof.policy;
 
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.Protocol;
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.SourceRef;
 import io.reachproof.expectations.Verdict;
 import java.util.ArrayList;
 import java.util.BitSet;

@@ -2,6 +2,7 @@ package io.reachproof.expectations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reachproof.yaml.Problem;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,6 +3,7 @@ package io.reachproof.expectations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.reachproof.yaml.SourceRef;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.reachproof.expectations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reachproof.yaml.SourceRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

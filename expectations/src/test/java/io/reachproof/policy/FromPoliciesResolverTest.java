@@ -14,7 +14,7 @@ import io.reachproof.expectations.HttpCheck;
 import io.reachproof.expectations.PortSpec;
 import io.reachproof.expectations.Protocol;
 import io.reachproof.expectations.ReadResult;
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.SourceRef;
 import io.reachproof.expectations.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -109,6 +109,23 @@ class PolicyInputReaderTest {
                 "bad.yaml:17:1: invalid YAML: expected ',' or ']', but got <stream end>");
     }
 
+    @Test
+    void anAliasBombIsAProblemNotMinutesOfWorkAndGigabytes() {
+        StringBuilder yaml = new StringBuilder(namespace("bomb")).append("  labels:\n    a0: &a0 [x, x]\n");
+        for (int i = 1; i < 24; i++) {
+            yaml.append("    a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        }
+
+        assertThat(PolicyInputReader.readString("bomb.yaml", yaml.toString()).errors()).containsExactly(
+                "bomb.yaml:19:10: aliases of the anchor &a13 expand the document by more than 100000 nodes (the limit)");
+    }
+
+    @Test
+    void deepNestingIsAProblemNotAStackOverflow() {
+        assertThat(PolicyInputReader.readString("deep.yaml", namespace("[".repeat(2000))).errors()).containsExactly(
+                "deep.yaml:4:107: lists and mappings nest more than 100 levels deep (the limit)");
+    }
+
     private static String namespace(String name) {
         return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
     }

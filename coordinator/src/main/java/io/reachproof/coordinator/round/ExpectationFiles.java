@@ -3,7 +3,7 @@ package io.reachproof.coordinator.round;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.ExpectationReader;
 import io.reachproof.expectations.ExpectationResolver;
-import io.reachproof.expectations.Problem;
+import io.reachproof.yaml.Problem;
 import io.reachproof.expectations.ReadResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,18 +41,11 @@ public final class ExpectationFiles {
     }
 
     /** The problems of expectation files, each as {@code FILE:LINE:COLUMN: message}. */
-    public static final class InvalidExpectations extends Exception {
+    public static final class InvalidExpectations extends InvalidFiles {
         private static final long serialVersionUID = 1L;
 
-        private final List<String> problems;
-
         public InvalidExpectations(List<String> problems) {
-            super(String.join("\n", problems), null, false, false);
-            this.problems = List.copyOf(problems);
-        }
-
-        public List<String> problems() {
-            return problems;
+            super(problems);
         }
     }
 }

@@ -27,7 +27,7 @@ public final class PolicyFiles {
      * agents are the topology). Every read or validation error as {@code FILE:LINE:COLUMN: message}, and an
      * error when no NetworkPolicy is found.
      */
-    public static PolicyInput load(List<Path> paths) throws InvalidExpectations {
+    public static PolicyInput load(List<Path> paths) throws InvalidPolicies {
         PolicyInputReader.Result read = PolicyInputReader.read(paths, List.of());
         List<String> errors = new ArrayList<>(read.errors());
         if (errors.isEmpty()) {
@@ -37,7 +37,7 @@ public final class PolicyFiles {
             errors.add(String.join(", ", paths.stream().map(Path::toString).toList()) + ": no NetworkPolicy found");
         }
         if (!errors.isEmpty()) {
-            throw new InvalidExpectations(errors);
+            throw new InvalidPolicies(errors);
         }
         read.input().skipped().forEach(s -> LOG.info("policies: {}", s));
         return read.input();
@@ -67,5 +67,14 @@ public final class PolicyFiles {
             throw new InvalidExpectations(errors);
         }
         return out;
+    }
+
+    /** The problems of NetworkPolicy files, each as {@code FILE:LINE:COLUMN: message}. */
+    public static final class InvalidPolicies extends InvalidFiles {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidPolicies(List<String> problems) {
+            super(problems);
+        }
     }
 }

@@ -12,7 +12,7 @@ import io.reachproof.expectations.GroupCell;
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.PortSpec;
 import io.reachproof.expectations.Protocol;
-import io.reachproof.expectations.SourceRef;
+import io.reachproof.yaml.SourceRef;
 import io.reachproof.expectations.Verdict;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.InconclusiveReason;

@@ -82,7 +82,7 @@ class PolicyFilesTest {
         Files.writeString(bad, POLICY + "  ingress:\n  - ports: [{port: 80, endPort: 70}]\n");
 
         assertThatThrownBy(() -> PolicyFiles.load(List.of(bad)))
-                .isInstanceOfSatisfying(ExpectationFiles.InvalidExpectations.class, e -> assertThat(e.problems()).containsExactly(
+                .isInstanceOfSatisfying(PolicyFiles.InvalidPolicies.class, e -> assertThat(e.problems()).containsExactly(
                         bad + ":7:33: NetworkPolicy shop/deny: spec.ingress[0].ports[0].endPort: endPort 70 is below port 80"));
     }
 
@@ -90,10 +90,24 @@ class PolicyFilesTest {
     void aPathWithoutNetworkPoliciesOrThatDoesNotExistIsAnError() throws Exception {
         Path missing = dir.resolve("missing");
         assertThatThrownBy(() -> PolicyFiles.load(List.of(missing)))
-                .isInstanceOfSatisfying(ExpectationFiles.InvalidExpectations.class,
+                .isInstanceOfSatisfying(PolicyFiles.InvalidPolicies.class,
                         e -> assertThat(e.problems()).containsExactly(missing + ": no such file or directory"));
         assertThatThrownBy(() -> PolicyFiles.load(List.of(dir)))
-                .isInstanceOfSatisfying(ExpectationFiles.InvalidExpectations.class,
+                .isInstanceOfSatisfying(PolicyFiles.InvalidPolicies.class,
                         e -> assertThat(e.problems()).containsExactly(dir + ": no NetworkPolicy found"));
+    }
+
+    @Test
+    void anAliasBombAsAPoliciesFileIsAProblemNotAnOutOfMemoryError() throws Exception {
+        StringBuilder bomb = new StringBuilder(POLICY).append("  ingress:\n  - from: &a0 [{podSelector: {}}, {podSelector: {}}]\n");
+        for (int i = 1; i < 24; i++) {
+            bomb.append("  - from: &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        }
+        Path file = dir.resolve("bomb.yaml");
+        Files.writeString(file, bomb);
+
+        assertThatThrownBy(() -> PolicyFiles.load(List.of(file)))
+                .isInstanceOfSatisfying(PolicyFiles.InvalidPolicies.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":19:11: aliases of the anchor &a12 expand the document by more than 100000 nodes (the limit)"));
     }
 }

@@ -1,4 +1,4 @@
-package io.reachproof.expectations;
+package io.reachproof.yaml;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.reachproof.expectations;
+package io.reachproof.yaml;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /** Suggests the valid name a misspelt one was probably meant to be. */
-final class NearestName {
+public final class NearestName {
 
     private static final LevenshteinDistance DISTANCE = LevenshteinDistance.getDefaultInstance();
 
@@ -17,7 +17,7 @@ final class NearestName {
      * The candidate closest to {@code name} (edit distance, ignoring case), when it is close enough to
      * be a likely typo: at most 2 edits, or a third of the name's length for longer names.
      */
-    static Optional<String> of(String name, Collection<String> candidates) {
+    public static Optional<String> of(String name, Collection<String> candidates) {
         String lower = name.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -33,7 +33,7 @@ final class NearestName {
     }
 
     /** {@code " (did you mean 'x'?)"} or {@code " (expected one of a, b, c)"}. */
-    static String hint(String name, Collection<String> candidates) {
+    public static String hint(String name, Collection<String> candidates) {
         return of(name, candidates)
                 .map(s -> " (did you mean '" + s + "'?)")
                 .orElseGet(() -> candidates.isEmpty() ? "" : " (expected one of " + String.join(", ", candidates) + ")");
