@@ -1,5 +1,7 @@
 package io.reachproof.expectations;
 
+import io.reachproof.protocol.Protocol;
+import io.reachproof.protocol.Verdict;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -218,7 +220,7 @@ public final class ExpectationReader {
             for (RuleExpansion.Conflict c : conflicts) {
                 RuleExpansion.Key k = c.key();
                 error(c.later().source(), "conflicting verdicts for " + k.from() + " -> " + k.to() + " " + k.port() + "/" + k.protocol()
-                        + ": " + c.later().verdict().wire() + " here, " + c.earlier().verdict().wire() + " at " + c.earlier().source().fileLine());
+                        + ": " + c.later().verdict().spelling() + " here, " + c.earlier().verdict().spelling() + " at " + c.earlier().source().fileLine());
             }
             if (conflicts.isEmpty()) {
                 fileReader.expectations.add(expectation.get());
@@ -726,7 +728,7 @@ public final class ExpectationReader {
         }
     }
 
-    private static Verdict verdict(String wire) {
-        return wire.equals("allow") ? Verdict.ALLOW : Verdict.DENY;
+    private static Verdict verdict(String spelling) {
+        return Verdict.parse(spelling);
     }
 }

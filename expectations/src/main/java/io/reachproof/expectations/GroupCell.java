@@ -2,6 +2,8 @@ package io.reachproof.expectations;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.protocol.Verdict;
+
 /**
  * One cell of an expectation at group level, after {@code "*"} and {@code defaultVerdict} are
  * expanded: traffic from group {@code from} to group {@code to} on {@code port} has {@code verdict},

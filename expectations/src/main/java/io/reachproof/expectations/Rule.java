@@ -2,6 +2,7 @@ package io.reachproof.expectations;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.protocol.Verdict;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package io.reachproof.policy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

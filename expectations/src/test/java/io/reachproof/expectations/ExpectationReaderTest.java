@@ -2,6 +2,8 @@ package io.reachproof.expectations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reachproof.protocol.Protocol;
+import io.reachproof.protocol.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
