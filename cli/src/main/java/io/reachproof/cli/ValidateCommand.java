@@ -6,7 +6,7 @@ import io.reachproof.expectations.ExpectationResolver;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.expectations.Problem;
 import io.reachproof.expectations.ReadResult;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

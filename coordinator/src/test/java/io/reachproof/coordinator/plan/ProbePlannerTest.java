@@ -11,13 +11,13 @@ import io.reachproof.expectations.Group;
 import io.reachproof.expectations.GroupCell;
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.PortSpec;
-import io.reachproof.expectations.Protocol;
 import io.reachproof.expectations.SourceRef;
-import io.reachproof.expectations.Verdict;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
+import io.reachproof.protocol.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -88,7 +88,7 @@ class ProbePlannerTest {
         assertThat(task.expectedAgentId()).isEqualTo("checkout-4");
         assertThat(task.attempts()).isEqualTo(2);
         assertThat(task.timeoutMillis()).isEqualTo(500);
-        assertThat(task.cellKey()).isEqualTo("lab|frontend->checkout|7003/HTTP|" + http.fromCluster() + "->gcp-lab");
+        assertThat(task.protocol()).isEqualTo(Protocol.HTTP);
         assertThat(task.taskId()).startsWith("r1/");
     }
 
