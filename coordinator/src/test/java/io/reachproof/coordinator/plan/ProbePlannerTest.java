@@ -80,7 +80,7 @@ class ProbePlannerTest {
         PlannedCell http = plan.cells().stream()
                 .filter(c -> c.cell().port().protocol() == Protocol.HTTP && c.toCluster().equals("gcp-lab")).findFirst().orElseThrow();
         ProbeTask task = http.task();
-        assertThat(task.protocol()).isEqualTo("HTTP");
+        assertThat(task.protocol()).isEqualTo(Protocol.HTTP);
         assertThat(task.host()).isEqualTo("127.0.1.5");
         assertThat(task.port()).isEqualTo(7003);
         assertThat(task.path()).isEqualTo("/reachproof/identity");
