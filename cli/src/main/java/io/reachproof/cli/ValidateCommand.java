@@ -48,7 +48,7 @@ final class ValidateCommand implements Callable<Integer> {
         return e.source().file() + ": " + e.name() + ": "
                 + count(e.groups().size(), "group") + ", " + count(e.rules().size(), "rule") + ", " + count(cells, "cell")
                 + ", every " + GoDuration.format(e.interval())
-                + ", default " + e.defaultVerdict().map(Verdict::wire).orElse("none")
+                + ", default " + e.defaultVerdict().map(Verdict::spelling).orElse("none")
                 + (e.fromPolicies() ? ", from policies" : "");
     }
 
