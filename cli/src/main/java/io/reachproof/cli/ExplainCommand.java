@@ -1,10 +1,10 @@
 package io.reachproof.cli;
 
-import io.reachproof.expectations.Protocol;
 import io.reachproof.policy.Explanation;
 import io.reachproof.policy.PodPort;
 import io.reachproof.policy.PodRef;
 import io.reachproof.policy.TruthTable;
+import io.reachproof.protocol.Protocol;
 import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.List;
@@ -13,12 +13,12 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code reachproof explain}: the verdict of one cell and which policies and rules decide it. */
 @Command(name = "explain", mixinStandardHelpOptions = true,

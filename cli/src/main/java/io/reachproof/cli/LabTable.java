@@ -1,9 +1,8 @@
 package io.reachproof.cli;
 
-import io.reachproof.protocol.CellResult;
-import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.Mismatch;
+import io.reachproof.protocol.MismatchText;
 import io.reachproof.protocol.PairSummary;
 import io.reachproof.protocol.RoundReport;
 import java.time.Instant;
@@ -57,28 +56,13 @@ final class LabTable {
             b.append("MISMATCHES\n");
             List<Mismatch> shown = r.mismatches().subList(0, Math.min(MAX_MISMATCH_LINES, r.mismatches().size()));
             for (Mismatch m : shown) {
-                b.append(mismatch(m)).append('\n');
+                b.append(MismatchText.row(m)).append('\n');
             }
             if (r.mismatches().size() > shown.size()) {
                 b.append("... and ").append(r.mismatches().size() - shown.size()).append(" more (GET /v1/rounds/latest)\n");
             }
         }
         return b.toString();
-    }
-
-    /**
-     * {@code HOLE  shop/frontend-0 (aws-lab) -> payments/payments-6 (gcp-lab)  7001/TCP  expected deny, observed allow (CONNECTED)  rule lab.yaml:30},
-     * followed by {@code (NetworkPolicy ns/name (file:line))} when the policies set the expected verdict.
-     */
-    static String mismatch(Mismatch m) {
-        CellResult c = m.cell();
-        return String.format("%-7s %s -> %s  %d/%s  expected %s, observed %s (%s)  rule %s", m.kind(), end(c.from()),
-                end(c.to()), c.port(), c.protocol(), c.expected(), c.observed().name().toLowerCase(java.util.Locale.ROOT),
-                c.outcome(), c.rule()) + (c.decidedBy() == null ? "" : " (" + c.decidedBy() + ")");
-    }
-
-    private static String end(EndpointRef e) {
-        return e.agentId() == null ? e.address() : e.displayName() + " (" + e.cluster() + ")";
     }
 
     private static String states(Map<String, Integer> byState) {

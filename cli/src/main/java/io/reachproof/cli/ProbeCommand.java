@@ -104,7 +104,7 @@ final class ProbeCommand implements Callable<Integer> {
                     return;
                 }
                 ProbeTarget t = targets.get((int) (i % targets.size()));
-                ProbeTask task = ProbeTask.of(Long.toString(i), null, t.protocol(), t.host(), t.port(), t.path(),
+                ProbeTask task = ProbeTask.of(Long.toString(i), t.protocol(), t.host(), t.port(), t.path(),
                         t.path() == null ? null : "GET", expectId, attempts, timeout.toMillis());
                 prober.probe(task, null).thenAccept(r -> {
                     if (summaryOnly) {

@@ -1,12 +1,13 @@
 package io.reachproof.cli;
 
 import io.netty.util.NetUtil;
+import io.reachproof.protocol.Protocol;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
 /** A probe target from the command line: {@code tcp://HOST:PORT}, {@code udp://HOST:PORT}, {@code http://HOST:PORT/PATH}. */
-record ProbeTarget(String text, String protocol, String host, int port, String path) {
+record ProbeTarget(String text, Protocol protocol, String host, int port, String path) {
 
     static final String FORMS = "expected tcp://HOST:PORT, udp://HOST:PORT or http://HOST:PORT/PATH";
 
@@ -45,7 +46,7 @@ record ProbeTarget(String text, String protocol, String host, int port, String p
                 throw new IllegalArgumentException(bad);
             }
         }
-        return new ProbeTarget(text.trim(), scheme.toUpperCase(Locale.ROOT), host, port,
+        return new ProbeTarget(text.trim(), Protocol.parse(scheme), host, port,
                 scheme.equals("http") ? path : null);
     }
 }

@@ -6,7 +6,7 @@ import io.reachproof.expectations.ExpectationResolver;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.yaml.Problem;
 import io.reachproof.expectations.ReadResult;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +48,7 @@ final class ValidateCommand implements Callable<Integer> {
         return e.source().file() + ": " + e.name() + ": "
                 + count(e.groups().size(), "group") + ", " + count(e.rules().size(), "rule") + ", " + count(cells, "cell")
                 + ", every " + GoDuration.format(e.interval())
-                + ", default " + e.defaultVerdict().map(Verdict::wire).orElse("none")
+                + ", default " + e.defaultVerdict().map(Verdict::spelling).orElse("none")
                 + (e.fromPolicies() ? ", from policies" : "");
     }
 

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.reachproof.coordinator.lab.LabFleet;
-import io.reachproof.expectations.Verdict;
 import io.reachproof.policy.Located;
 import io.reachproof.policy.PolicyEngine;
 import io.reachproof.policy.PolicyInput;
@@ -21,8 +20,10 @@ import io.reachproof.protocol.Json;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.ObservedVerdict;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
 import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.Verdict;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -113,7 +114,7 @@ class LabPoliciesIT {
         });
         assertThat(report.cells().stream().map(LabPoliciesIT::key))
                 .containsExactlyInAnyOrderElementsOf(union(engine.get(Verdict.ALLOW), engine.get(Verdict.DENY)));
-        assertThat(report.cells()).filteredOn(c -> c.expected().equals("deny")).extracting(LabPoliciesIT::key)
+        assertThat(report.cells()).filteredOn(c -> c.expected() == Verdict.DENY).extracting(LabPoliciesIT::key)
                 .containsExactlyInAnyOrderElementsOf(engine.get(Verdict.DENY));
         assertThat(report.mismatches()).extracting(Mismatch::kind).containsOnly(MismatchKind.HOLE);
         assertThat(report.mismatches().stream().map(m -> key(m.cell())))
@@ -124,7 +125,7 @@ class LabPoliciesIT {
                 + " observed allow (CONNECTED)  rule " + EXPECTATIONS + ":" + line + " (NetworkPolicy payments/default-deny-ingress ("
                 + POLICIES + "/payments.yaml:2))");
         assertThat(report.cells()).filteredOn(c -> c.port() == 7003)
-                .allSatisfy(c -> assertThat(c.protocol()).isEqualTo(new Responder(7003, "HTTP").protocol()));
+                .allSatisfy(c -> assertThat(c.protocol()).isEqualTo(Protocol.HTTP));
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -6,11 +6,12 @@ import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.Mismatch;
-import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.PairSummary;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.Verdict;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,12 +25,12 @@ class LabTableTest {
 
     @Test
     void aRoundIsShownAsGroupAndClusterTablesWithEveryMismatchInDetail() {
-        CellResult hole = new CellResult("frontend", FRONTEND, "payments", PAYMENTS, 7001, "TCP", "deny", ObservedVerdict.ALLOW,
+        CellResult hole = new CellResult("frontend", FRONTEND, "payments", PAYMENTS, 7001, Protocol.TCP, Verdict.DENY, ObservedVerdict.ALLOW,
                 null, Outcome.CONNECTED, 1, 250, "expectations/examples/lab.yaml:32", null);
-        CellResult lost = new CellResult("frontend", FRONTEND, "payments", PAYMENTS, 7001, "TCP", "deny",
+        CellResult lost = new CellResult("frontend", FRONTEND, "payments", PAYMENTS, 7001, Protocol.TCP, Verdict.DENY,
                 ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TARGET_LOST, Outcome.TIMEOUT, 2, 0, "lab.yaml:32", null);
         RoundReport report = new RoundReport("lab-7-abcd", "lab", 0, 65_000, true, null, List.of(hole, lost),
-                List.of(new Mismatch(MismatchKind.HOLE, hole, null)), 0.5,
+                List.of(new Mismatch(hole, null)), 0.5,
                 List.of(new PairSummary("frontend", "payments", 1, 0, 1, 1, 0)),
                 List.of(new PairSummary("aws-lab", "gcp-lab", 1, 0, 1, 1, 0)), Map.of("live", 8, "lost", 1, "gone", 0), null);
 

@@ -8,6 +8,7 @@ import io.reachproof.agent.Transport;
 import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -150,10 +151,10 @@ class ProbeCommandTest {
     @Test
     void targetsParse() {
         assertThat(ProbeTarget.parse("http://[::1]:8080/a/b?x=1"))
-                .isEqualTo(new ProbeTarget("http://[::1]:8080/a/b?x=1", "HTTP", "::1", 8080, "/a/b?x=1"));
+                .isEqualTo(new ProbeTarget("http://[::1]:8080/a/b?x=1", Protocol.HTTP, "::1", 8080, "/a/b?x=1"));
         assertThat(ProbeTarget.parse("http://example.test")).isEqualTo(
-                new ProbeTarget("http://example.test", "HTTP", "example.test", 80, "/"));
+                new ProbeTarget("http://example.test", Protocol.HTTP, "example.test", 80, "/"));
         assertThat(ProbeTarget.parse("udp://10.1.2.3:53")).isEqualTo(
-                new ProbeTarget("udp://10.1.2.3:53", "UDP", "10.1.2.3", 53, null));
+                new ProbeTarget("udp://10.1.2.3:53", Protocol.UDP, "10.1.2.3", 53, null));
     }
 }

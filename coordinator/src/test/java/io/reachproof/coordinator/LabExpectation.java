@@ -1,15 +1,15 @@
 package io.reachproof.coordinator;
 
+import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Group;
 import io.reachproof.expectations.GroupCell;
 import io.reachproof.expectations.HttpCheck;
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.PortSpec;
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.yaml.SourceRef;
-import io.reachproof.expectations.Verdict;
-import io.reachproof.coordinator.round.LoadedExpectation;
+import io.reachproof.protocol.Verdict;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

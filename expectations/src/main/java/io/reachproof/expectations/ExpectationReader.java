@@ -6,6 +6,8 @@ import io.reachproof.yaml.Problem;
 import io.reachproof.yaml.SourceRef;
 import io.reachproof.yaml.YamlLimits;
 import io.reachproof.yaml.YamlLoader;
+import io.reachproof.protocol.Protocol;
+import io.reachproof.protocol.Verdict;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,7 +190,7 @@ public final class ExpectationReader {
             for (RuleExpansion.Conflict c : conflicts) {
                 RuleExpansion.Key k = c.key();
                 error(c.later().source(), "conflicting verdicts for " + k.from() + " -> " + k.to() + " " + k.port() + "/" + k.protocol()
-                        + ": " + c.later().verdict().wire() + " here, " + c.earlier().verdict().wire() + " at " + c.earlier().source().fileLine());
+                        + ": " + c.later().verdict().spelling() + " here, " + c.earlier().verdict().spelling() + " at " + c.earlier().source().fileLine());
             }
             if (conflicts.isEmpty()) {
                 fileReader.expectations.add(expectation.get());
@@ -582,7 +584,7 @@ public final class ExpectationReader {
         }
     }
 
-    private static Verdict verdict(String wire) {
-        return wire.equals("allow") ? Verdict.ALLOW : Verdict.DENY;
+    private static Verdict verdict(String spelling) {
+        return Verdict.parse(spelling);
     }
 }

@@ -17,9 +17,9 @@ import java.util.Map;
  * destination (a destination no rule names gets no default cells: nothing says which port to probe).
  * A group pair of one group with itself is a pair like any other (its members talk to each other).
  *
- * <p>Endpoint level ({@link #resolve}): every member of the source group to every member of the
- * destination group, self pairs (an endpoint to itself) left out; external groups contribute one
- * {@link Endpoint#external} per address. Membership is computed once per group.
+ * <p>Membership ({@link #membership}): the endpoints each group selects; external groups contribute one
+ * {@link Endpoint#external} per address. The planner samples a round's probes from the group cells and the
+ * members, never from an endpoint-level product.
  */
 public final class ExpectationResolver {
 
@@ -53,22 +53,5 @@ public final class ExpectationResolver {
         Map<String, List<Endpoint>> members = new LinkedHashMap<>();
         expectation.groups().forEach((name, group) -> members.put(name, members(group, endpoints)));
         return members;
-    }
-
-    /** The endpoint-level cells of {@code expectation} over {@code endpoints}. */
-    public static List<ExpectedCell> resolve(ConnectivityExpectation expectation, Collection<Endpoint> endpoints) {
-        Map<String, List<Endpoint>> members = membership(expectation, endpoints);
-        List<ExpectedCell> cells = new ArrayList<>();
-        for (GroupCell cell : groupCells(expectation)) {
-            List<Endpoint> destinations = members.get(cell.to());
-            for (Endpoint from : members.get(cell.from())) {
-                for (Endpoint to : destinations) {
-                    if (!from.id().equals(to.id())) {
-                        cells.add(new ExpectedCell(cell.from(), from, cell.to(), to, cell.port(), cell.verdict(), cell.rule()));
-                    }
-                }
-            }
-        }
-        return cells;
     }
 }

@@ -3,6 +3,7 @@ package io.reachproof.expectations;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.yaml.SourceRef;
+import io.reachproof.protocol.Verdict;
 
 /**
  * One cell of an expectation at group level, after {@code "*"} and {@code defaultVerdict} are

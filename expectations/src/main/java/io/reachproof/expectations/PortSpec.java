@@ -2,6 +2,8 @@ package io.reachproof.expectations;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.protocol.Protocol;
+
 /** One port of a rule: number, protocol and, for HTTP only, the request and accepted status. */
 public record PortSpec(int port, Protocol protocol, HttpCheck http) {
 

@@ -1,5 +1,6 @@
 package io.reachproof.expectations;
 
+import io.reachproof.protocol.Protocol;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.reachproof.policy;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.expectations.LabelSelector;
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.yaml.SourceRef;
 import java.util.List;
 import java.util.Set;

@@ -3,7 +3,7 @@ package io.reachproof.policy;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.yaml.SourceRef;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +65,7 @@ public record Explanation(PodRef from, PodRef to, PodPort port, Verdict verdict,
     /** The explanation for people, one line per fact. */
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
-        lines.add(from + " -> " + to + " " + port.label() + ": " + verdict.wire());
+        lines.add(from + " -> " + to + " " + port.label() + ": " + verdict.spelling());
         lines.add(describe(egress, "egress from " + from, to));
         lines.add(describe(ingress, "ingress to " + to, from));
         return lines;

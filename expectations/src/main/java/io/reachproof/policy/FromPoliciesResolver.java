@@ -14,13 +14,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationResolver;
-import io.reachproof.expectations.ExpectedCell;
 import io.reachproof.expectations.FromPolicies;
 import io.reachproof.expectations.GroupCell;
 import io.reachproof.expectations.PortSpec;
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.yaml.SourceRef;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -102,34 +101,20 @@ public final class FromPoliciesResolver {
         }
     }
 
-    /** A derived endpoint-level cell and the policy that decided it. */
-    public record DerivedCell(ExpectedCell cell, PolicyDecision decision) {
-
-        public DerivedCell {
-            requireNonNull(cell, "cell");
-            requireNonNull(decision, "decision");
-        }
-    }
-
     private record Slot(TruthTable table, int index) {
     }
 
     private record PortKey(String from, String to, int port, Protocol protocol) {
     }
 
-    private final ConnectivityExpectation expectation;
-    private final List<Endpoint> endpoints;
-    private final Map<String, List<Endpoint>> members;
     private final Map<String, Slot> slots = new HashMap<>();
     private final List<DerivedGroupCell> groupCells = new ArrayList<>();
 
     private FromPoliciesResolver(ConnectivityExpectation expectation, ClusterPolicies policies, Collection<Endpoint> endpoints) {
-        this.expectation = expectation;
-        this.endpoints = List.copyOf(endpoints);
         FromPolicies from = expectation.policies().orElseThrow(() -> new IllegalArgumentException(
                 "expectation " + expectation.name() + " has no fromPolicies"));
         List<String> covered = from.groups().isEmpty() ? expectation.podGroupNames() : from.groups();
-        this.members = ExpectationResolver.membership(expectation, endpoints);
+        Map<String, List<Endpoint>> members = ExpectationResolver.membership(expectation, endpoints);
         Set<PortKey> claimed = new HashSet<>();
         for (GroupCell c : ExpectationResolver.groupCells(expectation)) {
             claimed.add(new PortKey(c.from(), c.to(), c.port().port(), c.port().protocol()));
@@ -231,30 +216,6 @@ public final class FromPoliciesResolver {
         }
         Explanation.RuleRef rule = deciding.allowingRules().get(0);
         return Optional.of(new PolicyDecision(e.verdict(), rule.policy(), rule.at(), e));
-    }
-
-    /** Every derived cell at endpoint level (for tests and explanations; the planner samples {@link #groupCells}). */
-    public List<DerivedCell> cells() {
-        List<DerivedCell> cells = new ArrayList<>();
-        for (DerivedGroupCell g : groupCells) {
-            for (Endpoint from : members.get(g.from())) {
-                for (Endpoint to : members.get(g.to())) {
-                    explain(from, to, g.port()).ifPresent(d -> cells.add(new DerivedCell(
-                            new ExpectedCell(g.from(), from, g.to(), to, g.port(), d.verdict(), g.rule()), d)));
-                }
-            }
-        }
-        return cells;
-    }
-
-    /**
-     * Every expected cell of the expectation: those its {@code expect} rules set (every cluster pair) and
-     * those the policies imply (inside each cluster), the rules winning where both name a cell.
-     */
-    public List<ExpectedCell> expectedCells() {
-        List<ExpectedCell> all = new ArrayList<>(ExpectationResolver.resolve(expectation, endpoints));
-        cells().forEach(c -> all.add(c.cell()));
-        return all;
     }
 
     /** The index of {@code port} among the destination's table ports, when the pair gets a derived cell. */

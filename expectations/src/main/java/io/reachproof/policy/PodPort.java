@@ -2,7 +2,7 @@ package io.reachproof.policy;
 
 import static java.util.Objects.requireNonNull;
 
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import java.util.List;
 
 /**

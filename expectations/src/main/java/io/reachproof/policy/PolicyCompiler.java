@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
 import io.reachproof.expectations.LabelSelector;
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

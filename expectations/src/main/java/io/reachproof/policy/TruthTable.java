@@ -1,9 +1,9 @@
 package io.reachproof.policy;
 
 import io.reachproof.expectations.LabelSelector;
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.yaml.SourceRef;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.reachproof.policy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -39,8 +39,8 @@ public final class TruthTableWriter {
                     json.writeStringField("from", ids[from]);
                     json.writeStringField("to", ids[to]);
                     json.writeNumberField("port", port.port());
-                    json.writeStringField("protocol", port.protocol().name());
-                    json.writeStringField("verdict", allowed ? "allow" : "deny");
+                    json.writeStringField("protocol", port.protocol().spelling());
+                    json.writeStringField("verdict", (allowed ? Verdict.ALLOW : Verdict.DENY).spelling());
                     json.writeEndObject();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

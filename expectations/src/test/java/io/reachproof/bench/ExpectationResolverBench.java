@@ -37,7 +37,8 @@ public final class ExpectationResolverBench {
         report("read a 50-group, 51-rule file", () -> reader.read("bench.yaml", yaml).expectations().size(), "expectation");
         report("groupCells, 50 groups, default deny", () -> ExpectationResolver.groupCells(withDefault).size(), "group cells");
         report("membership of 50 groups over 5,000 agents", () -> ExpectationResolver.membership(withDefault, fleet).size(), "groups");
-        report("resolve 50 rules over 5,000 agents", () -> ExpectationResolver.resolve(rulesOnly, fleet).size(), "endpoint cells");
+        report("groupCells + membership, 51 rules, 5,000 agents", () -> ExpectationResolver.groupCells(rulesOnly).size()
+                + ExpectationResolver.membership(rulesOnly, fleet).size(), "group cells + groups");
     }
 
     private static ConnectivityExpectation read(ExpectationReader reader, String yaml) {

@@ -2,6 +2,8 @@ package io.reachproof.expectations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reachproof.protocol.Protocol;
+import io.reachproof.protocol.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +61,7 @@ class ExamplesTest {
     void labExpectsTheFrontendToPaymentsHoleOnTheLabFleet() {
         ConnectivityExpectation lab = example("lab.yaml");
 
-        List<ExpectedCell> cells = ExpectationResolver.resolve(lab, labFleet(9));
+        List<EndpointCells.Cell> cells = EndpointCells.of(lab, labFleet(9));
 
         assertThat(lab.interval()).hasSeconds(5);
         assertThat(cells).hasSize(45);
@@ -80,7 +82,7 @@ class ExamplesTest {
 
     @Test
     void labWithoutMismatchExpectsOnlyWhatTheLabFleetAllows() {
-        List<ExpectedCell> cells = ExpectationResolver.resolve(example("lab-no-mismatch.yaml"), labFleet(9));
+        List<EndpointCells.Cell> cells = EndpointCells.of(example("lab-no-mismatch.yaml"), labFleet(9));
 
         assertThat(cells).hasSize(36).allSatisfy(c -> assertThat(c.verdict()).isEqualTo(Verdict.ALLOW));
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reachproof.yaml.Problem;
 import io.reachproof.yaml.SourceRef;
+import io.reachproof.protocol.Protocol;
+import io.reachproof.protocol.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

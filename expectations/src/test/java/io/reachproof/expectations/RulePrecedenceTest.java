@@ -3,6 +3,8 @@ package io.reachproof.expectations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reachproof.yaml.SourceRef;
+import io.reachproof.protocol.Protocol;
+import io.reachproof.protocol.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

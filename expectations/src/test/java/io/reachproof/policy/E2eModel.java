@@ -2,7 +2,7 @@ package io.reachproof.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 

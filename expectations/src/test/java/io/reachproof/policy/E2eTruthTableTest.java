@@ -2,8 +2,8 @@ package io.reachproof.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reachproof.expectations.Protocol;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Protocol;
+import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

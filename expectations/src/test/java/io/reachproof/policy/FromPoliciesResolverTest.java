@@ -9,13 +9,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationReader;
-import io.reachproof.expectations.ExpectedCell;
+import io.reachproof.expectations.EndpointCells;
+import io.reachproof.expectations.ExpectationResolver;
 import io.reachproof.expectations.HttpCheck;
 import io.reachproof.expectations.PortSpec;
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.expectations.ReadResult;
 import io.reachproof.yaml.SourceRef;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,11 +91,34 @@ class FromPoliciesResolverTest {
         return FromPoliciesResolver.compile(expectation(spec), policies(), FLEET);
     }
 
+    /** A derived cell at endpoint level and the policy that decided it. */
+    private record Derived(EndpointCells.Cell cell, FromPoliciesResolver.PolicyDecision decision) {
+    }
+
+    /** The members of the groups of {@link #GROUPS} in {@link #FLEET}. */
+    private static Map<String, List<Endpoint>> members() {
+        return ExpectationResolver.membership(expectation("  fromPolicies: {}\n"), FLEET);
+    }
+
+    /** Every derived cell at endpoint level: each group cell of {@code r} between the members of its groups. */
+    private static List<Derived> derived(FromPoliciesResolver r, Map<String, List<Endpoint>> members) {
+        List<Derived> cells = new ArrayList<>();
+        for (FromPoliciesResolver.DerivedGroupCell g : r.groupCells()) {
+            for (Endpoint from : members.get(g.from())) {
+                for (Endpoint to : members.get(g.to())) {
+                    r.explain(from, to, g.port()).ifPresent(d -> cells.add(new Derived(
+                            new EndpointCells.Cell(g.from(), from, g.to(), to, g.port(), d.verdict(), g.rule()), d)));
+                }
+            }
+        }
+        return cells;
+    }
+
     private static List<String> cells(FromPoliciesResolver r) {
         List<String> out = new ArrayList<>();
-        for (FromPoliciesResolver.DerivedCell c : r.cells()) {
-            ExpectedCell e = c.cell();
-            out.add(e.from().id() + " -> " + e.to().id() + " " + e.port() + " " + e.verdict().wire());
+        for (Derived c : derived(r, members())) {
+            EndpointCells.Cell e = c.cell();
+            out.add(e.from().id() + " -> " + e.to().id() + " " + e.port() + " " + e.verdict().spelling());
         }
         return out;
     }
@@ -210,7 +234,7 @@ class FromPoliciesResolverTest {
         assertThat(r.decide(FRONTEND_A, CHECKOUT_B, PortSpec.of(7001, Protocol.TCP))).isEmpty();
         assertThat(r.decide(CHECKOUT_B, PAYMENTS_A, PortSpec.of(7001, Protocol.TCP))).isEmpty();
         assertThat(r.decide(FRONTEND_A, FRONTEND_A, PortSpec.of(7001, Protocol.TCP))).isEmpty();
-        assertThat(r.cells()).allSatisfy(c -> {
+        assertThat(derived(r, members())).allSatisfy(c -> {
             assertThat(c.cell().from().cluster()).isEqualTo(c.cell().to().cluster());
             assertThat(c.cell().from().id()).isNotEqualTo(c.cell().to().id());
         });
@@ -252,10 +276,12 @@ class FromPoliciesResolverTest {
                 .contains("frontend-a -> payments-a 7002/UDP deny");
         assertThat(r.groupCells()).extracting(g -> g.from() + "->" + g.to() + " " + g.port())
                 .doesNotContain("frontend->payments 7001/TCP");
-        assertThat(r.expectedCells())
+        List<EndpointCells.Cell> expected = new ArrayList<>(EndpointCells.of(e, FLEET));
+        derived(r, members()).forEach(c -> expected.add(c.cell()));
+        assertThat(expected)
                 .filteredOn(c -> c.fromGroup().equals("frontend") && c.toGroup().equals("payments")
                         && c.port().equals(PortSpec.of(7001, Protocol.TCP)))
-                .extracting(c -> c.from().id(), c -> c.to().id(), ExpectedCell::verdict, c -> c.rule().fileLine())
+                .extracting(c -> c.from().id(), c -> c.to().id(), EndpointCells.Cell::verdict, c -> c.rule().fileLine())
                 .containsExactlyInAnyOrder(tuple("frontend-a", "payments-a", Verdict.ALLOW, "e.yaml:10"),
                         tuple("frontend-b", "payments-a", Verdict.ALLOW, "e.yaml:10"));
     }
@@ -264,7 +290,7 @@ class FromPoliciesResolverTest {
     void everyDerivedCellNamesTheFromPoliciesLineAndTheDecidingPolicy() {
         FromPoliciesResolver r = resolver("  fromPolicies: {groups: [frontend, payments]}\n");
 
-        assertThat(r.cells()).extracting(c -> c.cell().rule()).containsOnly(new SourceRef("e.yaml", 9, 3));
+        assertThat(derived(r, members())).extracting(c -> c.cell().rule()).containsOnly(new SourceRef("e.yaml", 9, 3));
         FromPoliciesResolver.PolicyDecision denied = r.explain(FRONTEND_A, PAYMENTS_A, PortSpec.of(7001, Protocol.TCP)).orElseThrow();
         assertThat(denied.verdict()).isEqualTo(Verdict.DENY);
         assertThat(denied.decidedBy()).isEqualTo("NetworkPolicy payments/payments-in (p.yaml:10)");
@@ -295,8 +321,9 @@ class FromPoliciesResolverTest {
 
         assertThat(policies.errors()).isEmpty();
         assertThat(FromPoliciesResolver.validate(policies.input())).isEmpty();
-        assertThat(r.cells()).hasSize(54);
-        assertThat(r.cells()).filteredOn(c -> c.cell().verdict() == Verdict.DENY).hasSize(24)
+        List<Derived> cells = derived(r, ExpectationResolver.membership(read.expectations().get(0), fleet));
+        assertThat(cells).hasSize(54);
+        assertThat(cells).filteredOn(c -> c.cell().verdict() == Verdict.DENY).hasSize(24)
                 .extracting(c -> c.cell().fromGroup() + "->" + c.cell().toGroup() + " " + c.cell().port())
                 .containsOnly("frontend->checkout 7002/UDP", "frontend->payments 7001/TCP", "frontend->payments 7002/UDP",
                         "frontend->payments 7003/HTTP", "checkout->payments 7003/HTTP", "payments->checkout 7001/TCP",

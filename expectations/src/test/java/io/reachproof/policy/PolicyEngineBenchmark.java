@@ -106,7 +106,7 @@ public class PolicyEngineBenchmark {
             int r = row;
             state.table.forEachCellFrom(row, (from, to, port, allow) -> fast.add(new TruthTable.Cell(
                     state.table.pods().get(r).toString(), state.table.pods().get(to).toString(), port.port(),
-                    port.protocol(), allow ? io.reachproof.expectations.Verdict.ALLOW : io.reachproof.expectations.Verdict.DENY)));
+                    port.protocol(), allow ? io.reachproof.protocol.Verdict.ALLOW : io.reachproof.protocol.Verdict.DENY)));
             List<TruthTable.Cell> slow = naive.cellsFrom(row);
             if (!fast.equals(slow)) {
                 throw new IllegalStateException("engine and naive evaluator disagree on row " + row);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * One proven (or not) cell of a round: expected and observed verdict between two endpoints on one port.
  *
- * @param expected {@code allow}/{@code deny}
+ * @param protocol what the probe spoke
+ * @param expected what the expectation (or the NetworkPolicies) say
  * @param observed what the probes proved
  * @param reason set when {@code observed} is INCONCLUSIVE, null otherwise
  * @param outcome the deciding probe outcome (null when no result arrived)
@@ -20,8 +21,8 @@ public record CellResult(
         String toGroup,
         EndpointRef to,
         int port,
-        String protocol,
-        String expected,
+        Protocol protocol,
+        Verdict expected,
         ObservedVerdict observed,
         InconclusiveReason reason,
         Outcome outcome,

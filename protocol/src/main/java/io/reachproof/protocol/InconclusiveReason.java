@@ -1,5 +1,7 @@
 package io.reachproof.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Collection;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -23,6 +25,19 @@ public enum InconclusiveReason {
      * cluster (none deployed, none matching the group's selectors, or all gone), or only one agent is both.
      */
     NO_AGENTS;
+
+    /** Its name, e.g. {@code NO_AGENTS}: the spelling in JSON and text. */
+    @JsonValue
+    public String spelling() {
+        return name();
+    }
+
+    /** The value spelled {@code text}, in any case. */
+    @JsonCreator
+    public static InconclusiveReason parse(String text) {
+        return Spelling.parse("inconclusive reason", values(), InconclusiveReason::spelling, text);
+    }
+
 
     /** How many of {@code cells} are inconclusive for each reason, by reason name: {@code {NO_AGENTS=2, TARGET_LOST=1}}. */
     public static SortedMap<String, Long> countIn(Collection<CellResult> cells) {

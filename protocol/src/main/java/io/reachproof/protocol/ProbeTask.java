@@ -6,8 +6,7 @@ import static java.util.Objects.requireNonNull;
  * One probe an agent is asked to send.
  *
  * @param taskId unique within a plan; results name it
- * @param cellKey which expectation cell this probe proves (opaque to the agent)
- * @param protocol {@code TCP}, {@code UDP}, {@code HTTP} or {@code SCTP}
+ * @param protocol what to speak (on the wire {@code TCP}, {@code UDP}, {@code HTTP} or {@code SCTP})
  * @param host address or host name of the target
  * @param path HTTP only: request path; null otherwise
  * @param method HTTP only: request method; null otherwise
@@ -19,8 +18,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record ProbeTask(
         String taskId,
-        String cellKey,
-        String protocol,
+        Protocol protocol,
         String host,
         int port,
         String path,
@@ -51,9 +49,9 @@ public record ProbeTask(
 
     /** A task that, over HTTP, accepts the default status range {@code 2xx} (200..299). */
     public static ProbeTask of(
-            String taskId, String cellKey, String protocol, String host, int port, String path, String method,
+            String taskId, Protocol protocol, String host, int port, String path, String method,
             String expectedAgentId, int attempts, long timeoutMillis) {
-        return new ProbeTask(taskId, cellKey, protocol, host, port, path, method, expectedAgentId, attempts,
+        return new ProbeTask(taskId, protocol, host, port, path, method, expectedAgentId, attempts,
                 timeoutMillis, 200, 299);
     }
 

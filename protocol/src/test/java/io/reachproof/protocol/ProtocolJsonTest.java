@@ -14,7 +14,7 @@ class ProtocolJsonTest {
 
     @Test
     void aPlanSurvivesTheWire() throws Exception {
-        ProbeTask task = ProbeTask.of("r1/0", "lab|a->b|80/HTTP|c1->c2", "HTTP", "10.0.0.2", 80, "/healthz", "GET", "b-0", 2, 500);
+        ProbeTask task = ProbeTask.of("r1/0", Protocol.HTTP, "10.0.0.2", 80, "/healthz", "GET", "b-0", 2, 500);
         Plan plan = new Plan("a-0", 42, List.of(new PlanRound("r1", "lab", List.of(task), List.of(new Responder(7001, "TCP")),
                 1234)), 5000);
 

@@ -14,8 +14,8 @@ class RoundReportTest {
     private static final EndpointRef A = new EndpointRef("a", "gcp-lab", "gcp", "", "", "shop", "a", "127.0.0.1");
     private static final EndpointRef B = new EndpointRef("b", "gcp-lab", "gcp", "", "", "payments", "b", "127.0.0.2");
 
-    private static CellResult cell(String expected, ObservedVerdict observed, InconclusiveReason reason) {
-        return new CellResult("frontend", A, "payments", B, 7001, "TCP", expected, observed, reason,
+    private static CellResult cell(Verdict expected, ObservedVerdict observed, InconclusiveReason reason) {
+        return new CellResult("frontend", A, "payments", B, 7001, Protocol.TCP, expected, observed, reason,
                 observed == ObservedVerdict.ALLOW ? Outcome.CONNECTED : Outcome.TIMEOUT, 1, 100, "lab.yaml:30", null);
     }
 
@@ -26,7 +26,7 @@ class RoundReportTest {
                 List.of(), List.of(), Map.of("live", 2), CHANGE);
     }
 
-    private final CellResult provenDeny = cell("deny", ObservedVerdict.DENY, null);
+    private final CellResult provenDeny = cell(Verdict.DENY, ObservedVerdict.DENY, null);
 
     @Test
     void aCompleteCleanRoundThatStartedAfterTheChangeProvesItEnforced() {
@@ -45,7 +45,7 @@ class RoundReportTest {
 
     @Test
     void anInconclusiveCellLeavesEnforcementUnproven() {
-        CellResult lost = cell("deny", ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TARGET_LOST);
+        CellResult lost = cell(Verdict.DENY, ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TARGET_LOST);
         assertThat(report(CHANGE_AT + 1, true, List.of(provenDeny, lost), List.of()).provesEnforced(CHANGE)).isFalse();
     }
 
@@ -56,8 +56,8 @@ class RoundReportTest {
 
     @Test
     void aMismatchMeansNotEnforced() {
-        CellResult hole = cell("deny", ObservedVerdict.ALLOW, null);
-        RoundReport withHole = report(CHANGE_AT + 1, true, List.of(hole), List.of(new Mismatch(MismatchKind.HOLE, hole, CHANGE)));
+        CellResult hole = cell(Verdict.DENY, ObservedVerdict.ALLOW, null);
+        RoundReport withHole = report(CHANGE_AT + 1, true, List.of(hole), List.of(new Mismatch(hole, CHANGE)));
         assertThat(withHole.provesEnforced(CHANGE)).isFalse();
     }
 }

@@ -10,6 +10,7 @@ import io.reachproof.agent.Transport;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -22,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,12 +165,12 @@ public final class Prober implements AutoCloseable {
 
         void begin() {
             startNanos = System.nanoTime();
-            String protocol = task.protocol();
-            if (!"TCP".equals(protocol) && !"UDP".equals(protocol) && !"HTTP".equals(protocol)) {
+            Protocol protocol = task.protocol();
+            if (protocol == Protocol.SCTP) {
                 complete(AttemptResult.of(Outcome.ERROR, "protocol " + protocol + " is not probed by this agent"), 0);
                 return;
             }
-            if ("HTTP".equals(protocol)) {
+            if (protocol == Protocol.HTTP) {
                 String method = task.method() == null ? "GET" : task.method();
                 if (!method.matches("[A-Z]{1,20}")) {
                     complete(AttemptResult.of(Outcome.ERROR, "bad HTTP method: '" + method + "'"), 0);
@@ -208,7 +209,7 @@ public final class Prober implements AutoCloseable {
 
         private void start(InetSocketAddress remote) {
             try {
-                if ("UDP".equals(task.protocol())) {
+                if (task.protocol() == Protocol.UDP) {
                     new UdpExchange(loop, transport, task, remote, ThreadLocalRandom.current(), this::complete).start();
                 } else {
                     nextStreamAttempt(remote);

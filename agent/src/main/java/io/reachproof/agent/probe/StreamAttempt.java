@@ -25,6 +25,7 @@ import io.reachproof.agent.Transport;
 import io.reachproof.agent.wire.IdentityWire;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -67,7 +68,7 @@ final class StreamAttempt extends ChannelAttempt {
         this.transport = transport;
         this.task = task;
         this.remote = remote;
-        this.http = "HTTP".equals(task.protocol());
+        this.http = task.protocol() == Protocol.HTTP;
         this.done = done;
     }
 

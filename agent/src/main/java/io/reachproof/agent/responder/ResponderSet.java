@@ -17,6 +17,7 @@ import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -142,7 +143,7 @@ public final class ResponderSet implements AutoCloseable {
         Map<Responder, CompletableFuture<ProbeResult>> futures = new LinkedHashMap<>();
         for (Responder r : identity.responders()) {
             boolean http = "HTTP".equals(r.protocol());
-            ProbeTask task = ProbeTask.of("self-check-" + r, null, r.protocol(), host, r.port(),
+            ProbeTask task = ProbeTask.of("self-check-" + r, Protocol.valueOf(r.protocol()), host, r.port(),
                     http ? IdentityWire.HTTP_IDENTITY_PATH : null, http ? "GET" : null, identity.agentId(), 2, 1000);
             futures.put(r, prober.probe(task, null));
         }

@@ -6,6 +6,7 @@ import io.reachproof.protocol.Plan;
 import io.reachproof.protocol.PlanRound;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class TestPlans {
     }
 
     static ProbeTask task(String id) {
-        return ProbeTask.of(id, "cell-" + id, "TCP", "10.0.0.1", 7001, null, null, "checkout-4", 1, 500);
+        return ProbeTask.of(id, Protocol.TCP, "10.0.0.1", 7001, null, null, "checkout-4", 1, 500);
     }
 
     /** A round of {@code tasks} probes, self-checking the TCP responder when {@code selfCheck}. */

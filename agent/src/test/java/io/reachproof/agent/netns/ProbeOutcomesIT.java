@@ -8,6 +8,7 @@ import io.reachproof.agent.probe.Prober;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class ProbeOutcomesIT {
     private static ProbeResult probe(Transport transport, String protocol, String host, int port, int attempts,
             long timeoutMillis) {
         try (Prober prober = new Prober("it-prober", 16, 1, transport, Clock.systemUTC())) {
-            ProbeTask task = ProbeTask.of("t1", null, protocol, host, port, null, null, null, attempts, timeoutMillis);
+            ProbeTask task = ProbeTask.of("t1", Protocol.valueOf(protocol), host, port, null, null, null, attempts, timeoutMillis);
             return prober.probe(task, null).orTimeout(30, TimeUnit.SECONDS).join();
         }
     }

@@ -9,6 +9,7 @@ import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -70,7 +71,7 @@ class ProberLoopbackTest {
     }
 
     private static ProbeTask task(String protocol, String host, int port, String expectedId) {
-        return ProbeTask.of("t1", "cell", protocol, host, port, "HTTP".equals(protocol) ? "/reachproof/identity" : null,
+        return ProbeTask.of("t1", Protocol.valueOf(protocol), host, port, "HTTP".equals(protocol) ? "/reachproof/identity" : null,
                 "HTTP".equals(protocol) ? "GET" : null, expectedId, 1, 1000);
     }
 
@@ -129,7 +130,7 @@ class ProberLoopbackTest {
     @EnumSource(Transport.class)
     void tcpProbeToSilentServerIsWrongPeerWhenAnAgentIsExpected(Transport transport) throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName(closedAddress))) {
-            ProbeTask task = ProbeTask.of("t1", null, "TCP", closedAddress, silent.getLocalPort(), null, null,
+            ProbeTask task = ProbeTask.of("t1", Protocol.TCP, closedAddress, silent.getLocalPort(), null, null,
                     "lab/shop/frontend-0", 1, 200);
             ProbeResult r = run(prober(transport), task);
 
@@ -162,7 +163,7 @@ class ProberLoopbackTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void udpProbeToClosedPortIsRefusedByIcmpPortUnreachable(Transport transport) {
-        ProbeTask task = ProbeTask.of("t1", null, "UDP", closedAddress, 7002, null, null, null, 3, 1000);
+        ProbeTask task = ProbeTask.of("t1", Protocol.UDP, closedAddress, 7002, null, null, null, 3, 1000);
         ProbeResult r = run(prober(transport), task);
 
         assertThat(r.outcome()).isEqualTo(Outcome.REFUSED);
@@ -174,7 +175,7 @@ class ProberLoopbackTest {
     @EnumSource(Transport.class)
     void udpProbeToSilentSocketTimesOutOnlyAfterAllAttempts(Transport transport) throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(closedAddress, 0))) {
-            ProbeTask task = ProbeTask.of("t1", null, "UDP", closedAddress, silent.getLocalPort(), null, null,
+            ProbeTask task = ProbeTask.of("t1", Protocol.UDP, closedAddress, silent.getLocalPort(), null, null,
                     "lab/shop/frontend-0", 3, 100);
             ProbeResult r = run(prober(transport), task);
 
@@ -206,7 +207,7 @@ class ProberLoopbackTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void httpProbeWithUnexpectedStatusIsRefused(Transport transport) {
-        ProbeTask task = ProbeTask.of("t1", null, "HTTP", agentAddress, 7003, "/healthz", "GET", "lab/shop/frontend-0",
+        ProbeTask task = ProbeTask.of("t1", Protocol.HTTP, agentAddress, 7003, "/healthz", "GET", "lab/shop/frontend-0",
                 1, 1000);
         ProbeResult r = run(prober(transport), task);
 
@@ -217,7 +218,7 @@ class ProberLoopbackTest {
 
     @Test
     void httpProbeAcceptsTheStatusRangeItIsGiven() {
-        ProbeTask task = new ProbeTask("t1", null, "HTTP", agentAddress, 7003, "/healthz", "GET", null, 1, 1000, 404, 404);
+        ProbeTask task = new ProbeTask("t1", Protocol.HTTP, agentAddress, 7003, "/healthz", "GET", null, 1, 1000, 404, 404);
         ProbeResult r = run(prober(Transport.detect()), task);
 
         assertThat(r.outcome()).isEqualTo(Outcome.CONNECTED);
@@ -284,8 +285,8 @@ class ProberLoopbackTest {
     @Test
     void badHttpMethodOrPathIsALocalErrorNotAnObservation() {
         Prober prober = prober(Transport.detect());
-        ProbeResult badMethod = run(prober, ProbeTask.of("t1", null, "HTTP", agentAddress, 7003, "/", "get it", null, 1, 1000));
-        ProbeResult badPath = run(prober, ProbeTask.of("t1", null, "HTTP", agentAddress, 7003, "healthz", "GET", null, 1, 1000));
+        ProbeResult badMethod = run(prober, ProbeTask.of("t1", Protocol.HTTP, agentAddress, 7003, "/", "get it", null, 1, 1000));
+        ProbeResult badPath = run(prober, ProbeTask.of("t1", Protocol.HTTP, agentAddress, 7003, "healthz", "GET", null, 1, 1000));
 
         assertThat(badMethod.outcome()).isEqualTo(Outcome.ERROR);
         assertThat(badMethod.detail()).isEqualTo("bad HTTP method: 'get it'");
@@ -303,7 +304,7 @@ class ProberLoopbackTest {
         for (int i = 0; i < 3000; i++) {
             String protocol = List.of("TCP", "UDP", "HTTP").get(i % 3);
             ProbeTask t = task(protocol, agentAddress, 7001 + i % 3, "lab/shop/frontend-0");
-            results.add(prober.probe(ProbeTask.of(protocol + i, null, protocol, t.host(), t.port(), t.path(), t.method(),
+            results.add(prober.probe(ProbeTask.of(protocol + i, Protocol.valueOf(protocol), t.host(), t.port(), t.path(), t.method(),
                     t.expectedAgentId(), 1, 5000), null)); // generous: a cold JVM on a shared 2-core machine
             maxInFlight = Math.max(maxInFlight, prober.inFlight());
         }
@@ -345,7 +346,7 @@ class ProberLoopbackTest {
     void closingTheProberEndsWaitingProbesWithAnError() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(closedAddress, 0))) {
             Prober prober = new Prober("prober-1", 1, 1, Transport.detect(), CLOCK);
-            ProbeTask slow = ProbeTask.of("t1", null, "UDP", closedAddress, silent.getLocalPort(), null, null, null, 1, 60_000);
+            ProbeTask slow = ProbeTask.of("t1", Protocol.UDP, closedAddress, silent.getLocalPort(), null, null, null, 1, 60_000);
             CompletableFuture<ProbeResult> running = prober.probe(slow, null);
             CompletableFuture<ProbeResult> waiting = prober.probe(slow, null);
 

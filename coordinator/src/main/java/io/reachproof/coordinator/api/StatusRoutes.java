@@ -167,7 +167,7 @@ public final class StatusRoutes {
                         h.append("<tr class=\"bad\"><td>").append(x.kind()).append("</td><td>")
                                 .append(esc(x.cell().from().displayName() + " @ " + x.cell().from().cluster()))
                                 .append("</td><td>").append(esc(x.cell().to().displayName() + " @ " + x.cell().to().cluster()))
-                                .append("</td><td>").append(x.cell().port()).append('/').append(esc(x.cell().protocol()))
+                                .append("</td><td>").append(x.cell().port()).append('/').append(esc(x.cell().protocol().spelling()))
                                 .append("</td><td>").append(x.cell().outcome()).append("</td><td>").append(esc(x.cell().rule()))
                                 .append("</td></tr>");
                     }

@@ -3,7 +3,6 @@ package io.reachproof.coordinator.evaluate;
 import io.reachproof.coordinator.plan.PlannedCell;
 import io.reachproof.coordinator.plan.ProbePlanner;
 import io.reachproof.coordinator.registry.AgentState;
-import io.reachproof.expectations.Verdict;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
@@ -15,6 +14,7 @@ import io.reachproof.protocol.PairSummary;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.RoundReport;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +45,8 @@ public final class RoundEvaluator {
     public RoundReport evaluate(RoundObservations in) {
         List<CellResult> cells = new ArrayList<>();
         List<Mismatch> mismatches = new ArrayList<>();
-        Map<List<String>, int[]> groupPairs = new LinkedHashMap<>();
-        Map<List<String>, int[]> clusterPairs = new TreeMap<>((a, b) -> {
+        Map<List<String>, PairCounts> groupPairs = new LinkedHashMap<>();
+        Map<List<String>, PairCounts> clusterPairs = new TreeMap<>((a, b) -> {
             int c = a.get(0).compareTo(b.get(0));
             return c != 0 ? c : a.get(1).compareTo(b.get(1));
         });
@@ -54,15 +54,14 @@ public final class RoundEvaluator {
         for (PlannedCell planned : in.plan().cells()) {
             CellResult cell = evaluate(planned, in);
             cells.add(cell);
-            MismatchKind kind = mismatch(cell);
-            if (kind != null) {
-                mismatches.add(new Mismatch(kind, cell, in.suspectFor(planned.fromCluster(), planned.toCluster())));
+            if (Mismatch.isMismatch(cell)) {
+                mismatches.add(new Mismatch(cell, in.suspectFor(planned.fromCluster(), planned.toCluster())));
             }
             if (cell.observed() != ObservedVerdict.INCONCLUSIVE) {
                 proven++;
             }
-            count(groupPairs.computeIfAbsent(List.of(cell.fromGroup(), cell.toGroup()), k -> new int[5]), cell, kind);
-            count(clusterPairs.computeIfAbsent(List.of(planned.fromCluster(), planned.toCluster()), k -> new int[5]), cell, kind);
+            groupPairs.computeIfAbsent(List.of(cell.fromGroup(), cell.toGroup()), k -> new PairCounts()).add(cell);
+            clusterPairs.computeIfAbsent(List.of(planned.fromCluster(), planned.toCluster()), k -> new PairCounts()).add(cell);
         }
         double coverage = cells.isEmpty() ? 0.0 : (double) proven / cells.size();
         return new RoundReport(in.plan().roundId(), in.plan().expectation(), in.startedAtEpochMillis(),
@@ -102,7 +101,7 @@ public final class RoundEvaluator {
             to = planned.to() == null ? EndpointRef.noAgent(planned.toCluster()) : ref(planned.to());
         }
         return new CellResult(planned.cell().from(), from, planned.cell().to(), to,
-                planned.cell().port().port(), planned.cell().port().protocol().name(), expected.wire(), observed, reason,
+                planned.cell().port().port(), planned.cell().port().protocol(), expected, observed, reason,
                 result == null ? null : result.outcome(), result == null ? 0 : result.attempts(),
                 result == null ? 0 : result.latencyMicros(), planned.cell().rule().fileLine(), planned.decidedBy());
     }
@@ -122,34 +121,37 @@ public final class RoundEvaluator {
         return result.attempts() < failedAttemptsForDeny ? InconclusiveReason.TOO_FEW_ATTEMPTS : null;
     }
 
-    private static MismatchKind mismatch(CellResult cell) {
-        boolean expectedAllow = Verdict.ALLOW.wire().equals(cell.expected());
-        if (!expectedAllow && cell.observed() == ObservedVerdict.ALLOW) {
-            return MismatchKind.HOLE;
+    /** The verdict and mismatch counts of one (group or cluster) pair, as the round adds its cells. */
+    private static final class PairCounts {
+        private int allow;
+        private int deny;
+        private int inconclusive;
+        private int holes;
+        private int blocked;
+
+        void add(CellResult cell) {
+            switch (cell.observed()) {
+                case ALLOW -> allow++;
+                case DENY -> deny++;
+                case INCONCLUSIVE -> inconclusive++;
+                default -> throw new IllegalStateException("unknown verdict " + cell.observed());
+            }
+            MismatchKind kind = MismatchKind.of(cell.expected(), cell.observed());
+            if (kind == MismatchKind.HOLE) {
+                holes++;
+            } else if (kind == MismatchKind.BLOCKED) {
+                blocked++;
+            }
         }
-        if (expectedAllow && cell.observed() == ObservedVerdict.DENY) {
-            return MismatchKind.BLOCKED;
+
+        PairSummary summary(List<String> pair) {
+            return new PairSummary(pair.get(0), pair.get(1), allow, deny, inconclusive, holes, blocked);
         }
-        return null;
     }
 
-    private static void count(int[] counts, CellResult cell, MismatchKind kind) {
-        switch (cell.observed()) {
-            case ALLOW -> counts[0]++;
-            case DENY -> counts[1]++;
-            case INCONCLUSIVE -> counts[2]++;
-            default -> throw new IllegalStateException("unknown verdict " + cell.observed());
-        }
-        if (kind == MismatchKind.HOLE) {
-            counts[3]++;
-        } else if (kind == MismatchKind.BLOCKED) {
-            counts[4]++;
-        }
-    }
-
-    private static List<PairSummary> summaries(Map<List<String>, int[]> counts) {
+    private static List<PairSummary> summaries(Map<List<String>, PairCounts> counts) {
         List<PairSummary> all = new ArrayList<>();
-        counts.forEach((k, c) -> all.add(new PairSummary(k.get(0), k.get(1), c[0], c[1], c[2], c[3], c[4])));
+        counts.forEach((pair, c) -> all.add(c.summary(pair)));
         return all;
     }
 

@@ -3,18 +3,18 @@ package io.reachproof.coordinator.gate;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachproof.coordinator.api.ApiRequest;
 import io.reachproof.coordinator.api.ApiResponse;
 import io.reachproof.coordinator.api.ApiRoute;
-import io.reachproof.coordinator.rollback.MismatchText;
 import io.reachproof.coordinator.rollback.RollbackJson;
 import io.reachproof.coordinator.round.RoundHistory;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.InconclusiveReason;
+import io.reachproof.protocol.MismatchText;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -150,7 +150,7 @@ public final class GateRoute {
         RoundReport r = d.round();
         if (r == null) {
             n.putNull("round");
-            n.set("counts", RollbackJson.counts(List.of()));
+            n.set("counts", RollbackJson.mapper().valueToTree(RollbackJson.counts(List.of())));
             n.set("mismatches", RollbackJson.mapper().createArrayNode());
             n.set("rules", RollbackJson.mapper().createArrayNode());
             return n;
@@ -162,38 +162,38 @@ public final class GateRoute {
         round.put("traceId", r.traceId());
         round.put("coverage", r.coverage());
         round.put("cells", r.cells().size());
-        n.set("counts", RollbackJson.counts(r.mismatches()));
-        n.set("mismatches", RollbackJson.mismatches(r.mismatches()));
-        n.set("rules", rules(r));
-        n.set("suspectChange", RollbackJson.change(r.suspectChange()));
+        n.set("counts", RollbackJson.mapper().valueToTree(RollbackJson.counts(r.mismatches())));
+        n.set("mismatches", RollbackJson.mapper().valueToTree(RollbackJson.mismatches(r.mismatches())));
+        n.set("rules", RollbackJson.mapper().valueToTree(rules(r)));
+        n.set("suspectChange", RollbackJson.mapper().valueToTree(RollbackJson.change(r.suspectChange())));
         return n;
     }
 
+    /** One expectation rule the round probed, with the counts of its cells. */
+    record RuleEntry(String rule, String fromGroup, String toGroup, Verdict expected, List<String> ports, int cells,
+            long allow, long deny, long inconclusive, Map<String, Long> inconclusiveReasons, long mismatches) {
+    }
+
     /** One entry per expectation rule the round probed: what the CLI's JUnit report lists as test cases. */
-    static ArrayNode rules(RoundReport r) {
+    static List<RuleEntry> rules(RoundReport r) {
         Map<String, List<CellResult>> byRule = new LinkedHashMap<>();
         for (CellResult c : r.cells()) {
             byRule.computeIfAbsent(c.rule() == null ? "unknown" : c.rule(), k -> new ArrayList<>()).add(c);
         }
-        ArrayNode rules = RollbackJson.mapper().createArrayNode();
+        List<RuleEntry> rules = new ArrayList<>();
         byRule.forEach((rule, cells) -> {
             CellResult first = cells.get(0);
-            ObjectNode n = rules.addObject();
-            n.put("rule", rule);
-            n.put("fromGroup", first.fromGroup());
-            n.put("toGroup", first.toGroup());
-            n.put("expected", first.expected());
-            ArrayNode ports = n.putArray("ports");
-            new TreeSet<>(cells.stream().map(c -> c.port() + "/" + c.protocol()).toList()).forEach(ports::add);
-            n.put("cells", cells.size());
-            n.put("allow", cells.stream().filter(c -> c.observed() == ObservedVerdict.ALLOW).count());
-            n.put("deny", cells.stream().filter(c -> c.observed() == ObservedVerdict.DENY).count());
-            n.put("inconclusive", cells.stream().filter(c -> c.observed() == ObservedVerdict.INCONCLUSIVE).count());
-            ObjectNode reasons = n.putObject("inconclusiveReasons");
-            InconclusiveReason.countIn(cells).forEach(reasons::put);
-            n.put("mismatches", r.mismatches().stream().filter(m -> rule.equals(m.cell().rule())).count());
+            rules.add(new RuleEntry(rule, first.fromGroup(), first.toGroup(), first.expected(),
+                    List.copyOf(new TreeSet<>(cells.stream().map(c -> c.port() + "/" + c.protocol().spelling()).toList())),
+                    cells.size(), count(cells, ObservedVerdict.ALLOW), count(cells, ObservedVerdict.DENY),
+                    count(cells, ObservedVerdict.INCONCLUSIVE), InconclusiveReason.countIn(cells),
+                    r.mismatches().stream().filter(m -> rule.equals(m.cell().rule())).count()));
         });
         return rules;
+    }
+
+    private static long count(List<CellResult> cells, ObservedVerdict v) {
+        return cells.stream().filter(c -> c.observed() == v).count();
     }
 
     private static String message(String expectation, Instant since, double minCoverage, GateDecision d) {

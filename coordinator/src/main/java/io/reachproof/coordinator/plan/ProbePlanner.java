@@ -9,11 +9,11 @@ import io.reachproof.expectations.Group;
 import io.reachproof.expectations.GroupCell;
 import io.reachproof.expectations.HttpCheck;
 import io.reachproof.expectations.PortSpec;
-import io.reachproof.expectations.Protocol;
 import io.reachproof.policy.FromPoliciesResolver;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -207,7 +207,7 @@ public final class ProbePlanner {
                 }
                 continue;
             }
-            b.probe(cell.cell(), cell.decidedBy(), key, fromCluster, toCluster, from.identity(), to.identity(), null,
+            b.probe(cell.cell(), cell.decidedBy(), fromCluster, toCluster, from.identity(), to.identity(), null,
                     address(to.identity()));
             taken++;
         }
@@ -240,7 +240,7 @@ public final class ProbePlanner {
                         blocked = blocked == null ? from : blocked;
                         continue;
                     }
-                    b.probe(cell, null, key, fromCluster, EXTERNAL, from.identity(), null, address, host(address));
+                    b.probe(cell, null, fromCluster, EXTERNAL, from.identity(), null, address, host(address));
                     taken++;
                 }
                 if (taken == 0 && blocked != null) {
@@ -250,7 +250,7 @@ public final class ProbePlanner {
         }
     }
 
-    /** The key of one cell in one cluster pair: what rendezvous ordering and task cell keys use. */
+    /** The key of one cell in one cluster pair: what rendezvous ordering uses. */
     public static String cellKey(String expectation, GroupCell cell, String fromCluster, String toCluster) {
         return cellKey(expectation, cell.from(), cell.to(), cell.port()) + "|" + fromCluster + "->" + toCluster;
     }
@@ -289,7 +289,7 @@ public final class ProbePlanner {
     }
 
     public static Responder responder(PortSpec port) {
-        return new Responder(port.port(), port.protocol().name());
+        return new Responder(port.port(), port.protocol().spelling());
     }
 
     private static String address(AgentIdentity agent) {
@@ -368,12 +368,12 @@ public final class ProbePlanner {
             return spent.getOrDefault(agentId, 0) < settings.probeBudgetPerAgent();
         }
 
-        void probe(GroupCell cell, String decidedBy, String key, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+        void probe(GroupCell cell, String decidedBy, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
                 String external, String host) {
             PortSpec port = cell.port();
             boolean http = port.protocol() == Protocol.HTTP;
             HttpCheck status = http ? port.http() : HttpCheck.DEFAULT;
-            ProbeTask task = new ProbeTask(roundId + "/" + (nextTask++), key, port.protocol().name(), host, port.port(),
+            ProbeTask task = new ProbeTask(roundId + "/" + (nextTask++), port.protocol(), host, port.port(),
                     http ? port.http().path() : null, http ? port.http().method() : null,
                     to == null ? null : to.agentId(), settings.attempts(), settings.timeoutMillis(),
                     status.statusMin(), status.statusMax());

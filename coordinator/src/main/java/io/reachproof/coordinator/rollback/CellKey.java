@@ -3,6 +3,7 @@ package io.reachproof.coordinator.rollback;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.protocol.CellResult;
+import io.reachproof.protocol.Protocol;
 
 /**
  * A cell as signals and the gate count it: group pair x cluster pair x port, not the agent pair.
@@ -10,7 +11,7 @@ import io.reachproof.protocol.CellResult;
  * "changed" signal.
  */
 public record CellKey(String fromGroup, String toGroup, String fromCluster, String toCluster, int port,
-        String protocol) implements Comparable<CellKey> {
+        Protocol protocol) implements Comparable<CellKey> {
 
     public CellKey {
         requireNonNull(fromGroup, "fromGroup");
@@ -31,7 +32,7 @@ public record CellKey(String fromGroup, String toGroup, String fromCluster, Stri
     /** {@code frontend -> payments 7001/TCP (aws-lab -> gcp-lab)}. */
     @Override
     public String toString() {
-        return fromGroup + " -> " + toGroup + " " + port + "/" + protocol + " (" + fromCluster + " -> " + toCluster
+        return fromGroup + " -> " + toGroup + " " + port + "/" + protocol.spelling() + " (" + fromCluster + " -> " + toCluster
                 + ")";
     }
 }

@@ -1,21 +1,27 @@
 package io.reachproof.coordinator.rollback;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
+import io.reachproof.protocol.MismatchText;
+import io.reachproof.protocol.ObservedVerdict;
+import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.PolicyChange;
+import io.reachproof.protocol.Protocol;
+import io.reachproof.protocol.Verdict;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * The JSON documents of rollback signals, shared by the webhook body and the gate endpoint (schema in the
- * README, "Rollback signals"). Times are RFC 3339 UTC.
+ * README, "Rollback signals"): records that Jackson writes in the order of their components. Values are
+ * spelled as their types say (verdicts {@code deny}, kinds and outcomes {@code HOLE}, {@code CONNECTED});
+ * times are RFC 3339 UTC.
  */
 public final class RollbackJson {
 
@@ -30,89 +36,65 @@ public final class RollbackJson {
         return MAPPER;
     }
 
+    /** The webhook body of a signal. */
+    public record Signal(String schema, String idempotencyKey, String event, String state, String expectation,
+            String episode, String roundId, String traceId, String at, String openedAt, String summary,
+            Map<MismatchKind, Long> counts, List<MismatchEntry> mismatches, Change suspectChange) {
+    }
+
+    /** One mismatch: its cell, its one-line text, the two ends and the suspect change. */
+    public record MismatchEntry(MismatchKind kind, String cell, String text, String fromGroup, String toGroup, int port,
+            Protocol protocol, Verdict expected, ObservedVerdict observed, Outcome outcome, int attempts, String rule,
+            Endpoint from, Endpoint to, Change suspectChange) {
+    }
+
+    /** One end of a mismatched cell. */
+    public record Endpoint(String cluster, String cloud, String region, String node, String namespace, String pod,
+            String agentId, String address) {
+    }
+
+    /** A NetworkPolicy change, its time in RFC 3339. */
+    public record Change(String cluster, String namespace, String name, String uid, String resourceVersion,
+            String action, String at) {
+    }
+
     /** The webhook body of {@code signal}. */
-    public static ObjectNode signal(RollbackSignal signal) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("schema", SIGNAL_SCHEMA);
-        n.put("idempotencyKey", signal.idempotencyKey());
-        n.put("event", signal.event().wireName());
-        n.put("state", signal.event().state());
-        n.put("expectation", signal.expectation());
-        n.put("episode", signal.episode());
-        n.put("roundId", signal.roundId());
-        n.put("traceId", signal.traceId());
-        n.put("at", time(signal.atEpochMillis()));
-        n.put("openedAt", time(signal.openedAtEpochMillis()));
-        n.put("summary", MismatchText.summary(signal.expectation(), signal.mismatches()));
-        n.set("counts", counts(signal.mismatches()));
-        n.set("mismatches", mismatches(signal.mismatches()));
-        n.set("suspectChange", change(signal.suspectChange()));
-        return n;
+    public static Signal signal(RollbackSignal signal) {
+        return new Signal(SIGNAL_SCHEMA, signal.idempotencyKey(), signal.event().wireName(), signal.event().state(),
+                signal.expectation(), signal.episode(), signal.roundId(), signal.traceId(), time(signal.atEpochMillis()),
+                time(signal.openedAtEpochMillis()), MismatchText.summary(signal.expectation(), signal.mismatches()),
+                counts(signal.mismatches()), mismatches(signal.mismatches()), change(signal.suspectChange()));
     }
 
     /** {@code {"HOLE": n, "BLOCKED": m}}. */
-    public static ObjectNode counts(List<Mismatch> mismatches) {
-        ObjectNode n = MAPPER.createObjectNode();
+    public static Map<MismatchKind, Long> counts(List<Mismatch> mismatches) {
+        Map<MismatchKind, Long> counts = new LinkedHashMap<>();
         for (MismatchKind kind : MismatchKind.values()) {
-            n.put(kind.name(), mismatches.stream().filter(m -> m.kind() == kind).count());
+            counts.put(kind, mismatches.stream().filter(m -> m.kind() == kind).count());
         }
-        return n;
+        return counts;
     }
 
-    public static ArrayNode mismatches(List<Mismatch> mismatches) {
-        ArrayNode a = MAPPER.createArrayNode();
-        mismatches.forEach(m -> a.add(mismatch(m)));
-        return a;
+    public static List<MismatchEntry> mismatches(List<Mismatch> mismatches) {
+        return mismatches.stream().map(RollbackJson::mismatch).toList();
     }
 
-    public static ObjectNode mismatch(Mismatch m) {
+    public static MismatchEntry mismatch(Mismatch m) {
         CellResult c = m.cell();
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("kind", m.kind().name());
-        n.put("cell", CellKey.of(c).toString());
-        n.put("text", MismatchText.describe(m));
-        n.put("fromGroup", c.fromGroup());
-        n.put("toGroup", c.toGroup());
-        n.put("port", c.port());
-        n.put("protocol", c.protocol());
-        n.put("expected", c.expected());
-        n.put("observed", c.observed().name().toLowerCase(Locale.ROOT));
-        n.put("outcome", c.outcome() == null ? null : c.outcome().name());
-        n.put("attempts", c.attempts());
-        n.put("rule", c.rule());
-        n.set("from", endpoint(c.from()));
-        n.set("to", endpoint(c.to()));
-        n.set("suspectChange", change(m.suspectChange()));
-        return n;
+        return new MismatchEntry(m.kind(), CellKey.of(c).toString(), MismatchText.describe(m), c.fromGroup(),
+                c.toGroup(), c.port(), c.protocol(), c.expected(), c.observed(), c.outcome(), c.attempts(), c.rule(),
+                endpoint(c.from()), endpoint(c.to()), change(m.suspectChange()));
     }
 
-    public static ObjectNode endpoint(EndpointRef e) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("cluster", e.cluster());
-        n.put("cloud", e.cloud());
-        n.put("region", e.region());
-        n.put("node", e.node());
-        n.put("namespace", e.namespace());
-        n.put("pod", e.pod());
-        n.put("agentId", e.agentId());
-        n.put("address", e.address());
-        return n;
+    public static Endpoint endpoint(EndpointRef e) {
+        return new Endpoint(e.cluster(), e.cloud(), e.region(), e.node(), e.namespace(), e.pod(), e.agentId(),
+                e.address());
     }
 
-    /** The change, or a JSON null. */
-    public static ObjectNode change(PolicyChange c) {
-        if (c == null) {
-            return null;
-        }
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("cluster", c.cluster());
-        n.put("namespace", c.namespace());
-        n.put("name", c.name());
-        n.put("uid", c.uid());
-        n.put("resourceVersion", c.resourceVersion());
-        n.put("action", c.action());
-        n.put("at", time(c.atEpochMillis()));
-        return n;
+    /** The change, or null (a JSON null). */
+    public static Change change(PolicyChange c) {
+        return c == null ? null : new Change(c.cluster(), c.namespace(), c.name(), c.uid(), c.resourceVersion(),
+                c.action(), time(c.atEpochMillis()));
     }
 
     public static String time(long epochMillis) {

@@ -3,6 +3,7 @@ package io.reachproof.coordinator.rollback;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.coordinator.round.RoundListener;
+import io.reachproof.protocol.MismatchText;
 import io.reachproof.protocol.RoundReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

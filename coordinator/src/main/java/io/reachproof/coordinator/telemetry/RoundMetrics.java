@@ -27,13 +27,13 @@ import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.Outcome;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.RoundReport;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -168,7 +168,7 @@ final class RoundMetrics implements RoundListener {
                 .put(DESTINATION_CLUSTER, clusterOf(c.to()))
                 .put(SOURCE_CLOUD, cloudOf(c.from()))
                 .put(DESTINATION_CLOUD, cloudOf(c.to()))
-                .put(PROTOCOL, c.protocol())
+                .put(PROTOCOL, c.protocol().spelling())
                 .build();
     }
 
@@ -208,7 +208,7 @@ final class RoundMetrics implements RoundListener {
 
     /** What makes two cells the same pair for metrics. */
     private record PairKey(String fromGroup, String toGroup, String fromCluster, String toCluster, String fromCloud,
-            String toCloud, String protocol, int port) {
+            String toCloud, Protocol protocol, int port) {
 
         static PairKey of(CellResult c) {
             return new PairKey(c.fromGroup(), c.toGroup(), clusterOf(c.from()), clusterOf(c.to()), cloudOf(c.from()),
@@ -227,14 +227,14 @@ final class RoundMetrics implements RoundListener {
             Attributes pair = pair(expectation, c);
             Attributes clusterPair = clusterPair(expectation, c);
             for (Outcome o : Outcome.values()) {
-                probe.put(o, pair.toBuilder().put(OUTCOME, o.name()).build());
-                latency.put(o, clusterPair.toBuilder().put(OUTCOME, o.name()).build());
+                probe.put(o, pair.toBuilder().put(OUTCOME, o.spelling()).build());
+                latency.put(o, clusterPair.toBuilder().put(OUTCOME, o.spelling()).build());
             }
             for (ObservedVerdict v : ObservedVerdict.values()) {
-                cells.put(v, pair.toBuilder().put(VERDICT, v.name().toLowerCase(Locale.ROOT)).build());
+                cells.put(v, pair.toBuilder().put(VERDICT, v.spelling()).build());
             }
             for (MismatchKind k : MismatchKind.values()) {
-                mismatches.put(k, pair.toBuilder().put(MISMATCH_KIND, k.name()).build());
+                mismatches.put(k, pair.toBuilder().put(MISMATCH_KIND, k.spelling()).build());
             }
         }
     }

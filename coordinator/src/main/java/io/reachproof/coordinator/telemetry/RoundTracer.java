@@ -58,10 +58,11 @@ import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
+import io.reachproof.protocol.MismatchText;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.PolicyChange;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.RoundReport;
-import java.util.Locale;
 
 /**
  * Turns each finished round into a trace: a {@code reachproof.round} root span over the round's
@@ -111,7 +112,7 @@ final class RoundTracer implements RoundListener {
                     .setStartTimestamp(start, MILLISECONDS)
                     .setAllAttributes(mismatchAttributes(report, m))
                     .startSpan();
-            span.setStatus(StatusCode.ERROR, describe(m));
+            span.setStatus(StatusCode.ERROR, MismatchText.spanStatus(m));
             span.end(end, MILLISECONDS);
         }
         if (!report.mismatches().isEmpty()) {
@@ -164,17 +165,17 @@ final class RoundTracer implements RoundListener {
         AttributesBuilder b = Attributes.builder()
                 .put(EXPECTATION, r.expectation())
                 .put(ROUND_ID, r.roundId())
-                .put(MISMATCH_KIND, m.kind().name())
+                .put(MISMATCH_KIND, m.kind().spelling())
                 .put(SOURCE_GROUP, c.fromGroup())
                 .put(DESTINATION_GROUP, c.toGroup())
-                .put(PROTOCOL, c.protocol())
+                .put(PROTOCOL, c.protocol().spelling())
                 .put(NETWORK_TRANSPORT, transport(c.protocol()))
                 .put(SERVER_PORT, (long) c.port())
-                .put(EXPECTED, c.expected().toLowerCase(Locale.ROOT))
-                .put(OBSERVED, c.observed().name().toLowerCase(Locale.ROOT))
+                .put(EXPECTED, c.expected().spelling())
+                .put(OBSERVED, c.observed().spelling())
                 .put(ATTEMPTS, (long) c.attempts())
                 .put(LATENCY_SECONDS, c.latencyMicros() / 1_000_000.0);
-        if ("HTTP".equalsIgnoreCase(c.protocol())) {
+        if (c.protocol() == Protocol.HTTP) {
             b.put(NETWORK_PROTOCOL_NAME, "http");
         }
         EndpointRef from = c.from();
@@ -195,25 +196,20 @@ final class RoundTracer implements RoundListener {
         put(b, DESTINATION_AGENT_ID, to.agentId());
         put(b, SERVER_ADDRESS, to.address());
         if (c.outcome() != null) {
-            b.put(OUTCOME, c.outcome().name());
+            b.put(OUTCOME, c.outcome().spelling());
         }
         put(b, RULE, c.rule());
         putChange(b, m.suspectChange());
         return b.build();
     }
 
-    /** {@code network.transport} of a reachproof protocol: HTTP runs over TCP. */
-    static String transport(String protocol) {
-        String p = protocol.toLowerCase(Locale.ROOT);
-        return "http".equals(p) ? "tcp" : p;
-    }
-
-    static String describe(Mismatch m) {
-        CellResult c = m.cell();
-        return m.kind() + ": " + c.from().displayName() + " -> " + c.to().displayName() + " " + c.port() + "/"
-                + c.protocol() + " expected " + c.expected().toLowerCase(Locale.ROOT) + ", observed "
-                + c.observed().name().toLowerCase(Locale.ROOT)
-                + (c.outcome() == null ? "" : " (" + c.outcome() + ")");
+    /** {@code network.transport} (OpenTelemetry's lower-case values) of a reachproof protocol: HTTP runs over TCP. */
+    static String transport(Protocol protocol) {
+        return switch (protocol.transport()) {
+            case TCP, HTTP -> "tcp";
+            case UDP -> "udp";
+            case SCTP -> "sctp";
+        };
     }
 
     private static void putChange(AttributesBuilder b, PolicyChange change) {

@@ -22,19 +22,21 @@ import io.reachproof.protocol.PairSummary;
 import io.reachproof.protocol.PolicyChange;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ProbeTask;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
 import io.reachproof.protocol.RoundReport;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.Verdict;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class RoundEvaluatorTest {
 
@@ -190,8 +192,8 @@ class RoundEvaluatorTest {
             assertThat(m.cell().to().pod()).isEqualTo("payments-6");
             assertThat(m.cell().to().namespace()).isEqualTo("payments");
             assertThat(m.cell().port()).isEqualTo(7001);
-            assertThat(m.cell().protocol()).isEqualTo("TCP");
-            assertThat(m.cell().expected()).isEqualTo("deny");
+            assertThat(m.cell().protocol()).isEqualTo(Protocol.TCP);
+            assertThat(m.cell().expected()).isEqualTo(Verdict.DENY);
             assertThat(m.cell().outcome()).isEqualTo(Outcome.CONNECTED);
             assertThat(m.cell().rule()).isEqualTo("lab.yaml:30");
             assertThat(m.cell().latencyMicros()).isEqualTo(1500);

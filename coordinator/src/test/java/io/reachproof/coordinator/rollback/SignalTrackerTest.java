@@ -226,7 +226,7 @@ class SignalTrackerTest {
         // the evaluator gives each mismatch the change of its own clusters: here none
         RoundReport report = new RoundReport(built.roundId(), built.expectation(), built.startedAtEpochMillis(),
                 built.finishedAtEpochMillis(), built.complete(), built.traceId(), built.cells(),
-                built.mismatches().stream().map(m -> new Mismatch(m.kind(), m.cell(), null)).toList(),
+                built.mismatches().stream().map(m -> new Mismatch(m.cell(), null)).toList(),
                 built.coverage(), built.groupPairs(), built.clusterPairs(), built.agentsByState(),
                 built.suspectChange());
 

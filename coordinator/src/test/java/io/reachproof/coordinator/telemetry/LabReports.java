@@ -4,12 +4,13 @@ import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.Mismatch;
-import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.PairSummary;
 import io.reachproof.protocol.PolicyChange;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,19 +58,19 @@ final class LabReports {
         for (int f = 0; f < 3; f++) {
             for (int p = 6; p < 9; p++) {
                 CellResult cell = hole
-                        ? new CellResult("frontend", agent(f), "payments", agent(p), 7001, "TCP", "deny",
+                        ? new CellResult("frontend", agent(f), "payments", agent(p), 7001, Protocol.TCP, Verdict.DENY,
                                 ObservedVerdict.ALLOW, null, Outcome.CONNECTED, 1, latency(f, p), "lab.yaml:22", null)
-                        : new CellResult("frontend", agent(f), "payments", agent(p), 7001, "TCP", "deny",
+                        : new CellResult("frontend", agent(f), "payments", agent(p), 7001, Protocol.TCP, Verdict.DENY,
                                 ObservedVerdict.DENY, null, Outcome.TIMEOUT, 3, 1_000_000, "lab.yaml:22", null);
                 cells.add(cell);
                 if (hole) {
-                    mismatches.add(new Mismatch(MismatchKind.HOLE, cell, suspect));
+                    mismatches.add(new Mismatch(cell, suspect));
                 }
             }
         }
         if (hole) {
             // one cell the coordinator could not prove: counted as lost coverage, never a mismatch
-            cells.add(new CellResult("checkout", agent(3), "payments", agent(8), 7003, "HTTP", "deny",
+            cells.add(new CellResult("checkout", agent(3), "payments", agent(8), 7003, Protocol.HTTP, Verdict.DENY,
                     ObservedVerdict.INCONCLUSIVE, InconclusiveReason.NO_RESULT, null, 0, 0, "lab.yaml:18", null));
         }
         double coverage = (cells.size() - (hole ? 1 : 0)) / (double) cells.size();
@@ -85,7 +86,7 @@ final class LabReports {
 
     private static CellResult allowed(String fromGroup, int from, String toGroup, int to, int port, String protocol,
             String rule) {
-        return new CellResult(fromGroup, agent(from), toGroup, agent(to), port, protocol, "allow",
+        return new CellResult(fromGroup, agent(from), toGroup, agent(to), port, Protocol.parse(protocol), Verdict.ALLOW,
                 ObservedVerdict.ALLOW, null, Outcome.CONNECTED, 1, latency(from, to), rule, null);
     }
 

@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.RoundReport;
 import java.util.Collection;
 import java.util.List;
@@ -70,8 +71,8 @@ class RoundTracerTest {
 
     @Test
     void httpRunsOverTcp() {
-        assertThat(List.of(RoundTracer.transport("HTTP"), RoundTracer.transport("TCP"), RoundTracer.transport("UDP"),
-                RoundTracer.transport("SCTP"))).containsExactly("tcp", "tcp", "udp", "sctp");
+        assertThat(List.of(RoundTracer.transport(Protocol.HTTP), RoundTracer.transport(Protocol.TCP), RoundTracer.transport(Protocol.UDP),
+                RoundTracer.transport(Protocol.SCTP))).containsExactly("tcp", "tcp", "udp", "sctp");
     }
 
     @Test

@@ -5,10 +5,11 @@ import io.reachproof.coordinator.round.RoundListener;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.Mismatch;
-import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.Outcome;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.Verdict;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,7 +96,7 @@ final class TelemetryBench {
                 CellResult hole = cell("frontend", f, "payments", c, 7001, "TCP", "deny", ObservedVerdict.ALLOW,
                         Outcome.CONNECTED);
                 cells.add(hole);
-                mismatches.add(new Mismatch(MismatchKind.HOLE, hole, null));
+                mismatches.add(new Mismatch(hole, null));
             }
         }
         long now = System.currentTimeMillis();
@@ -105,8 +106,8 @@ final class TelemetryBench {
 
     private static CellResult cell(String fromGroup, int from, String toGroup, int to, int port, String protocol,
             String expected, ObservedVerdict observed, Outcome outcome) {
-        return new CellResult(fromGroup, endpoint(fromGroup, from), toGroup, endpoint(toGroup, to), port, protocol,
-                expected, observed, null, outcome, 1, 200 + from * 7L + to, "lab.yaml:14", null);
+        return new CellResult(fromGroup, endpoint(fromGroup, from), toGroup, endpoint(toGroup, to), port, Protocol.parse(protocol),
+                Verdict.parse(expected), observed, null, outcome, 1, 200 + from * 7L + to, "lab.yaml:14", null);
     }
 
     private static EndpointRef endpoint(String group, int i) {

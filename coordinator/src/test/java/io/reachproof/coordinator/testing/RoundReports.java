@@ -4,11 +4,12 @@ import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.Mismatch;
-import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.PolicyChange;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ public final class RoundReports {
             };
             InconclusiveReason reason = observed == ObservedVerdict.INCONCLUSIVE ? InconclusiveReason.TARGET_LOST : null;
             cells.add(new CellResult(fromGroup, agent(fromGroup, fromCluster, agentIndex), toGroup,
-                    agent(toGroup, toCluster, agentIndex), port, protocol, expected, observed, reason, outcome,
+                    agent(toGroup, toCluster, agentIndex), port, Protocol.parse(protocol), Verdict.parse(expected), observed, reason, outcome,
                     observed == ObservedVerdict.DENY ? 3 : 1, 250, "lab.yaml:" + ruleLine(fromGroup, toGroup), null));
             return this;
         }
@@ -129,10 +130,8 @@ public final class RoundReports {
         public RoundReport build() {
             List<Mismatch> mismatches = new ArrayList<>();
             for (CellResult c : cells) {
-                if (c.expected().equals(DENY) && c.observed() == ObservedVerdict.ALLOW) {
-                    mismatches.add(new Mismatch(MismatchKind.HOLE, c, suspect));
-                } else if (c.expected().equals(ALLOW) && c.observed() == ObservedVerdict.DENY) {
-                    mismatches.add(new Mismatch(MismatchKind.BLOCKED, c, suspect));
+                if (Mismatch.isMismatch(c)) {
+                    mismatches.add(new Mismatch(c, suspect));
                 }
             }
             long proven = cells.stream().filter(c -> c.observed() != ObservedVerdict.INCONCLUSIVE).count();
