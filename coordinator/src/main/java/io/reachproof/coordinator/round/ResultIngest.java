@@ -1,13 +1,23 @@
 package io.reachproof.coordinator.round;
 
+import static java.util.Objects.requireNonNull;
+
+import io.reachproof.protocol.BatchAck;
+import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.ResultBatch;
+import io.reachproof.protocol.SelfCheckStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
- * Deduplication of delivered results by id (the newest {@code capacity} ids are remembered) and counts
- * per agent of what was accepted, refused as a duplicate, and accepted too late to be evaluated.
+ * Takes agents' deliveries into the open rounds: results are deduplicated by id (the newest {@code capacity}
+ * ids are remembered), each counts in the open round it names when it is a task of the delivering agent,
+ * and per agent it is counted what was accepted, refused as a duplicate, and accepted too late to be
+ * evaluated (its round closed, or the task is not the agent's).
  */
 final class ResultIngest {
 
@@ -16,11 +26,58 @@ final class ResultIngest {
     private final Map<String, Counts> byAgent = new ConcurrentHashMap<>();
 
     ResultIngest(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+        }
         this.capacity = capacity;
         this.seen = new LinkedHashMap<>(1024, 0.75f, false);
     }
 
-    /** True the first time {@code resultId} is offered. */
+    /**
+     * Takes one agent's delivery. A self-check counts only when the agent that delivers it is the one it is
+     * of. {@code whenLast} is called with each round whose last outstanding result or self-check this
+     * delivery brought.
+     */
+    BatchAck accept(ResultBatch batch, OpenRounds open, Consumer<OpenRound> whenLast) {
+        requireNonNull(whenLast, "whenLast");
+        int accepted = 0;
+        int duplicates = 0;
+        int late = 0;
+        for (ProbeResult r : batch.results()) {
+            if (!firstTime(r.resultId())) {
+                duplicates++;
+                continue;
+            }
+            accepted++;
+            Optional<OpenRound> round = open.byId(r.roundId());
+            OpenRound.Arrival arrival = round.isEmpty() ? OpenRound.Arrival.REFUSED : round.get().accept(batch.agentId(), r);
+            if (arrival == OpenRound.Arrival.REFUSED) {
+                late++;
+            } else if (arrival == OpenRound.Arrival.LAST) {
+                whenLast.accept(round.get());
+            }
+        }
+        for (SelfCheckStatus s : batch.selfChecks()) {
+            Optional<OpenRound> round = open.byId(s.roundId());
+            if (round.isPresent() && s.agentId().equals(batch.agentId())
+                    && round.get().accept(s) == OpenRound.Arrival.LAST) {
+                whenLast.accept(round.get());
+            }
+        }
+        Counts counts = byAgent.computeIfAbsent(batch.agentId(), a -> new Counts());
+        counts.accepted.add(accepted);
+        counts.duplicates.add(duplicates);
+        counts.late.add(late);
+        return new BatchAck(accepted, duplicates, late);
+    }
+
+    /** What {@code agentId} delivered so far: accepted, duplicates, late. */
+    BatchAck delivered(String agentId) {
+        Counts c = byAgent.computeIfAbsent(agentId, a -> new Counts());
+        return new BatchAck((int) c.accepted.sum(), (int) c.duplicates.sum(), (int) c.late.sum());
+    }
+
+    /** True the first time {@code resultId} is offered (among the newest {@code capacity} ids). */
     synchronized boolean firstTime(String resultId) {
         if (seen.putIfAbsent(resultId, Boolean.TRUE) != null) {
             return false;
@@ -33,12 +90,8 @@ final class ResultIngest {
         return true;
     }
 
-    Counts counts(String agentId) {
-        return byAgent.computeIfAbsent(agentId, a -> new Counts());
-    }
-
     /** Counts of one agent's deliveries. */
-    static final class Counts {
+    private static final class Counts {
         final LongAdder accepted = new LongAdder();
         final LongAdder duplicates = new LongAdder();
         final LongAdder late = new LongAdder();

@@ -2,6 +2,7 @@ package io.reachproof.coordinator.round;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.coordinator.evaluate.RoundEvaluator;
 import io.reachproof.coordinator.evaluate.RoundObservations;
 import io.reachproof.coordinator.plan.ProbePlanner;
@@ -10,13 +11,9 @@ import io.reachproof.coordinator.registry.AgentRegistry;
 import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.coordinator.registry.RegisteredAgent;
 import io.reachproof.protocol.BatchAck;
-import io.reachproof.protocol.PlanRound;
 import io.reachproof.protocol.PolicyChange;
-import io.reachproof.protocol.ProbeResult;
-import io.reachproof.protocol.ProbeTask;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.RoundReport;
-import io.reachproof.protocol.SelfCheckStatus;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,23 +21,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs rounds: plan -> agents fetch their share -> results arrive -> the round closes when every result
- * and self-check is in, or at its deadline (waves x attempts x timeout + slack) -> evaluation -> listeners
- * -> history. At most one open round per expectation set. Quartz jobs and the API delegate here; this
- * class knows nothing of either.
+ * and self-check is in, or at its deadline -> {@link ClosePipeline} (evaluate, enrich, publish, keep). At
+ * most one open round per expectation set. Quartz jobs and the API call this facade; it knows nothing of
+ * either and delegates to {@link OpenRounds} and {@link RoundDeadlines} (open rounds and their deadlines),
+ * {@link ResultIngest} (deliveries), {@link SuspectLedger} (policy changes and the reruns they ask for)
+ * and {@link ClosePipeline}. It closes rounds on a thread of its own.
  */
 public final class RoundService implements RoundTrigger, AutoCloseable {
 
@@ -50,51 +46,46 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     private final AgentRegistry registry;
     private final PlanBoard board;
     private final ProbePlanner planner;
-    private final RoundEvaluator evaluator;
-    private final RoundListener listener;
-    private final InMemoryRoundHistory history;
     private final Map<String, LoadedExpectation> expectations = new LinkedHashMap<>();
     private final Map<String, DerivedCells> derived = new HashMap<>();
-    private final RoundSettings settings;
-    private final ScheduledExecutorService timer;
+    private final OpenRounds open;
+    private final RoundDeadlines deadlines;
+    private final ResultIngest ingest = new ResultIngest(500_000);
+    private final SuspectLedger ledger = new SuspectLedger();
+    private final ClosePipeline pipeline;
     private final ExecutorService roundThread;
-    private final String bootTag;
-    private final Map<String, AtomicLong> sequences = new HashMap<>();
-    private final Map<String, OpenRound> openByExpectation = new ConcurrentHashMap<>();
-    private final Map<String, OpenRound> openById = new ConcurrentHashMap<>();
-    /** Per expectation set, per cluster: the newest policy change there not yet proven enforced. */
-    private final Map<String, Map<String, PolicyChange>> suspects = new ConcurrentHashMap<>();
-    private final Set<String> rerun = ConcurrentHashMap.newKeySet();
     /** Set by {@link #close()}: a round that closes meanwhile starts no rerun on timers that are going away. */
     private volatile boolean shutDown;
-    private final ResultIngest ingest = new ResultIngest(500_000);
 
     public RoundService(Clock clock, AgentRegistry registry, PlanBoard board, ProbePlanner planner,
             RoundEvaluator evaluator, RoundListener listener, InMemoryRoundHistory history,
+            List<LoadedExpectation> loaded, RoundSettings settings, ScheduledExecutorService timer) {
+        this(clock, registry, board, planner, evaluator, RoundEnricher.NONE, listener, history, loaded, settings, timer);
+    }
+
+    /**
+     * @param enricher adds the trace id to a closed round's report before {@code listener} and {@code history}
+     *     see it
+     * @param timer fires the rounds' deadlines
+     */
+    public RoundService(Clock clock, AgentRegistry registry, PlanBoard board, ProbePlanner planner,
+            RoundEvaluator evaluator, RoundEnricher enricher, RoundListener listener, InMemoryRoundHistory history,
             List<LoadedExpectation> loaded, RoundSettings settings, ScheduledExecutorService timer) {
         this.clock = requireNonNull(clock, "clock");
         this.registry = requireNonNull(registry, "registry");
         this.board = requireNonNull(board, "board");
         this.planner = requireNonNull(planner, "planner");
-        this.evaluator = requireNonNull(evaluator, "evaluator");
-        this.listener = requireNonNull(listener, "listener");
-        this.history = requireNonNull(history, "history");
-        this.settings = requireNonNull(settings, "settings");
-        this.timer = requireNonNull(timer, "timer");
+        this.pipeline = new ClosePipeline(evaluator, enricher, listener, history);
         for (LoadedExpectation e : loaded) {
             if (expectations.putIfAbsent(e.name(), e) != null) {
                 throw new IllegalArgumentException("two expectation sets are named " + e.name());
             }
             derived.put(e.name(), new DerivedCells(e));
-            // the rotation of agent pairs continues across coordinator restarts: rounds are numbered by time
-            sequences.put(e.name(), new AtomicLong(clock.millis() / e.expectation().interval().toMillis()));
         }
-        this.bootTag = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
-        this.roundThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "reachproof-round");
-            t.setDaemon(true);
-            return t;
-        });
+        this.open = new OpenRounds(clock, requireNonNull(settings, "settings"), planner.settings(), loaded,
+                Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36));
+        this.deadlines = new RoundDeadlines(timer);
+        this.roundThread = Executors.newSingleThreadExecutor(new DefaultThreadFactory("reachproof-round", true));
     }
 
     public Set<String> expectations() {
@@ -112,90 +103,52 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
             throw new IllegalArgumentException("unknown expectation: " + name + " (known: "
                     + String.join(", ", expectations.keySet()) + ")");
         }
-        OpenRound open = openByExpectation.get(name);
-        if (open != null) {
-            return new Started(open.plan.roundId(), open.report);
+        Optional<OpenRound> running = open.of(name);
+        if (running.isPresent()) {
+            return new Started(running.get().roundId(), running.get().report());
         }
-        long seq = sequences.get(name).incrementAndGet();
-        String roundId = name + "-" + seq + "-" + bootTag;
-        long started = clock.millis();
+        OpenRounds.Next next = open.next(name);
         List<RegisteredAgent> agents = registry.snapshot();
-        RoundPlan plan = planner.plan(roundId, seq, name, loaded.expectation().groups(), loaded.cells(),
+        RoundPlan plan = planner.plan(next.roundId(), next.number(), name, loaded.expectation().groups(), loaded.cells(),
                 derived.get(name).forAgents(agents), agents);
-        int maxTasks = plan.tasksByAgent().values().stream().mapToInt(List::size).max().orElse(0);
-        long waves = Math.max(1, (maxTasks + settings.agentConcurrency() - 1) / settings.agentConcurrency());
-        long probing = waves * planner.settings().attempts() * planner.settings().timeoutMillis();
-        long deadline = started + probing + settings.slack().toMillis();
-        OpenRound round = new OpenRound(plan, started, deadline);
-        openByExpectation.put(name, round);
-        openById.put(roundId, round);
-        Map<String, PlanRound> shares = new LinkedHashMap<>();
-        for (String agent : plan.participants()) {
-            shares.put(agent, new PlanRound(roundId, name, plan.tasksByAgent().getOrDefault(agent, List.of()),
-                    plan.selfChecksByAgent().getOrDefault(agent, List.of()), deadline));
-        }
-        board.open(roundId, shares);
-        LOG.info("round {} started: {} cells, {} probes, {} agents, deadline in {} ms", roundId, plan.cells().size(),
-                plan.taskCount(), shares.size(), deadline - started);
+        OpenRound round = open.open(plan);
+        board.open(round.roundId(), round.shares());
+        LOG.info("round {} started: {} cells, {} probes, {} agents, deadline in {} ms", round.roundId(), plan.cells().size(),
+                plan.taskCount(), plan.participants().size(), round.deadline() - round.started());
         if (plan.cells().isEmpty()) {
             // no agent in any group yet (a fleet still starting): a round that looked at nothing is no complete round
             LOG.warn("round {} planned no cells ({} agents registered, none in the groups of {}): closing it incomplete",
-                    roundId, agents.size(), name);
+                    round.roundId(), agents.size(), name);
             closeLater(round, false);
         } else if (round.outstanding() == 0) {
             if (plan.taskCount() == 0) {
                 LOG.warn("round {} probes nothing: {} agents registered, no agent pair to probe in the groups of {}"
-                        + " ({} cells inconclusive)", roundId, agents.size(), name, plan.cells().size());
+                        + " ({} cells inconclusive)", round.roundId(), agents.size(), name, plan.cells().size());
             }
             closeLater(round, true);
         } else {
-            round.deadlineTimer = timer.schedule(() -> closeLater(round, false), deadline - started, TimeUnit.MILLISECONDS);
+            deadlines.arm(round, () -> closeLater(round, false));
         }
-        return new Started(roundId, round.report);
+        return new Started(round.roundId(), round.report());
     }
 
     /** Runs a round and waits for its report: what the scheduled job does, so rounds of a set never overlap. */
     public RoundReport runAndWait(String name) throws InterruptedException {
         try {
             return runNow(name).report().toCompletableFuture().get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("round of " + name + " failed", e.getCause());
         }
     }
 
     /** Takes one agent's delivery; results are deduplicated by id, and those of closed rounds only counted. */
     public BatchAck accept(ResultBatch batch) {
-        ResultIngest.Counts counts = ingest.counts(batch.agentId());
-        int accepted = 0;
-        int duplicates = 0;
-        int late = 0;
-        for (ProbeResult r : batch.results()) {
-            if (!ingest.firstTime(r.resultId())) {
-                duplicates++;
-                continue;
-            }
-            accepted++;
-            OpenRound round = r.roundId() == null ? null : openById.get(r.roundId());
-            if (round == null || !round.accept(batch.agentId(), r)) {
-                late++;
-            }
-        }
-        for (SelfCheckStatus s : batch.selfChecks()) {
-            OpenRound round = openById.get(s.roundId());
-            if (round != null && s.agentId().equals(batch.agentId())) {
-                round.accept(s);
-            }
-        }
-        counts.accepted.add(accepted);
-        counts.duplicates.add(duplicates);
-        counts.late.add(late);
-        return new BatchAck(accepted, duplicates, late);
+        return ingest.accept(batch, open, round -> closeLater(round, true));
     }
 
     /** What one agent delivered so far: accepted, duplicates, late. */
     public BatchAck delivered(String agentId) {
-        ResultIngest.Counts c = ingest.counts(agentId);
-        return new BatchAck((int) c.accepted.sum(), (int) c.duplicates.sum(), (int) c.late.sum());
+        return ingest.delivered(agentId);
     }
 
     /**
@@ -208,9 +161,9 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     public synchronized void policyChanged(PolicyChange change) {
         requireNonNull(change, "change");
         for (String name : expectations.keySet()) {
-            suspects.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).put(change.cluster(), change);
-            if (openByExpectation.containsKey(name)) {
-                rerun.add(name);
+            ledger.suspect(name, change);
+            if (open.isOpen(name)) {
+                ledger.rerunAfterOpenRound(name);
             } else {
                 runNow(name);
             }
@@ -219,62 +172,43 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
 
     /** The newest change of any cluster not yet proven enforced for {@code expectation}. */
     public Optional<PolicyChange> suspect(String expectation) {
-        return Optional.ofNullable(PolicyChange.newest(suspectsOf(expectation).values().stream()));
-    }
-
-    private Map<String, PolicyChange> suspectsOf(String expectation) {
-        return Map.copyOf(suspects.getOrDefault(expectation, Map.of()));
+        return ledger.newest(expectation);
     }
 
     private void closeLater(OpenRound round, boolean complete) {
-        if (round.closing.compareAndSet(false, true)) {
-            if (round.deadlineTimer != null) {
-                round.deadlineTimer.cancel(false);
-            }
+        if (round.claimClose()) {
+            deadlines.disarm(round);
             try {
                 roundThread.execute(() -> close(round, complete));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                round.report.cancel(false);
+            } catch (RejectedExecutionException e) {
+                round.report().cancel(false);
             }
         }
     }
 
     private void close(OpenRound round, boolean complete) {
-        String name = round.plan.expectation();
+        String name = round.expectation();
         boolean again = false;
         try {
-            RoundObservations observed;
-            synchronized (round) {
-                round.closed = true;
-                Map<String, AgentState> states = new HashMap<>();
-                registry.snapshot().forEach(a -> states.put(a.agentId(), a.state()));
-                observed = new RoundObservations(round.plan, round.results, round.selfChecks, states,
-                        registry.countByState(), round.started, clock.millis(), complete, suspectsOf(name));
-            }
-            openById.remove(round.plan.roundId());
-            again = closed(name, round);
-            board.close(round.plan.roundId(), round.plan.participants());
-            RoundReport report = evaluator.evaluate(observed);
-            RoundReport told = listener.onRound(report);
-            RoundReport kept = told == null ? report : told;
-            history.add(kept);
-            Map<String, PolicyChange> inForce = suspects.getOrDefault(name, Map.of());
-            for (PolicyChange change : observed.suspectsByCluster().values()) {
-                if (kept.provesEnforced(change)) {
-                    inForce.remove(change.cluster(), change);
-                }
-            }
+            OpenRound.Arrived arrived = round.seal();
+            Map<String, AgentState> states = new HashMap<>();
+            registry.snapshot().forEach(a -> states.put(a.agentId(), a.state()));
+            RoundObservations observed = new RoundObservations(round.plan(), arrived.resultsByTask(), arrived.selfChecks(),
+                    states, registry.countByState(), round.started(), clock.millis(), complete, ledger.suspectsOf(name));
+            again = closed(round);
+            board.close(round.roundId(), round.plan().participants());
+            RoundReport kept = pipeline.close(observed);
+            ledger.roundClosed(name, observed.suspectsByCluster(), kept);
             LOG.info("round {} closed: {} cells, {} mismatches, coverage {}%, {}", kept.roundId(), kept.cells().size(),
                     kept.mismatches().size(), Math.round(kept.coverage() * 100), complete ? "complete" : kept.cells().isEmpty() ? "nothing planned" : "at deadline");
-            round.report.complete(kept);
+            round.report().complete(kept);
         } catch (RuntimeException e) {
-            LOG.warn("round {} of {} failed to close", round.plan.roundId(), name, e);
-            openById.remove(round.plan.roundId());
-            again |= closed(name, round);
-            round.report.completeExceptionally(e);
+            LOG.warn("round {} of {} failed to close", round.roundId(), name, e);
+            again |= closed(round);
+            round.report().completeExceptionally(e);
         }
         if (again) {
-            LOG.info("a NetworkPolicy changed while round {} was open: running {} again", round.plan.roundId(), name);
+            LOG.info("a NetworkPolicy changed while round {} was open: running {} again", round.roundId(), name);
             try {
                 rerun(name);
             } catch (RuntimeException e) {
@@ -290,10 +224,10 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         }
     }
 
-    /** {@code round} is no longer the open one of {@code name}; true when a policy change waits for a round of its own. */
-    private synchronized boolean closed(String name, OpenRound round) {
-        openByExpectation.remove(name, round);
-        return rerun.remove(name);
+    /** {@code round} is no longer open; true when a policy change waits for a round of its own. */
+    private synchronized boolean closed(OpenRound round) {
+        open.release(round);
+        return ledger.takeRerun(round.expectation());
     }
 
     @Override
@@ -303,70 +237,6 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
             shutDown = true;
         }
         roundThread.shutdownNow();
-        openById.values().forEach(r -> r.report.cancel(false));
-    }
-
-    private final class OpenRound {
-        final RoundPlan plan;
-        final long started;
-        final long deadline;
-        final Map<String, String> taskOwners = new HashMap<>();
-        final Map<String, ProbeResult> results = new HashMap<>();
-        final Map<String, SelfCheckStatus> selfChecks = new HashMap<>();
-        final CompletableFuture<RoundReport> report = new CompletableFuture<>();
-        final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
-        volatile ScheduledFuture<?> deadlineTimer;
-        boolean closed;
-        int outstanding;
-
-        OpenRound(RoundPlan plan, long started, long deadline) {
-            this.plan = plan;
-            this.started = started;
-            this.deadline = deadline;
-            plan.tasksByAgent().forEach((agent, tasks) -> {
-                for (ProbeTask t : tasks) {
-                    taskOwners.put(t.taskId(), agent);
-                }
-            });
-            outstanding = taskOwners.size() + plan.selfChecksByAgent().size();
-        }
-
-        synchronized int outstanding() {
-            return outstanding;
-        }
-
-        /** False when the result cannot count in this round: closed, or not a task of this agent. */
-        boolean accept(String agentId, ProbeResult result) {
-            boolean done;
-            synchronized (this) {
-                if (closed || !agentId.equals(taskOwners.get(result.taskId()))) {
-                    return false;
-                }
-                if (results.putIfAbsent(result.taskId(), result) != null) {
-                    return true;
-                }
-                done = --outstanding == 0;
-            }
-            if (done) {
-                closeLater(this, true);
-            }
-            return true;
-        }
-
-        void accept(SelfCheckStatus status) {
-            boolean done;
-            synchronized (this) {
-                if (closed || !plan.selfChecksByAgent().containsKey(status.agentId())) {
-                    return;
-                }
-                if (selfChecks.putIfAbsent(status.agentId(), status) != null) {
-                    return;
-                }
-                done = --outstanding == 0;
-            }
-            if (done) {
-                closeLater(this, true);
-            }
-        }
+        open.all().forEach(r -> r.report().cancel(false));
     }
 }
