@@ -3,6 +3,7 @@ package io.reachproof.coordinator;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.coordinator.api.AgentRoutes;
 import io.reachproof.coordinator.api.ApiRequest;
 import io.reachproof.coordinator.api.ApiResponse;
@@ -79,11 +80,7 @@ public final class Coordinator implements AutoCloseable {
         this.settings = requireNonNull(settings, "settings");
         this.expectations = List.copyOf(requireNonNull(expectations, "expectations"));
         requireNonNull(clock, "clock");
-        this.timer = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "reachproof-coordinator-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newScheduledThreadPool(1, new DefaultThreadFactory("reachproof-coordinator-timer", true));
         this.registry = new AgentRegistry(clock, settings.registry());
         this.board = new PlanBoard(repeatEvery(expectations), timer, clock.millis() * 1000);
         Set<String> names = new LinkedHashSet<>();
@@ -122,6 +119,18 @@ public final class Coordinator implements AutoCloseable {
 
     /** Starts the API and (when configured) the schedule; returns the address the API listens on. */
     public synchronized InetSocketAddress start() throws InterruptedException {
+        InetSocketAddress bound = startApi();
+        if (settings.scheduled()) {
+            startRounds();
+        }
+        return bound;
+    }
+
+    /**
+     * Starts only the API (the agent protocol, status, readiness and the added routes); returns the address it
+     * listens on. {@link #stopApi()} stops it again, also after a failed start (it frees its event loops).
+     */
+    public synchronized InetSocketAddress startApi() throws InterruptedException {
         if (server != null) {
             throw new IllegalStateException("coordinator already started");
         }
@@ -135,11 +144,19 @@ public final class Coordinator implements AutoCloseable {
                 StandardCharsets.UTF_8)) : standbyAnswer()));
         routes.addAll(extraRoutes);
         server = new ApiServer(settings.api(), routes);
-        InetSocketAddress bound = server.start();
-        if (settings.scheduled()) {
-            startRounds();
+        return server.start();
+    }
+
+    /** Stops the API: the port is free again once this returns. */
+    public synchronized void stopApi() {
+        if (server != null) {
+            server.close();
         }
-        return bound;
+    }
+
+    /** Stops the round schedule for good (a round already running is finished). */
+    public synchronized void stopRounds() {
+        schedule.close();
     }
 
     /** Starts the Quartz schedule of every set (when {@code scheduled} was false at {@link #start()}: later). */
@@ -234,13 +251,12 @@ public final class Coordinator implements AutoCloseable {
         rounds.policyChanged(change);
     }
 
+    /** Stops the schedule, the round service, the API and the round timer, in this order. */
     @Override
     public synchronized void close() {
-        schedule.close();
+        stopRounds();
         rounds.close();
-        if (server != null) {
-            server.close();
-        }
+        stopApi();
         timer.shutdownNow();
     }
 }
