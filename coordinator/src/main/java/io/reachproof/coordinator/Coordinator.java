@@ -45,9 +45,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator, assembled: registry, plan board, planner, round service, Quartz schedule and the HTTP
- * API. Extensions (telemetry, rollback signals) add {@link RoundListener}s and {@link ApiRoute}s before
- * {@link #start()}.
+ * The coordinator's round service and API: registry, plan board, planner, round service, Quartz schedule and
+ * the HTTP API. Extensions (telemetry, rollback signals) add {@link RoundListener}s and {@link ApiRoute}s before
+ * the API starts. A process wires it with {@link io.reachproof.coordinator.assembly.CoordinatorAssembly}, which
+ * starts and stops its API ({@link #startApi()}, {@link #stopApi()}) and schedule ({@link #startRounds()},
+ * {@link #stopRounds()}) as parts of their own.
  *
  * <p>A coordinator leads unless told otherwise ({@link #leading(boolean)}, driven by Lease leader election).
  * Only the leader schedules and triggers rounds, answers agents and hands finished rounds to the listeners
