@@ -1,39 +1,29 @@
 package io.reachproof.cli;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.CoordinatorConfig;
+import io.reachproof.coordinator.assembly.AssemblySettings;
+import io.reachproof.coordinator.assembly.CoordinatorAssembly;
+import io.reachproof.coordinator.assembly.KubernetesSettings;
+import io.reachproof.coordinator.assembly.StartFailure;
 import io.reachproof.coordinator.gate.GateRoute;
-import io.reachproof.coordinator.kube.KubernetesClients;
-import io.reachproof.coordinator.kube.LeaderElection;
-import io.reachproof.coordinator.kube.LeaderElectionSettings;
-import io.reachproof.coordinator.kube.NetworkPolicyWatch;
-import io.reachproof.coordinator.rollback.RollbackSink;
-import io.reachproof.coordinator.rollback.RollbackWiring;
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.InvalidFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.PolicyFiles;
-import io.reachproof.coordinator.telemetry.Telemetry;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.policy.PolicyInput;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -72,12 +62,26 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The {@code --kubernetes} values, parsed. */
+    private List<WatchedCluster> watched;
+
     @Override
     public Integer call() throws InterruptedException {
+        AssemblySettings settings = settings();
+        try (CoordinatorAssembly assembly = start(settings)) {
+            assembly.closeOnShutdown();
+            printStarted(assembly, settings);
+            assembly.awaitClosed();
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** The options and files, read into the assembly's settings; a mistake is a UserError naming it. */
+    private AssemblySettings settings() {
         if (!Files.isRegularFile(config)) {
             throw new UserError(config + ": no such file");
         }
-        List<WatchedCluster> watched = WatchedCluster.parseAll(kubernetes);
+        watched = WatchedCluster.parseAll(kubernetes);
         CoordinatorConfig cfg;
         try {
             cfg = CoordinatorConfig.read(config);
@@ -108,106 +112,43 @@ final class CoordinatorCommand implements Callable<Integer> {
         } catch (InvalidFiles e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
-        List<RollbackSink> sinks = webhook.sinks(System.getenv());
+        Optional<WebhookConfig> hook = webhook.config(System.getenv());
         String instance = System.getenv().getOrDefault("POD_NAME",
                 System.getenv().getOrDefault("HOSTNAME", "reachproof-coordinator"));
-        ClusterClients clients;
+        Optional<KubernetesSettings> k8s = watched.isEmpty() && cfg.leaderElection().isEmpty() ? Optional.empty()
+                : Optional.of(new KubernetesSettings(watched.stream().map(WatchedCluster::access).toList(), policies,
+                        Optional.ofNullable(kubeconfig), "--kubeconfig", cfg.leaderElection(), config.toString(), instance));
+        return AssemblySettings.of(cfg.settings(), sets).withWebhook(hook).withKubernetes(k8s);
+    }
+
+    /** The started assembly; a part that cannot start exits 1 naming it (what started before is closed again). */
+    private static CoordinatorAssembly start(AssemblySettings settings) throws InterruptedException {
         try {
-            clients = ClusterClients.connect(watched, kubeconfig, cfg.leaderElection().isPresent());
-        } catch (UserError e) {
-            sinks.forEach(RollbackSink::close);
-            throw e;
+            return CoordinatorAssembly.start(settings);
+        } catch (StartFailure e) {
+            throw new UserError(e.getMessage());
         }
-        sinks.addAll(RollbackWiring.events(clients.byCluster(), instance));
-        Telemetry telemetry = TelemetryStartup.fromEnvironment();
-        Coordinator coordinator = new Coordinator(cfg.settings(), sets, Clock.systemUTC());
-        // telemetry's listener first: later listeners (rollback signals) see the trace id
-        telemetry.install(coordinator);
-        RollbackWiring rollback = RollbackWiring.install(coordinator, sinks, Confirmations.DEFAULT,
-                cfg.settings().adminToken());
-        LeaderElection[] election = new LeaderElection[1];
-        List<NetworkPolicyWatch> watches = new CopyOnWriteArrayList<>();
-        if (cfg.leaderElection().isPresent()) {
-            // a standby until the Lease is won: no rounds, no signals, agents answered 503
-            coordinator.leading(false);
-        }
-        Runnable closeAll = () -> {
-            if (election[0] != null) {
-                // first: stop scheduling and release the Lease so the standby takes over at once
-                election[0].close();
-            }
-            watches.forEach(NetworkPolicyWatch::close);
-            coordinator.close();
-            rollback.close();
-            telemetry.close();
-            clients.close();
-        };
-        // before the coordinator starts: its first round already has every watched cluster's policies
-        for (WatchedCluster c : watched) {
-            KubernetesClient client = clients.of(c.name());
-            try {
-                watches.add(NetworkPolicyWatch.start(client, c.name(), Clock.systemUTC(), policies,
-                        coordinator::policyChanged));
-            } catch (KubernetesClientException e) {
-                closeAll.run();
-                throw new UserError(c.option() + ": cannot list NetworkPolicies at " + client.getMasterUrl() + ": "
-                        + KubernetesClients.problem(e));
-            } catch (RuntimeException e) {
-                closeAll.run();
-                throw e;
-            }
-        }
-        Map<String, BooleanSupplier> watching = new LinkedHashMap<>();
-        for (int i = 0; i < watches.size(); i++) {
-            watching.put(watched.get(i).name(), watches.get(i)::watching);
-        }
-        telemetry.observePolicyWatches(watching);
-        try {
-            coordinator.start();
-        } catch (InterruptedException e) {
-            closeAll.run();
-            throw e;
-        } catch (Exception e) {
-            closeAll.run();
-            throw new UserError("cannot start the coordinator on " + cfg.settings().api().bindAddress() + ":"
-                    + cfg.settings().api().port() + ": " + e.getMessage());
-        }
-        if (cfg.leaderElection().isPresent()) {
-            try {
-                election[0] = LeaderElection.start(clients.own().orElseThrow(), cfg.leaderElection().get(), instance,
-                        coordinator::leading);
-            } catch (IllegalArgumentException e) {
-                closeAll.run();
-                throw new UserError(config + ": " + e.getMessage());
-            }
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            closeAll.run();
-            stopped.countDown();
-        }, "reachproof-coordinator-shutdown"));
+    }
+
+    private void printStarted(CoordinatorAssembly assembly, AssemblySettings settings) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("reachproof coordinator listening on " + coordinator.url());
-        out.println("  " + TelemetryStartup.describe(telemetry, coordinator.url().toString()));
-        if (election[0] != null) {
-            LeaderElectionSettings le = cfg.leaderElection().get();
-            out.println("  leader election: Lease " + le.namespace().orElse(clients.own().get().getNamespace()) + "/"
-                    + le.name() + " as " + election[0].identity() + " (standby until elected; " + coordinator.url()
-                    + Coordinator.READY_PATH + " answers 200 on the leader)");
-        }
+        URI url = assembly.url();
+        out.println("reachproof coordinator listening on " + url);
+        out.println("  " + TelemetryStartup.describe(assembly.telemetry(), url.toString()));
+        assembly.leaderElection().ifPresent(election -> out.println("  leader election: Lease " + election.namespace()
+                + "/" + settings.kubernetes().orElseThrow().leaderElection().orElseThrow().name() + " as " + election.identity() + " (standby until elected; "
+                + url + Coordinator.READY_PATH + " answers 200 on the leader)"));
         for (WatchedCluster c : watched) {
-            out.println("  watching the NetworkPolicies of cluster " + c.name() + " at " + clients.of(c.name()).getMasterUrl()
+            out.println("  watching the NetworkPolicies of cluster " + c.name() + " at " + assembly.apiServerOf(c.name())
                     + " (" + c.describeAccess(kubeconfig) + ")");
         }
-        out.println("  gate " + coordinator.url() + GateRoute.PATH + "; rollback signals to "
-                + (sinks.isEmpty() ? "no sink (see --webhook, --kubernetes)" : sinks.toString()));
-        for (LoadedExpectation e : sets) {
+        out.println("  gate " + url + GateRoute.PATH + "; rollback signals to "
+                + (assembly.sinks().isEmpty() ? "no sink (see --webhook, --kubernetes)" : assembly.sinks().toString()));
+        for (LoadedExpectation e : settings.expectations()) {
             out.println("  proving " + e.name() + " (" + e.cells().size() + " cells" + (e.policies().isPresent()
                     ? " + cells from " + e.policies().get().describe() : "") + ") every "
                     + GoDuration.format(e.expectation().interval()));
         }
         out.flush();
-        stopped.await();
-        return Main.EXIT_OK;
     }
 }

@@ -5,14 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.reachproof.agent.control.AgentRuntime;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
-import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.CoordinatorSettings;
 import io.reachproof.coordinator.api.ApiServerSettings;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
-import io.reachproof.coordinator.round.LoadedExpectation;
-import io.reachproof.coordinator.round.RoundListener;
 import io.reachproof.coordinator.round.RoundSettings;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
@@ -33,32 +30,21 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * A coordinator and a fleet of agents on this machine: agent {@code i} of the lab fleet convention on its
- * own loopback address, talking to the coordinator over HTTP like any agent, its results spooled under a
+ * The lab's agent fleet, started around a coordinator assembly: agent {@code i} of the lab fleet convention on
+ * its own loopback address, talking to the coordinator over HTTP like any agent, its results spooled under a
  * temporary directory.
  */
 final class Lab implements AutoCloseable {
 
-    private final int agents;
-    private final String net;
-    private final List<LoadedExpectation> sets;
-    private final Function<AgentIdentity, AgentRuntime> runtimes;
     private final List<AgentRuntime> running = new ArrayList<>();
     private final List<ControlLoop> loops = new ArrayList<>();
     private final Path spools;
-    private final Coordinator coordinator;
 
-    Lab(int agents, int port, String net, List<LoadedExpectation> sets, Function<AgentIdentity, AgentRuntime> runtimes,
-            RoundListener onRound) throws IOException {
-        this.agents = agents;
-        this.net = net;
-        this.sets = List.copyOf(sets);
-        this.runtimes = requireNonNull(runtimes, "runtimes");
-        this.spools = Files.createTempDirectory("reachproof-lab-");
-        this.coordinator = new Coordinator(settings(port), this.sets, Clock.systemUTC());
-        coordinator.addListener(onRound);
+    private Lab(Path spools) {
+        this.spools = spools;
     }
 
+    /** The lab coordinator on loopback {@code port}: short timings, rounds only once the fleet has registered. */
     static CoordinatorSettings settings(int port) {
         return CoordinatorSettings.defaults(port, LabFleet.tokens())
                 .withApi(ApiServerSettings.loopback(port))
@@ -69,14 +55,26 @@ final class Lab implements AutoCloseable {
                 .withScheduled(false);
     }
 
-    Coordinator coordinator() {
-        return coordinator;
+    /**
+     * Starts {@code agents} agents (addresses in {@code net}) against the coordinator at {@code url}; returns once
+     * every agent has registered. When they do not within 30s, an IllegalStateException says how many did, and
+     * the agents are stopped again.
+     */
+    static Lab start(int agents, String net, URI url, Function<AgentIdentity, AgentRuntime> runtimes)
+            throws IOException, InterruptedException {
+        requireNonNull(runtimes, "runtimes");
+        Lab lab = new Lab(Files.createTempDirectory("reachproof-lab-"));
+        try {
+            lab.startAgents(agents, net, url, runtimes);
+            return lab;
+        } catch (RuntimeException | InterruptedException e) {
+            lab.close();
+            throw e;
+        }
     }
 
-    /** Starts the coordinator, then the agents; rounds begin once every agent has registered. */
-    URI start() throws Exception {
-        coordinator.start();
-        URI url = coordinator.url();
+    private void startAgents(int agents, String net, URI url, Function<AgentIdentity, AgentRuntime> runtimes)
+            throws InterruptedException {
         List<CompletableFuture<Void>> registered = new ArrayList<>();
         for (AgentIdentity id : LabFleet.agents(agents, net)) {
             AgentRuntime runtime = runtimes.apply(id);
@@ -95,15 +93,13 @@ final class Lab implements AutoCloseable {
             long done = registered.stream().filter(CompletableFuture::isDone).count();
             throw new IllegalStateException("only " + done + " of " + agents + " agents registered within 30s");
         }
-        coordinator.startRounds();
-        return url;
     }
 
+    /** Stops the agents' control loops, then their responders, and removes the spools. */
     @Override
     public void close() {
         loops.forEach(ControlLoop::close);
         running.forEach(AgentRuntime::close);
-        coordinator.close();
         try (Stream<Path> files = Files.walk(spools)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

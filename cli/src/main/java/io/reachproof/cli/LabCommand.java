@@ -4,18 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.control.AgentRuntime;
 import io.reachproof.agent.control.NettyAgentRuntime;
+import io.reachproof.coordinator.assembly.AssemblySettings;
+import io.reachproof.coordinator.assembly.CoordinatorAssembly;
+import io.reachproof.coordinator.assembly.StartFailure;
 import io.reachproof.coordinator.gate.GateRoute;
 import io.reachproof.coordinator.lab.LabFleet;
-import io.reachproof.coordinator.rollback.RollbackSink;
-import io.reachproof.coordinator.rollback.RollbackWiring;
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.InvalidFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.PolicyFiles;
 import io.reachproof.coordinator.round.RoundListener;
-import io.reachproof.coordinator.telemetry.Telemetry;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.policy.PolicyInput;
 import io.reachproof.protocol.AgentIdentity;
@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -122,7 +121,7 @@ final class LabCommand implements Callable<Integer> {
         Duration runFor = duration == null ? (json ? Duration.ofSeconds(20) : null)
                 : GoDuration.parse(duration).filter(d -> !d.isZero()).orElseThrow(() -> new CommandLine.ParameterException(
                         spec.commandLine(), "--duration must be a duration such as 30s or 2m: " + duration));
-        List<RollbackSink> sinks = webhook.sinks(System.getenv());
+        Optional<WebhookConfig> hook = webhook.config(System.getenv());
         List<LoadedExpectation> sets = load();
         PrintWriter table = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         boolean live = !json && System.console() != null && !"dumb".equals(System.getenv("TERM"));
@@ -141,46 +140,50 @@ final class LabCommand implements Callable<Integer> {
             }
             return report;
         };
-        Telemetry telemetry = TelemetryStartup.fromEnvironment();
-        // closed after the lab: what the last rounds recorded is flushed; telemetry first, so reports carry trace ids
-        try (telemetry; Lab lab = new Lab(agents, port, net, sets, runtimes,
-                RoundListener.composite(List.of(telemetry.roundListener(), show)));
-                RollbackWiring rollback = RollbackWiring.install(lab.coordinator(), sinks, Confirmations.DEFAULT,
-                        Optional.empty())) {
-            lab.coordinator().addRoute(telemetry.metricsRoute());
+        AssemblySettings settings = AssemblySettings.of(Lab.settings(port), sets).withWebhook(hook)
+                .withListeners(List.of(show));
+        table.println("reachproof lab: starting a coordinator and " + agents + " agents on loopback ...");
+        table.flush();
+        try (CoordinatorAssembly assembly = start(settings)) {
+            assembly.closeOnShutdown();
             try {
-                table.println("reachproof lab: starting a coordinator and " + agents + " agents on loopback ...");
-                table.flush();
-                lab.start();
-            } catch (BindException e) {
-                throw new UserError("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + "); choose another --port");
+                assembly.own("lab agents", Lab.start(agents, net, assembly.url(), runtimes));
             } catch (IllegalStateException e) {
                 throw new UserError("the lab could not start: " + e.getMessage());
             }
-            header.set("coordinator: " + lab.coordinator().url() + "  (status page " + lab.coordinator().url()
+            assembly.startRounds();
+            URI url = assembly.url();
+            header.set("coordinator: " + url + "  (status page " + url
                     + "/, JSON: /v1/rounds/latest, /v1/matrix, /v1/agents)\n"
                     + "fleet: " + agents + " agents in aws-lab, gcp-lab, azure-lab; proving "
                     + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())
                     + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n"
-                    + TelemetryStartup.describe(telemetry, lab.coordinator().url().toString()) + "\n"
-                    + "gate: " + lab.coordinator().url() + GateRoute.PATH + "?expectation=" + sets.get(0).name()
+                    + TelemetryStartup.describe(assembly.telemetry(), url.toString()) + "\n"
+                    + "gate: " + url + GateRoute.PATH + "?expectation=" + sets.get(0).name()
                     + (webhook.url == null ? "" : "; rollback signals to " + webhook.url) + "\n\n");
             synchronized (table) {
                 table.print(header.get());
                 table.flush();
             }
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(stop::countDown, "reachproof-lab-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
             if (runFor == null) {
-                stop.await();
-            } else {
-                stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
-                Runtime.getRuntime().removeShutdownHook(hook);
+                assembly.awaitClosed();
+            } else if (!assembly.awaitClosed(runFor)) {
+                assembly.drainSignals(Duration.ofSeconds(5));
             }
-            rollback.drain(Duration.ofSeconds(5));
         }
         return finish(last.get());
+    }
+
+    /** The started coordinator; the port taken or another part that cannot start exits 1 naming it. */
+    private CoordinatorAssembly start(AssemblySettings settings) throws InterruptedException {
+        try {
+            return CoordinatorAssembly.start(settings);
+        } catch (StartFailure e) {
+            if (e.getCause() instanceof BindException bind) {
+                throw new UserError("cannot listen on 127.0.0.1:" + port + " (" + bind.getMessage() + "); choose another --port");
+            }
+            throw new UserError(e.getMessage());
+        }
     }
 
     private int finish(RoundReport report) throws JsonProcessingException {

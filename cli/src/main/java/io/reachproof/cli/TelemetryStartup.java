@@ -2,19 +2,10 @@ package io.reachproof.cli;
 
 import io.reachproof.coordinator.telemetry.Telemetry;
 
-/** The coordinator's telemetry as the commands start it: from {@code OTEL_*} / {@code otel.*}, errors as user errors. */
+/** How the commands describe the coordinator's telemetry (started by the assembly from {@code OTEL_*} / {@code otel.*}). */
 final class TelemetryStartup {
 
     private TelemetryStartup() {
-    }
-
-    /** Telemetry from the environment; an invalid {@code OTEL_*} setting exits 1 naming it. */
-    static Telemetry fromEnvironment() {
-        try {
-            return Telemetry.fromEnvironment();
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
     }
 
     /** One line for a command's banner: where metrics are served and whether traces go anywhere. */

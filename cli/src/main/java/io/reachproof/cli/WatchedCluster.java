@@ -2,6 +2,7 @@ package io.reachproof.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.coordinator.assembly.ClusterAccess;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +82,11 @@ record WatchedCluster(String value, String name, Optional<Path> kubeconfig, Opti
     /** The coordinator's own cluster: no kubeconfig of its own. */
     boolean own() {
         return kubeconfig.isEmpty();
+    }
+
+    /** How the coordinator's assembly reaches this cluster, named in its errors as {@link #option()}. */
+    ClusterAccess access() {
+        return new ClusterAccess(name, option(), kubeconfig, context);
     }
 
     /** {@code --kubernetes VALUE}, as error messages name it. */

@@ -3,6 +3,7 @@ package io.reachproof.coordinator;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.coordinator.api.AgentRoutes;
 import io.reachproof.coordinator.api.ApiRequest;
 import io.reachproof.coordinator.api.ApiResponse;
@@ -44,9 +45,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator, assembled: registry, plan board, planner, round service, Quartz schedule and the HTTP
- * API. Extensions (telemetry, rollback signals) add {@link RoundListener}s and {@link ApiRoute}s before
- * {@link #start()}.
+ * The coordinator's round service and API: registry, plan board, planner, round service, Quartz schedule and
+ * the HTTP API. Extensions (telemetry, rollback signals) add {@link RoundListener}s and {@link ApiRoute}s before
+ * the API starts. A process wires it with {@link io.reachproof.coordinator.assembly.CoordinatorAssembly}, which
+ * starts and stops its API ({@link #startApi()}, {@link #stopApi()}) and schedule ({@link #startRounds()},
+ * {@link #stopRounds()}) as parts of their own.
  *
  * <p>A coordinator leads unless told otherwise ({@link #leading(boolean)}, driven by Lease leader election).
  * Only the leader schedules and triggers rounds, answers agents and hands finished rounds to the listeners
@@ -79,11 +82,7 @@ public final class Coordinator implements AutoCloseable {
         this.settings = requireNonNull(settings, "settings");
         this.expectations = List.copyOf(requireNonNull(expectations, "expectations"));
         requireNonNull(clock, "clock");
-        this.timer = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "reachproof-coordinator-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newScheduledThreadPool(1, new DefaultThreadFactory("reachproof-coordinator-timer", true));
         this.registry = new AgentRegistry(clock, settings.registry());
         this.board = new PlanBoard(repeatEvery(expectations), timer, clock.millis() * 1000);
         Set<String> names = new LinkedHashSet<>();
@@ -122,6 +121,18 @@ public final class Coordinator implements AutoCloseable {
 
     /** Starts the API and (when configured) the schedule; returns the address the API listens on. */
     public synchronized InetSocketAddress start() throws InterruptedException {
+        InetSocketAddress bound = startApi();
+        if (settings.scheduled()) {
+            startRounds();
+        }
+        return bound;
+    }
+
+    /**
+     * Starts only the API (the agent protocol, status, readiness and the added routes); returns the address it
+     * listens on. {@link #stopApi()} stops it again, also after a failed start (it frees its event loops).
+     */
+    public synchronized InetSocketAddress startApi() throws InterruptedException {
         if (server != null) {
             throw new IllegalStateException("coordinator already started");
         }
@@ -135,11 +146,19 @@ public final class Coordinator implements AutoCloseable {
                 StandardCharsets.UTF_8)) : standbyAnswer()));
         routes.addAll(extraRoutes);
         server = new ApiServer(settings.api(), routes);
-        InetSocketAddress bound = server.start();
-        if (settings.scheduled()) {
-            startRounds();
+        return server.start();
+    }
+
+    /** Stops the API: the port is free again once this returns. */
+    public synchronized void stopApi() {
+        if (server != null) {
+            server.close();
         }
-        return bound;
+    }
+
+    /** Stops the round schedule for good (a round already running is finished). */
+    public synchronized void stopRounds() {
+        schedule.close();
     }
 
     /** Starts the Quartz schedule of every set (when {@code scheduled} was false at {@link #start()}: later). */
@@ -234,13 +253,12 @@ public final class Coordinator implements AutoCloseable {
         rounds.policyChanged(change);
     }
 
+    /** Stops the schedule, the round service, the API and the round timer, in this order. */
     @Override
     public synchronized void close() {
-        schedule.close();
+        stopRounds();
         rounds.close();
-        if (server != null) {
-            server.close();
-        }
+        stopApi();
         timer.shutdownNow();
     }
 }

@@ -115,6 +115,11 @@ public final class LeaderElection implements AutoCloseable {
         return identity;
     }
 
+    /** The namespace of the Lease. */
+    public String namespace() {
+        return namespace;
+    }
+
     /** Stops campaigning; a leader releases the Lease and reports the loss of leadership. */
     @Override
     public void close() {

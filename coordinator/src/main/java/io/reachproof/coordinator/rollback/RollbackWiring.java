@@ -60,11 +60,6 @@ public final class RollbackWiring implements AutoCloseable {
         return idle;
     }
 
-    /** A webhook sink from {@code --webhook URL} and the environment's secret. */
-    public static RollbackSink webhook(String url, Map<String, String> env) {
-        return WebhookSink.start(WebhookConfig.fromEnv(url, env));
-    }
-
     /**
      * An Event sink for each cluster of {@code clients} (in their order), each recording in its cluster only the
      * mismatches that belong there, so every mismatch becomes an Event in one cluster at most (see

@@ -1,17 +1,14 @@
-package io.reachproof.cli;
+package io.reachproof.coordinator.assembly;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.reachproof.coordinator.kube.KubernetesClients;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The coordinator's Kubernetes clients: one per watched cluster ({@code --kubernetes}), the own cluster's also
- * serving leader election. Connecting either gives all of them or, naming the {@code --kubernetes} value that
- * failed, none (those already made are closed again).
+ * The coordinator's Kubernetes clients: one per watched cluster, the own cluster's also serving leader election.
+ * Connecting gives all of them or, naming the access that failed, none (those already made are closed again).
  */
 final class ClusterClients implements AutoCloseable {
 
@@ -24,25 +21,25 @@ final class ClusterClients implements AutoCloseable {
     }
 
     /**
-     * A client for each of {@code clusters}, and for the coordinator's own cluster when one of them is the own
-     * cluster or {@code ownNeeded} (leader election): {@code kubeconfig} (may be null: the service account, then
-     * ~/.kube/config). Two clusters reached at one API server are an error: one would pass for the other.
+     * A client for each watched cluster of {@code settings}, and for the coordinator's own cluster when needed
+     * (watched, or leader election). Two clusters reached at one API server are an error: one would pass for
+     * the other.
      */
-    static ClusterClients connect(List<WatchedCluster> clusters, Path kubeconfig, boolean ownNeeded) {
+    static ClusterClients connect(KubernetesSettings settings) throws StartFailure {
         Map<String, KubernetesClient> byCluster = new LinkedHashMap<>();
-        Map<String, WatchedCluster> byServer = new LinkedHashMap<>();
+        Map<String, ClusterAccess> byServer = new LinkedHashMap<>();
         KubernetesClient own = null;
         ClusterClients made = new ClusterClients(null, byCluster);
         try {
-            if (ownNeeded || clusters.stream().anyMatch(WatchedCluster::own)) {
+            if (settings.ownClusterNeeded()) {
                 try {
-                    own = KubernetesClients.connect(kubeconfig);
+                    own = KubernetesClients.connect(settings.kubeconfig().orElse(null));
                 } catch (IllegalArgumentException e) {
-                    throw new UserError("--kubeconfig: " + e.getMessage());
+                    throw new StartFailure(settings.kubeconfigLabel() + ": " + e.getMessage(), e);
                 }
                 made = new ClusterClients(own, byCluster);
             }
-            for (WatchedCluster c : clusters) {
+            for (ClusterAccess c : settings.clusters()) {
                 KubernetesClient client;
                 if (c.own()) {
                     client = own;
@@ -50,18 +47,18 @@ final class ClusterClients implements AutoCloseable {
                     try {
                         client = KubernetesClients.connect(c.kubeconfig().get(), c.context().orElse(null));
                     } catch (IllegalArgumentException e) {
-                        throw new UserError(c.option() + ": " + e.getMessage());
+                        throw new StartFailure(c.label() + ": " + e.getMessage(), e);
                     }
                 }
                 byCluster.put(c.name(), client);
-                WatchedCluster before = byServer.putIfAbsent(String.valueOf(client.getMasterUrl()), c);
+                ClusterAccess before = byServer.putIfAbsent(String.valueOf(client.getMasterUrl()), c);
                 if (before != null) {
-                    throw new UserError(c.option() + ": " + client.getMasterUrl() + " is the API server of cluster "
-                            + before.name() + " already (" + before.option() + ")");
+                    throw new StartFailure(c.label() + ": " + client.getMasterUrl() + " is the API server of cluster "
+                            + before.name() + " already (" + before.label() + ")", null);
                 }
             }
             return made;
-        } catch (RuntimeException e) {
+        } catch (StartFailure | RuntimeException e) {
             made.close();
             throw e;
         }

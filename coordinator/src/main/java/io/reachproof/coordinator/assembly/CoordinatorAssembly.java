@@ -1,0 +1,284 @@
+package io.reachproof.coordinator.assembly;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.reachproof.coordinator.Coordinator;
+import io.reachproof.coordinator.kube.KubernetesClients;
+import io.reachproof.coordinator.kube.LeaderElection;
+import io.reachproof.coordinator.kube.NetworkPolicyWatch;
+import io.reachproof.coordinator.rollback.RollbackSink;
+import io.reachproof.coordinator.rollback.RollbackWiring;
+import io.reachproof.coordinator.rollback.WebhookSink;
+import io.reachproof.coordinator.telemetry.Telemetry;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator process, assembled in one place: {@link #start} builds and starts its parts in this order
+ * and {@link #close()} stops them in reverse (as Strimzi's {@code Main} does):
+ * <ol>
+ *   <li>telemetry (its round listener and {@code /metrics});</li>
+ *   <li>the Kubernetes clients, when Kubernetes is used;</li>
+ *   <li>the round service (registry, plan board, rounds, history; a standby until elected when leader election
+ *       is configured);</li>
+ *   <li>the rollback signals: the webhook and Event sinks, the signal listener and the gate endpoint;</li>
+ *   <li>the NetworkPolicy watch of each watched cluster: before the API, so the first round already has every
+ *       cluster's policies;</li>
+ *   <li>the API server;</li>
+ *   <li>the round schedule (at once when the settings say {@code scheduled}, else on {@link #startRounds()});</li>
+ *   <li>leader election, last: stopped first, it releases the Lease so a standby takes over at once.</li>
+ * </ol>
+ * Round listeners hear a finished round in this order: telemetry (the report gains its trace id), the command's
+ * own listeners, the rollback signals.
+ *
+ * <p>A part that cannot start stops every part started before it, in reverse, and the start fails with a
+ * {@link StartFailure} naming the part. A command may {@link #own} parts it starts around the assembly (the lab's
+ * agent fleet): they stop before everything else. {@link #closeOnShutdown()} is the process's one shutdown hook.
+ */
+public final class CoordinatorAssembly implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorAssembly.class);
+
+    private final AssemblySettings settings;
+    private final StartedParts parts = new StartedParts();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private Telemetry telemetry;
+    private Optional<ClusterClients> clients = Optional.empty();
+    private Coordinator coordinator;
+    private List<RollbackSink> sinks = List.of();
+    private RollbackWiring rollback;
+    private Optional<LeaderElection> election = Optional.empty();
+    private Thread shutdownHook;
+
+    private CoordinatorAssembly(AssemblySettings settings) {
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Builds and starts every part; returns once the API listens. A part that cannot start is a
+     * {@link StartFailure} naming it, with every part started before it stopped again.
+     */
+    public static CoordinatorAssembly start(AssemblySettings settings) throws StartFailure, InterruptedException {
+        CoordinatorAssembly assembly = new CoordinatorAssembly(settings);
+        try {
+            assembly.startParts();
+            return assembly;
+        } catch (StartFailure e) {
+            assembly.stop();
+            throw e.afterClosing(assembly.parts.closed());
+        } catch (InterruptedException | RuntimeException e) {
+            assembly.stop();
+            throw e;
+        }
+    }
+
+    private void startParts() throws StartFailure, InterruptedException {
+        try {
+            telemetry = settings.telemetry().get();
+        } catch (IllegalArgumentException e) {
+            throw new StartFailure(e.getMessage(), e);
+        }
+        parts.started("telemetry", telemetry);
+
+        Optional<KubernetesSettings> kubernetes = settings.kubernetes();
+        if (kubernetes.isPresent()) {
+            ClusterClients made = ClusterClients.connect(kubernetes.get());
+            parts.started("Kubernetes clients", made);
+            clients = Optional.of(made);
+        }
+
+        coordinator = new Coordinator(settings.coordinator(), settings.expectations(), settings.clock());
+        parts.started("round service", coordinator);
+        if (kubernetes.flatMap(KubernetesSettings::leaderElection).isPresent()) {
+            coordinator.leading(false);
+        }
+        telemetry.install(coordinator);
+        settings.listeners().forEach(coordinator::addListener);
+
+        sinks = startSinks();
+        rollback = RollbackWiring.install(coordinator, sinks, settings.confirmations(),
+                settings.coordinator().adminToken());
+        parts.started("rollback signals", rollback);
+
+        if (kubernetes.isPresent()) {
+            startWatches(kubernetes.get());
+        }
+
+        // stopped also after a failed bind: that frees the server's event loops
+        parts.started("API server", coordinator::stopApi);
+        try {
+            coordinator.startApi();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StartFailure("cannot start the coordinator on " + settings.coordinator().api().bindAddress() + ":"
+                    + settings.coordinator().api().port() + ": " + e.getMessage(), e);
+        }
+
+        parts.started("round schedule", coordinator::stopRounds);
+        if (settings.coordinator().scheduled()) {
+            coordinator.startRounds();
+        }
+
+        if (kubernetes.isPresent() && kubernetes.get().leaderElection().isPresent()) {
+            KubernetesSettings k = kubernetes.get();
+            try {
+                LeaderElection started = LeaderElection.start(clients.orElseThrow().own().orElseThrow(),
+                        k.leaderElection().get(), k.instance(), coordinator::leading);
+                parts.started("leader election", started);
+                election = Optional.of(started);
+            } catch (IllegalArgumentException e) {
+                throw new StartFailure(k.leaderElectionLabel() + ": " + e.getMessage(), e);
+            }
+        }
+        LOG.info("coordinator started: {}", parts.running());
+    }
+
+    /** The webhook sink (if configured), then an Event sink per watched cluster; none when one cannot start. */
+    private List<RollbackSink> startSinks() {
+        List<RollbackSink> made = new ArrayList<>();
+        try {
+            settings.webhook().ifPresent(w -> made.add(WebhookSink.start(w)));
+            clients.ifPresent(c -> made.addAll(RollbackWiring.events(c.byCluster(), settings.kubernetes().get().instance())));
+            return made;
+        } catch (RuntimeException e) {
+            made.forEach(RollbackSink::close);
+            throw e;
+        }
+    }
+
+    private void startWatches(KubernetesSettings kubernetes) throws StartFailure {
+        Map<String, BooleanSupplier> watching = new LinkedHashMap<>();
+        for (ClusterAccess c : kubernetes.clusters()) {
+            KubernetesClient client = clients.orElseThrow().of(c.name());
+            NetworkPolicyWatch watch;
+            try {
+                watch = NetworkPolicyWatch.start(client, c.name(), settings.clock(), kubernetes.policies(),
+                        coordinator::policyChanged);
+            } catch (KubernetesClientException e) {
+                throw new StartFailure(c.label() + ": cannot list NetworkPolicies at " + client.getMasterUrl() + ": "
+                        + KubernetesClients.problem(e), e);
+            }
+            parts.started("NetworkPolicy watch of cluster " + c.name(), watch);
+            watching.put(c.name(), watch::watching);
+        }
+        telemetry.observePolicyWatches(watching);
+    }
+
+    /**
+     * Takes {@code part}, started by the command around the assembly (the lab's agent fleet), into the assembly:
+     * it stops before every part started earlier, the assembly's own included.
+     */
+    public CoordinatorAssembly own(String name, AutoCloseable part) {
+        parts.started(name, part);
+        return this;
+    }
+
+    /** Starts the round schedule now (when the settings did not: the lab, once its agents registered). */
+    public void startRounds() {
+        coordinator.startRounds();
+    }
+
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
+    /** {@code http://host:port} of the API. */
+    public URI url() {
+        return coordinator.url();
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    /** The rollback sinks: the webhook's, then each watched cluster's Event sink. */
+    public List<RollbackSink> sinks() {
+        return sinks;
+    }
+
+    /** The leader election, when configured. */
+    public Optional<LeaderElection> leaderElection() {
+        return election;
+    }
+
+    /** The API server of a watched cluster. */
+    public URL apiServerOf(String cluster) {
+        KubernetesClient client = clients.map(c -> c.of(cluster)).orElse(null);
+        if (client == null) {
+            throw new IllegalArgumentException("cluster " + cluster + " is not watched");
+        }
+        return client.getMasterUrl();
+    }
+
+    /** Waits, at most {@code timeout}, until the webhook delivered the signals it was sent. */
+    public boolean drainSignals(Duration timeout) throws InterruptedException {
+        return rollback.drain(timeout);
+    }
+
+    /** The parts running now, in the order they started. */
+    public List<String> parts() {
+        return parts.running();
+    }
+
+    /** The parts stopped so far, in the order they stopped. */
+    public List<String> closed() {
+        return parts.closed();
+    }
+
+    /** Closes the assembly when the JVM shuts down (SIGTERM, Ctrl-C): the one shutdown hook of a command. */
+    public synchronized CoordinatorAssembly closeOnShutdown() {
+        if (shutdownHook == null) {
+            shutdownHook = new DefaultThreadFactory("reachproof-shutdown", true).newThread(this::stop);
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        return this;
+    }
+
+    /** Waits until the assembly is closed (by the shutdown hook or another thread). */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Waits at most {@code timeout} until the assembly is closed; false when it still runs. */
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops every part, the last started first; closing again does nothing. */
+    @Override
+    public void close() {
+        Thread hook;
+        synchronized (this) {
+            hook = shutdownHook;
+            shutdownHook = null;
+        }
+        if (hook != null && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook closes the assembly too, which is harmless
+            }
+        }
+        stop();
+    }
+
+    private void stop() {
+        parts.close();
+        closed.countDown();
+    }
+}

@@ -1,0 +1,55 @@
+package io.reachproof.coordinator.assembly;
+
+import static java.util.Objects.requireNonNull;
+
+import io.reachproof.coordinator.kube.LeaderElectionSettings;
+import io.reachproof.coordinator.round.PoliciesInForce;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the coordinator does with Kubernetes: the clusters whose NetworkPolicies it watches (keeping
+ * {@code policies} current and recording rollback signals as Events there) and, optionally, Lease leader
+ * election in its own cluster.
+ *
+ * @param kubeconfig the own cluster's kubeconfig (empty: the pod's service account, then ~/.kube/config)
+ * @param kubeconfigLabel how error messages name where {@code kubeconfig} was given (e.g. {@code --kubeconfig})
+ * @param leaderElectionLabel how error messages name where {@code leaderElection} was given (the config file)
+ * @param instance this replica's name: the leader election identity and the Events' reporting instance
+ */
+public record KubernetesSettings(
+        List<ClusterAccess> clusters,
+        PoliciesInForce policies,
+        Optional<Path> kubeconfig,
+        String kubeconfigLabel,
+        Optional<LeaderElectionSettings> leaderElection,
+        String leaderElectionLabel,
+        String instance) {
+
+    public KubernetesSettings {
+        clusters = List.copyOf(requireNonNull(clusters, "clusters"));
+        requireNonNull(policies, "policies");
+        requireNonNull(kubeconfig, "kubeconfig");
+        requireNonNull(kubeconfigLabel, "kubeconfigLabel");
+        requireNonNull(leaderElection, "leaderElection");
+        requireNonNull(leaderElectionLabel, "leaderElectionLabel");
+        requireNonNull(instance, "instance");
+        Set<String> names = new HashSet<>();
+        for (ClusterAccess c : clusters) {
+            if (!names.add(c.name())) {
+                throw new IllegalArgumentException("cluster " + c.name() + " is watched twice: " + c.label());
+            }
+        }
+        if (clusters.stream().filter(ClusterAccess::own).count() > 1) {
+            throw new IllegalArgumentException("only one watched cluster can be the coordinator's own: " + clusters);
+        }
+    }
+
+    /** Whether the coordinator's own cluster is needed: watched, or the place of the election's Lease. */
+    public boolean ownClusterNeeded() {
+        return leaderElection.isPresent() || clusters.stream().anyMatch(ClusterAccess::own);
+    }
+}
