@@ -208,6 +208,11 @@ public final class Coordinator implements AutoCloseable {
             }
 
             @Override
+            public void admit(ApiRequest head) {
+                route.admit(head);
+            }
+
+            @Override
             public CompletionStage<ApiResponse> handle(ApiRequest request) {
                 return leader ? route.handle(request) : CompletableFuture.completedFuture(standbyAnswer());
             }

@@ -23,10 +23,15 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The agent side of protocol v1: register, heartbeat, long-poll the plan, deliver results. Every call
- * carries the bearer token of the agent's cluster (401 without a valid one, 403 with another cluster's,
- * or when an agent delivers another agent's results).
+ * carries the bearer token of the agent's cluster (401 without a valid one, decided from the head before
+ * any body is read; 403 with another cluster's, or when an agent delivers another agent's results). A
+ * refusal never names the cluster of an agent the token does not speak for. Agent ids are checked as
+ * {@link AgentIdentity#checkName} checks them, result ids as {@link #RESULT_ID_RULE} says.
  */
 public final class AgentRoutes {
+
+    public static final int MAX_RESULT_ID_LENGTH = 128;
+    static final String RESULT_ID_RULE = "1.." + MAX_RESULT_ID_LENGTH + " characters of [A-Za-z0-9._:-]";
 
     private final ObjectMapper mapper;
     private final ClusterTokens tokens;
@@ -49,10 +54,10 @@ public final class AgentRoutes {
 
     public List<ApiRoute> routes() {
         return List.of(
-                ApiRoute.of("POST", ProtocolV1.REGISTER, this::register),
-                ApiRoute.of("POST", ProtocolV1.HEARTBEAT, this::heartbeat),
+                ApiRoute.of("POST", ProtocolV1.REGISTER, tokens::authenticate, this::register),
+                ApiRoute.of("POST", ProtocolV1.HEARTBEAT, tokens::authenticate, this::heartbeat),
                 new PollRoute(),
-                ApiRoute.of("POST", ProtocolV1.RESULTS, this::results));
+                ApiRoute.of("POST", ProtocolV1.RESULTS, tokens::authenticate, this::results));
     }
 
     private ApiResponse register(ApiRequest request) {
@@ -78,6 +83,9 @@ public final class AgentRoutes {
             throw new ApiException(413, "batch of " + (batch.results().size() + batch.selfChecks().size())
                     + " entries exceeds the limit of " + maxBatchResults);
         }
+        for (int i = 0; i < batch.results().size(); i++) {
+            checkResultId("results[" + i + "].resultId", batch.results().get(i).resultId());
+        }
         for (ProbeResult r : batch.results()) {
             if (!batch.agentId().equals(r.agentId())) {
                 throw ApiException.forbidden("agent " + batch.agentId() + " may not deliver result " + r.resultId()
@@ -94,16 +102,37 @@ public final class AgentRoutes {
         return json(200, rounds.accept(batch));
     }
 
-    /** The registered agent the request speaks for, after checking the token is its cluster's. */
+    /**
+     * The registered agent the request speaks for, after checking the token is its cluster's. The refusal
+     * names neither the agent's cluster nor anything else of the fleet.
+     */
     private RegisteredAgent authorize(ApiRequest request, String agentId) {
         String cluster = tokens.authenticate(request);
+        try {
+            AgentIdentity.checkName("agentId", agentId);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
         RegisteredAgent agent = registry.find(agentId)
                 .orElseThrow(() -> ApiException.notFound("unknown agent " + agentId + "; register first"));
         if (!agent.identity().cluster().equals(cluster)) {
-            throw ApiException.forbidden("token of cluster " + cluster + " may not act for agent " + agentId
-                    + " of cluster " + agent.identity().cluster());
+            throw ApiException.forbidden("this token may not act for agent " + agentId);
         }
         return agent;
+    }
+
+    private static void checkResultId(String field, String id) {
+        if (id.isEmpty() || id.length() > MAX_RESULT_ID_LENGTH) {
+            throw ApiException.badRequest(field + " must be " + RESULT_ID_RULE + ": got " + id.length() + " characters");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-')) {
+                throw ApiException.badRequest(field + " must be " + RESULT_ID_RULE + ": character " + (i + 1) + " is "
+                        + String.format("U+%04X", (int) c));
+            }
+        }
     }
 
     private ApiResponse json(int status, Object value) {
@@ -124,6 +153,11 @@ public final class AgentRoutes {
         @Override
         public String path() {
             return ProtocolV1.PLAN;
+        }
+
+        @Override
+        public void admit(ApiRequest head) {
+            tokens.authenticate(head);
         }
 
         @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -19,10 +20,24 @@ public interface ApiRoute {
 
     CompletionStage<ApiResponse> handle(ApiRequest request);
 
+    /**
+     * Decides what the request's head alone can decide (its credentials), before any of its body is read:
+     * throws an {@link ApiException} to refuse it. {@code head} carries no body. Runs on the event loop, so
+     * it must be quick and must not block. The default admits everything.
+     */
+    default void admit(ApiRequest head) {
+    }
+
     /** A route answering synchronously. */
     static ApiRoute of(String method, String path, Function<ApiRequest, ApiResponse> handler) {
+        return of(method, path, head -> { }, handler);
+    }
+
+    /** A route answering synchronously that refuses from the head what {@code admit} refuses. */
+    static ApiRoute of(String method, String path, Consumer<ApiRequest> admit, Function<ApiRequest, ApiResponse> handler) {
         requireNonNull(method, "method");
         requireNonNull(path, "path");
+        requireNonNull(admit, "admit");
         requireNonNull(handler, "handler");
         return new ApiRoute() {
             @Override
@@ -33,6 +48,11 @@ public interface ApiRoute {
             @Override
             public String path() {
                 return path;
+            }
+
+            @Override
+            public void admit(ApiRequest head) {
+                admit.accept(head);
             }
 
             @Override

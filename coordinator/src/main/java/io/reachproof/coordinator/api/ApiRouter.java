@@ -47,17 +47,22 @@ public final class ApiRouter {
         return all;
     }
 
-    public CompletionStage<ApiResponse> dispatch(ApiRequest request, Executor executor) {
-        Map<String, ApiRoute> methods = byPath.get(request.path());
+    /** The route of an exact method and path; an {@link ApiException} 404 for an unknown path, 405 for another method. */
+    public ApiRoute route(String method, String path) {
+        Map<String, ApiRoute> methods = byPath.get(path);
         if (methods == null) {
-            return CompletableFuture.completedFuture(error(404, "no such endpoint: " + request.path()));
+            throw ApiException.notFound("no such endpoint: " + path);
         }
-        ApiRoute route = methods.get(request.method());
+        ApiRoute route = methods.get(method);
         if (route == null) {
-            ApiResponse response = error(405, request.method() + " not allowed on " + request.path()
+            throw new ApiException(405, method + " not allowed on " + path
                     + "; allowed: " + String.join(", ", new TreeSet<>(methods.keySet())));
-            return CompletableFuture.completedFuture(response);
         }
+        return route;
+    }
+
+    /** Runs {@code route} for {@code request} on {@code executor}; the stage always completes with an answer. */
+    public CompletionStage<ApiResponse> dispatch(ApiRoute route, ApiRequest request, Executor executor) {
         CompletableFuture<ApiResponse> result = new CompletableFuture<>();
         try {
             executor.execute(() -> {

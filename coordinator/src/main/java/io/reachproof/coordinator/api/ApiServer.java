@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's HTTP/1.1 server: bootstrap and lifecycle. Requests are dispatched by exact method
  * and path to a list of {@link ApiRoute}s (see {@link ApiRouter}); route handlers run on a worker pool,
- * never on the event loop.
+ * never on the event loop. All connections share one {@link BodyBudget} for the request bodies they hold.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -29,11 +29,13 @@ public final class ApiServer implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers = new NioEventLoopGroup(2);
     private final ExecutorService handlers;
+    private final BodyBudget budget;
     private Channel channel;
 
     public ApiServer(ApiServerSettings settings, List<ApiRoute> routes) {
         this.settings = requireNonNull(settings, "settings");
         this.router = new ApiRouter(routes);
+        this.budget = new BodyBudget(settings.maxInFlightBodyBytes());
         this.handlers = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "reachproof-api-handler");
             t.setDaemon(true);
@@ -49,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
-                .childHandler(new ApiServerInitializer(settings, router, handlers));
+                .childHandler(new ApiServerInitializer(settings, router, handlers, budget));
         channel = bootstrap.bind(settings.bindAddress(), settings.port()).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
         LOG.info("coordinator API listening on http://{}:{}", bound.getHostString(), bound.getPort());

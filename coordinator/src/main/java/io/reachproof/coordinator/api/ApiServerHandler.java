@@ -1,68 +1,81 @@
 package io.reachproof.coordinator.api;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one aggregated request into an {@link ApiRequest}, dispatches it, and writes the answer. Reading
- * pauses while a request is in flight so pipelined answers keep their order.
+ * Runs a connection's exchanges one after another, in the order the requests arrived, and writes each
+ * answer before the next request runs: pipelined answers keep their order, and a close comes after every
+ * earlier answer. Reading pauses while exchanges wait.
  */
-final class ApiServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class ApiServerHandler extends SimpleChannelInboundHandler<ApiExchange> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServerHandler.class);
 
     private final ApiRouter router;
     private final Executor handlers;
+    private final BodyBudget budget;
+    private final Deque<ApiExchange> waiting = new ArrayDeque<>();
+    private boolean running;
+    private boolean closing;
 
-    ApiServerHandler(ApiRouter router, Executor handlers) {
+    ApiServerHandler(ApiRouter router, Executor handlers, BodyBudget budget) {
         this.router = router;
         this.handlers = handlers;
+        this.budget = budget;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        boolean keepAlive = HttpUtil.isKeepAlive(msg);
-        if (msg.decoderResult().isFailure()) {
-            write(ctx, ApiRouter.error(400, "malformed HTTP request: " + msg.decoderResult().cause().getMessage()), false);
+    protected void channelRead0(ChannelHandlerContext ctx, ApiExchange exchange) {
+        if (closing) {
+            giveBack(exchange);
             return;
         }
-        ApiRequest request = toApiRequest(msg);
+        waiting.add(exchange);
         ctx.channel().config().setAutoRead(false);
-        router.dispatch(request, handlers).whenComplete((response, failure) -> {
-            ApiResponse answer = failure != null ? ApiRouter.error(500, "internal error: " + failure) : response;
-            ctx.executor().execute(() -> {
-                write(ctx, answer, keepAlive);
-                ctx.channel().config().setAutoRead(true);
-            });
-        });
+        next(ctx);
     }
 
-    static ApiRequest toApiRequest(FullHttpRequest msg) {
-        QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
-        Map<String, String> headers = new HashMap<>();
-        msg.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-        byte[] body = ByteBufUtil.getBytes(msg.content());
-        return new ApiRequest(msg.method().name(), uri.path(), uri.parameters(), headers, body);
+    private void next(ChannelHandlerContext ctx) {
+        while (!running && !closing && !waiting.isEmpty()) {
+            ApiExchange exchange = waiting.poll();
+            if (exchange instanceof ApiExchange.Answer answer) {
+                write(ctx, answer.response(), answer.keepAlive());
+            } else if (exchange instanceof ApiExchange.Close) {
+                closing = true;
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } else if (exchange instanceof ApiExchange.Call call) {
+                running = true;
+                router.dispatch(call.route(), call.request(), handlers).whenComplete((response, failure) -> {
+                    budget.giveBack(call.heldBytes());
+                    ApiResponse answer = failure != null ? ApiRouter.error(500, "internal error: " + failure) : response;
+                    ctx.executor().execute(() -> {
+                        running = false;
+                        if (ctx.channel().isActive()) {
+                            write(ctx, answer, call.keepAlive());
+                            next(ctx);
+                        }
+                    });
+                });
+            }
+        }
+        if (!running && !closing && waiting.isEmpty()) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     private static void write(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive) {
@@ -71,16 +84,23 @@ final class ApiServerHandler extends SimpleChannelInboundHandler<FullHttpRequest
         answer.headers().forEach((k, v) -> response.headers().set(k, v));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length)
+                .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response);
+    }
+
+    private void giveBack(ApiExchange exchange) {
+        if (exchange instanceof ApiExchange.Call call) {
+            budget.giveBack(call.heldBytes());
         }
-        ChannelFuture written = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closing = true;
+        waiting.forEach(this::giveBack);
+        waiting.clear();
+        super.channelInactive(ctx);
     }
 
     @Override

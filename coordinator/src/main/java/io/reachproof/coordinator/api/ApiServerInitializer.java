@@ -10,22 +10,30 @@ import java.util.concurrent.TimeUnit;
 /** The pipeline of one coordinator API connection. */
 final class ApiServerInitializer extends ChannelInitializer<SocketChannel> {
 
+    static final int MAX_INITIAL_LINE = 8192;
+    static final int MAX_HEADER_SIZE = 16 * 1024;
+    static final int MAX_CHUNK_SIZE = 8192;
+
     private final ApiServerSettings settings;
     private final ApiRouter router;
     private final Executor handlers;
+    private final BodyBudget budget;
 
-    ApiServerInitializer(ApiServerSettings settings, ApiRouter router, Executor handlers) {
+    ApiServerInitializer(ApiServerSettings settings, ApiRouter router, Executor handlers, BodyBudget budget) {
         this.settings = settings;
         this.router = router;
         this.handlers = handlers;
+        this.budget = budget;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        RequestDeadlineHandler deadline = new RequestDeadlineHandler(settings.requestDeadline());
         ch.pipeline()
                 .addLast(new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .addLast(new HttpServerCodec(8192, 16 * 1024, 8192))
-                .addLast(new BodyLimitAggregator(settings.maxBodyBytes()))
-                .addLast(new ApiServerHandler(router, handlers));
+                .addLast(deadline)
+                .addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                .addLast(new ApiRequestAggregator(router, settings.maxBodyBytes(), budget, deadline))
+                .addLast(new ApiServerHandler(router, handlers, budget));
     }
 }

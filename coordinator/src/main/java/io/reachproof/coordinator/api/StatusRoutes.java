@@ -47,27 +47,25 @@ public final class StatusRoutes {
 
     public List<ApiRoute> routes() {
         return List.of(
-                ApiRoute.of("POST", ProtocolV1.ROUNDS, admin(this::runNow)),
-                ApiRoute.of("GET", ProtocolV1.AGENTS, admin(r -> json(agents()))),
-                ApiRoute.of("GET", ProtocolV1.LATEST_ROUND, admin(this::latest)),
-                ApiRoute.of("GET", ProtocolV1.MATRIX, admin(r -> json(matrix()))),
-                ApiRoute.of("GET", "/", admin(r -> ApiResponse.of(200, "text/html; charset=utf-8",
-                        StatusPage.render(agents(), matrix(), latestReports()).getBytes(StandardCharsets.UTF_8)))));
+                ApiRoute.of("POST", ProtocolV1.ROUNDS, this::requireAdmin, this::runNow),
+                ApiRoute.of("GET", ProtocolV1.AGENTS, this::requireAdmin, r -> json(agents())),
+                ApiRoute.of("GET", ProtocolV1.LATEST_ROUND, this::requireAdmin, this::latest),
+                ApiRoute.of("GET", ProtocolV1.MATRIX, this::requireAdmin, r -> json(matrix())),
+                ApiRoute.of("GET", "/", this::requireAdmin, r -> ApiResponse.of(200, "text/html; charset=utf-8",
+                        StatusPage.render(agents(), matrix(), latestReports()).getBytes(StandardCharsets.UTF_8))));
     }
 
-    private java.util.function.Function<ApiRequest, ApiResponse> admin(java.util.function.Function<ApiRequest, ApiResponse> route) {
-        return request -> {
-            if (adminToken.isPresent()) {
-                String header = request.header("authorization")
-                        .orElseThrow(() -> ApiException.unauthorized("missing bearer token (the admin token)"));
-                byte[] presented = header.regionMatches(true, 0, "Bearer ", 0, 7)
-                        ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-                if (!MessageDigest.isEqual(adminToken.get(), presented)) {
-                    throw ApiException.unauthorized("bearer token is not the admin token");
-                }
+    /** 401 unless the request carries the admin token (when one is configured); decided from the head. */
+    private void requireAdmin(ApiRequest request) {
+        if (adminToken.isPresent()) {
+            String header = request.header("authorization")
+                    .orElseThrow(() -> ApiException.unauthorized("missing bearer token (the admin token)"));
+            byte[] presented = header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            if (!MessageDigest.isEqual(adminToken.get(), presented)) {
+                throw ApiException.unauthorized("bearer token is not the admin token");
             }
-            return route.apply(request);
-        };
+        }
     }
 
     private ApiResponse runNow(ApiRequest request) {

@@ -14,22 +14,38 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * Takes agents' deliveries into the open rounds: results are deduplicated by id (the newest {@code capacity}
- * ids are remembered), each counts in the open round it names when it is a task of the delivering agent,
+ * Takes agents' deliveries into the open rounds: results are deduplicated by id (the newest ids are
+ * remembered: at most {@code capacity} of them and at most {@code maxBytes} of them as estimated by
+ * {@link #bytesOf}), each counts in the open round it names when it is a task of the delivering agent,
  * and per agent it is counted what was accepted, refused as a duplicate, and accepted too late to be
  * evaluated (its round closed, or the task is not the agent's).
  */
 final class ResultIngest {
 
+    /** The default bound of the remembered ids' memory. */
+    static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+    /** A map entry, its node and the String header, beyond the characters. */
+    private static final int ENTRY_OVERHEAD_BYTES = 96;
+
     private final int capacity;
+    private final long maxBytes;
     private final LinkedHashMap<String, Boolean> seen;
     private final Map<String, Counts> byAgent = new ConcurrentHashMap<>();
+    private long bytes;
 
     ResultIngest(int capacity) {
+        this(capacity, DEFAULT_MAX_BYTES);
+    }
+
+    ResultIngest(int capacity, long maxBytes) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
         }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1: " + maxBytes);
+        }
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
         this.seen = new LinkedHashMap<>(1024, 0.75f, false);
     }
 
@@ -77,14 +93,25 @@ final class ResultIngest {
         return new BatchAck((int) c.accepted.sum(), (int) c.duplicates.sum(), (int) c.late.sum());
     }
 
-    /** True the first time {@code resultId} is offered (among the newest {@code capacity} ids). */
+    /** The estimated bytes remembering {@code resultId} holds. */
+    static long bytesOf(String resultId) {
+        return ENTRY_OVERHEAD_BYTES + 2L * resultId.length();
+    }
+
+    /** The estimated bytes the remembered ids hold now. */
+    synchronized long rememberedBytes() {
+        return bytes;
+    }
+
+    /** True the first time {@code resultId} is offered. */
     synchronized boolean firstTime(String resultId) {
         if (seen.putIfAbsent(resultId, Boolean.TRUE) != null) {
             return false;
         }
-        if (seen.size() > capacity) {
-            var oldest = seen.keySet().iterator();
-            oldest.next();
+        bytes += bytesOf(resultId);
+        var oldest = seen.keySet().iterator();
+        while (seen.size() > capacity || (bytes > maxBytes && seen.size() > 1)) {
+            bytes -= bytesOf(oldest.next());
             oldest.remove();
         }
         return true;

@@ -119,7 +119,61 @@ class AgentApiTest {
         register(aws);
         HttpResponse<String> hb = call("POST", "/v1/agents/heartbeat", LabFleet.token("gcp-lab"), new Heartbeat("frontend-0", 0, 0, 0));
         assertThat(hb.statusCode()).isEqualTo(403);
-        assertThat(error(hb)).isEqualTo("token of cluster gcp-lab may not act for agent frontend-0 of cluster aws-lab");
+        assertThat(error(hb)).isEqualTo("this token may not act for agent frontend-0");
+    }
+
+    @Test
+    void aRefusalNeverNamesTheClusterOfAnAgentTheTokenDoesNotSpeakFor() throws Exception {
+        register(aws);
+        String poll = "/v1/plan?agent=frontend-0&version=-1";
+        List<HttpResponse<String>> refusals = List.of(
+                call("POST", "/v1/agents/heartbeat", LabFleet.token("gcp-lab"), new Heartbeat("frontend-0", 0, 0, 0)),
+                call("GET", poll, LabFleet.token("gcp-lab"), null),
+                call("POST", "/v1/results", LabFleet.token("gcp-lab"), new ResultBatch("frontend-0", List.of(), List.of())));
+
+        for (HttpResponse<String> r : refusals) {
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(error(r)).isEqualTo("this token may not act for agent frontend-0").doesNotContain("aws-lab");
+        }
+    }
+
+    @Test
+    void anAgentIdOutsideTheRuleIsABadRequestNamingTheField() throws Exception {
+        String nul = "{\"agentId\": \"fe\\u00001\", \"cluster\": \"aws-lab\"}";
+        HttpResponse<String> r = call("POST", "/v1/agents/register", LabFleet.token("aws-lab"), nul);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(error(r)).endsWith("agentId must be 1..253 characters of [A-Za-z0-9._:/-]: character 3 is U+0000");
+
+        HttpResponse<String> hb = call("POST", "/v1/agents/heartbeat", LabFleet.token("aws-lab"),
+                new Heartbeat("x".repeat(300), 0, 0, 0));
+        assertThat(hb.statusCode()).isEqualTo(400);
+        assertThat(error(hb)).isEqualTo("agentId must be 1..253 characters of [A-Za-z0-9._:/-]: got 300 characters");
+    }
+
+    @Test
+    void resultIdsOutsideTheRuleAreABadRequestNamingTheFieldAndTheLimit() throws Exception {
+        register(aws);
+        ResultBatch tooLong = new ResultBatch("frontend-0", List.of(result("a", "frontend-0"),
+                result("x".repeat(129), "frontend-0")), List.of());
+        HttpResponse<String> r = call("POST", "/v1/results", LabFleet.token("aws-lab"), tooLong);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(error(r)).isEqualTo("results[1].resultId must be 1..128 characters of [A-Za-z0-9._:-]: got 129 characters");
+
+        ResultBatch badChar = new ResultBatch("frontend-0", List.of(result("a/b", "frontend-0")), List.of());
+        HttpResponse<String> c = call("POST", "/v1/results", LabFleet.token("aws-lab"), badChar);
+        assertThat(error(c)).isEqualTo("results[0].resultId must be 1..128 characters of [A-Za-z0-9._:-]: character 2 is U+002F");
+        assertThat(coordinator.roundService().delivered("frontend-0")).isEqualTo(new BatchAck(0, 0, 0));
+    }
+
+    @Test
+    void anUnauthenticatedAgentCallIsRefusedFromItsHeadWithoutWaitingForTheBody() throws Exception {
+        try (RawHttp c = new RawHttp(base.getPort())) {
+            c.send("POST /v1/results HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n");
+            RawHttp.Answer a = c.read();
+            assertThat(a.status()).isEqualTo(401);
+            assertThat(a.body()).isEqualTo("{\"status\":401,\"error\":\"missing bearer token (Authorization: Bearer"
+                    + " <cluster token>)\"}");
+        }
     }
 
     @Test

@@ -152,4 +152,85 @@ class ApiServerTest {
         }
         assertThat(send("POST", "/echo", "z").statusCode()).isEqualTo(200);
     }
+
+    private static String get(String path, String... headers) {
+        return "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + String.join("", java.util.Arrays.stream(headers)
+                .map(h -> h + "\r\n").toList()) + "\r\n";
+    }
+
+    private static String post(String path, String body, String... headers) {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n"
+                + String.join("", java.util.Arrays.stream(headers).map(h -> h + "\r\n").toList()) + "\r\n" + body;
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInRequestOrder() throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (RawHttp c = new RawHttp(base.getPort())) {
+                c.send(post("/echo", "12345") + get("/nope") + post("/echo", "1"));
+                assertThat(c.read().body()).isEqualTo("got 5 bytes, q=-, auth=-");
+                assertThat(c.read().status()).isEqualTo(404);
+                assertThat(c.read().body()).isEqualTo("got 1 bytes, q=-, auth=-");
+            }
+        }
+    }
+
+    @Test
+    void aPipelinedAnswerWaitsForTheLongPollBeforeIt() throws Exception {
+        try (RawHttp c = new RawHttp(base.getPort())) {
+            c.send(get("/later") + get("/nope"));
+            later.complete(ApiResponse.text(200, "now"));
+            assertThat(c.read().body()).isEqualTo("now");
+            assertThat(c.read().status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void connectionCloseOnTheSecondRequestClosesAfterBothAnswers() throws Exception {
+        try (RawHttp c = new RawHttp(base.getPort())) {
+            c.send(post("/echo", "12345") + get("/nope", "Connection: close"));
+            List<RawHttp.Answer> answers = c.readUntilClosed();
+            assertThat(answers).extracting(RawHttp.Answer::status).containsExactly(200, 404);
+            assertThat(answers.get(1).closes()).isTrue();
+        }
+    }
+
+    @Test
+    void aMalformedPercentEscapeIs400NamingItAndEarlierAnswersAreKept() throws Exception {
+        try (RawHttp c = new RawHttp(base.getPort())) {
+            c.send(post("/echo", "12345") + get("/echo?q=%zz") + get("/e%zzcho") + post("/echo", "1"));
+            assertThat(c.read().body()).isEqualTo("got 5 bytes, q=-, auth=-");
+            RawHttp.Answer query = c.read();
+            assertThat(query.status()).isEqualTo(400);
+            assertThat(query.body()).isEqualTo("{\"status\":400,\"error\":\"malformed percent-escape in the request"
+                    + " target /echo?q=%zz: invalid hex byte 'zz' at index 9 of '/echo?q=%zz'\"}");
+            RawHttp.Answer path = c.read();
+            assertThat(path.status()).isEqualTo(400);
+            assertThat(path.body()).startsWith("{\"status\":400,\"error\":\"malformed percent-escape in the request"
+                    + " target /e%zzcho: ");
+            assertThat(c.read().body()).isEqualTo("got 1 bytes, q=-, auth=-");
+        }
+    }
+
+    @Test
+    void expectContinueOverTheLimitIs413WithJsonAndCloses() throws Exception {
+        try (RawHttp c = new RawHttp(base.getPort())) {
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2048\r\nExpect: 100-continue\r\n\r\n");
+            RawHttp.Answer a = c.read();
+            assertThat(a.status()).isEqualTo(413);
+            assertThat(a.body()).isEqualTo("{\"status\":413,\"error\":\"request body exceeds the limit of 1024 bytes\"}");
+            assertThat(a.closes()).isTrue();
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void expectContinueWithinTheLimitIsContinuedAndAnswered() throws Exception {
+        try (RawHttp c = new RawHttp(base.getPort())) {
+            c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(100);
+            c.send("abc");
+            assertThat(c.read().body()).isEqualTo("got 3 bytes, q=-, auth=-");
+        }
+    }
 }
