@@ -7,6 +7,7 @@ import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
 import io.reachproof.coordinator.CoordinatorSettings;
 import io.reachproof.coordinator.api.ApiServerSettings;
+import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
@@ -53,6 +54,17 @@ final class Lab implements AutoCloseable {
                 .withRounds(new RoundSettings(Duration.ofSeconds(1), 32, 20))
                 .withPollTimeout(Duration.ofSeconds(10))
                 .withScheduled(false);
+    }
+
+    /**
+     * Starts the fleet around {@code assembly} (which then stops it before its own parts) and, once every agent
+     * has registered, the round schedule.
+     */
+    static CoordinatorAssembly startAround(CoordinatorAssembly assembly, int agents, String net,
+            Function<AgentIdentity, AgentRuntime> runtimes) throws IOException, InterruptedException {
+        assembly.own("lab agents", start(agents, net, assembly.url(), runtimes));
+        assembly.startRounds();
+        return assembly;
     }
 
     /**

@@ -147,11 +147,10 @@ final class LabCommand implements Callable<Integer> {
         try (CoordinatorAssembly assembly = start(settings)) {
             assembly.closeOnShutdown();
             try {
-                assembly.own("lab agents", Lab.start(agents, net, assembly.url(), runtimes));
+                Lab.startAround(assembly, agents, net, runtimes);
             } catch (IllegalStateException e) {
                 throw new UserError("the lab could not start: " + e.getMessage());
             }
-            assembly.startRounds();
             URI url = assembly.url();
             header.set("coordinator: " + url + "  (status page " + url
                     + "/, JSON: /v1/rounds/latest, /v1/matrix, /v1/agents)\n"

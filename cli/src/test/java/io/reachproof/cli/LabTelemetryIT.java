@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.reachproof.coordinator.assembly.AssemblySettings;
+import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.telemetry.Dashboards;
@@ -105,11 +107,9 @@ class LabTelemetryIT {
         List<LoadedExpectation> sets = ExpectationFiles.load(
                 List.of(EXAMPLES.resolve("lab.yaml"), EXAMPLES.resolve("lab-no-mismatch.yaml")));
         ScheduledExecutorService changes = Executors.newSingleThreadScheduledExecutor();
-        try (Telemetry telemetry = Telemetry.builder().build();
-                Lab lab = new Lab(9, freePort(), net, sets, LabCommand::nettyAgent,
-                        telemetry.roundListener())) {
-            lab.coordinator().addRoute(telemetry.metricsRoute());
-            URI url = lab.start();
+        try (CoordinatorAssembly lab = CoordinatorAssembly.start(AssemblySettings.of(Lab.settings(freePort()), sets)
+                .withTelemetry(() -> Telemetry.builder().build()))) {
+            URI url = Lab.startAround(lab, 9, net, LabCommand::nettyAgent).url();
             // policy changes through the coordinator's own path (what the Kubernetes watch calls): the clean
             // set proves each enforced, so time-to-enforce has data; bounded to 40 changes
             AtomicInteger changed = new AtomicInteger();

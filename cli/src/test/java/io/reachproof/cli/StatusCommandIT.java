@@ -3,9 +3,11 @@ package io.reachproof.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.reachproof.coordinator.assembly.AssemblySettings;
+import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
-import io.reachproof.coordinator.round.RoundListener;
+import io.reachproof.coordinator.telemetry.Telemetry;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.RoundReport;
 import java.net.InetAddress;
@@ -27,7 +29,7 @@ class StatusCommandIT {
     private static final Path EXAMPLES = Path.of("").toAbsolutePath().getParent().resolve("expectations/examples");
 
     private final String net = "127." + ThreadLocalRandom.current().nextInt(100, 250);
-    private Lab lab;
+    private CoordinatorAssembly lab;
     private URI url;
 
     private static int freePort() throws Exception {
@@ -40,8 +42,10 @@ class StatusCommandIT {
     void startLab() throws Exception {
         List<LoadedExpectation> sets = ExpectationFiles.load(
                 List.of(EXAMPLES.resolve("lab.yaml"), EXAMPLES.resolve("lab-no-mismatch.yaml")));
-        lab = new Lab(9, freePort(), net, sets, LabCommand::nettyAgent, RoundListener.NOOP);
-        url = lab.start();
+        lab = CoordinatorAssembly.start(AssemblySettings.of(Lab.settings(freePort()), sets)
+                .withTelemetry(() -> Telemetry.builder().build()));
+        Lab.startAround(lab, 9, net, LabCommand::nettyAgent);
+        url = lab.url();
         for (String set : List.of("lab", "lab-no-mismatch")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> new CliRun()
                     .run("status", "--coordinator", url.toString(), "--expectation", set) != 2);
