@@ -1,12 +1,12 @@
 package io.reachproof.cli;
 
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.CoordinatorConfig;
+import io.reachproof.coordinator.assembly.Coordinator;
+import io.reachproof.coordinator.assembly.CoordinatorConfig;
 import io.reachproof.coordinator.assembly.AssemblySettings;
 import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.assembly.KubernetesSettings;
 import io.reachproof.coordinator.assembly.StartFailure;
-import io.reachproof.coordinator.gate.GateRoute;
+import io.reachproof.coordinator.api.GateRoute;
 import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.InvalidFiles;

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.reachproof.agent.control.AgentRuntime;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
-import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.assembly.CoordinatorSettings;
 import io.reachproof.coordinator.api.ApiServerSettings;
 import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.lab.LabFleet;

@@ -7,7 +7,7 @@ import io.reachproof.agent.control.NettyAgentRuntime;
 import io.reachproof.coordinator.assembly.AssemblySettings;
 import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.assembly.StartFailure;
-import io.reachproof.coordinator.gate.GateRoute;
+import io.reachproof.coordinator.api.GateRoute;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.ExpectationFiles;

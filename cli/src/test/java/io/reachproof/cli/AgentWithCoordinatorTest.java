@@ -3,8 +3,8 @@ package io.reachproof.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.assembly.Coordinator;
+import io.reachproof.coordinator.assembly.CoordinatorSettings;
 import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.protocol.RoundReport;

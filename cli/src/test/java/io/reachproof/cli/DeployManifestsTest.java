@@ -3,9 +3,9 @@ package io.reachproof.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.CoordinatorConfig;
-import io.reachproof.coordinator.gate.GateRoute;
+import io.reachproof.coordinator.assembly.Coordinator;
+import io.reachproof.coordinator.assembly.CoordinatorConfig;
+import io.reachproof.coordinator.api.GateRoute;
 import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import java.io.IOException;
 import java.nio.file.Files;

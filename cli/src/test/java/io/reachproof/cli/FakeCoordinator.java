@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.reachproof.coordinator.api.ApiRequest;
 import io.reachproof.coordinator.api.ApiResponse;
-import io.reachproof.coordinator.gate.GateRoute;
+import io.reachproof.coordinator.api.GateRoute;
 import io.reachproof.coordinator.round.InMemoryRoundHistory;
 import io.reachproof.protocol.RoundReport;
 import java.io.IOException;

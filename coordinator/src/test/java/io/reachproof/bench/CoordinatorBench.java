@@ -1,8 +1,8 @@
 package io.reachproof.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.assembly.Coordinator;
+import io.reachproof.coordinator.assembly.CoordinatorSettings;
 import io.reachproof.coordinator.evaluate.RoundEvaluator;
 import io.reachproof.coordinator.evaluate.RoundObservations;
 import io.reachproof.coordinator.plan.PlannedCell;

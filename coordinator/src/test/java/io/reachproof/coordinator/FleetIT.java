@@ -1,5 +1,6 @@
 package io.reachproof.coordinator;
 
+import io.reachproof.coordinator.assembly.Coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

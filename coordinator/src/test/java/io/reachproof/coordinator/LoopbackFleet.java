@@ -1,5 +1,7 @@
 package io.reachproof.coordinator;
 
+import io.reachproof.coordinator.assembly.CoordinatorSettings;
+import io.reachproof.coordinator.assembly.Coordinator;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;

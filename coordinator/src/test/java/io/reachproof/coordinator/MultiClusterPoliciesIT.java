@@ -1,5 +1,6 @@
 package io.reachproof.coordinator;
 
+import io.reachproof.coordinator.assembly.Coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,8 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.reachproof.coordinator.kube.KubernetesClients;
 import io.reachproof.coordinator.kube.NetworkPolicyWatch;
 import io.reachproof.coordinator.rollback.RollbackSink;
-import io.reachproof.coordinator.rollback.RollbackWiring;
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.assembly.RollbackWiring;
+import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PoliciesInForce;

@@ -2,8 +2,7 @@ package io.reachproof.coordinator.assembly;
 
 import static java.util.Objects.requireNonNull;
 
-import io.reachproof.coordinator.CoordinatorSettings;
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
 import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.RoundListener;

@@ -5,12 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.kube.KubernetesClients;
 import io.reachproof.coordinator.kube.LeaderElection;
 import io.reachproof.coordinator.kube.NetworkPolicyWatch;
 import io.reachproof.coordinator.rollback.RollbackSink;
-import io.reachproof.coordinator.rollback.RollbackWiring;
 import io.reachproof.coordinator.rollback.WebhookSink;
 import io.reachproof.coordinator.telemetry.Telemetry;
 import java.net.URI;
@@ -106,7 +104,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
         if (kubernetes.flatMap(KubernetesSettings::leaderElection).isPresent()) {
             coordinator.leading(false);
         }
-        telemetry.install(coordinator);
+        coordinator.addListener(telemetry.roundListener()).addRoute(telemetry.metricsRoute());
         settings.listeners().forEach(coordinator::addListener);
 
         sinks = startSinks();

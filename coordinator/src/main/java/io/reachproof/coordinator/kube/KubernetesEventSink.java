@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.reachproof.coordinator.rollback.RollbackSignal;
+import io.reachproof.coordinator.signal.RollbackSignal;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchText;

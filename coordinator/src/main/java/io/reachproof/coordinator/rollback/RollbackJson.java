@@ -1,5 +1,7 @@
 package io.reachproof.coordinator.rollback;
 
+import io.reachproof.coordinator.signal.RollbackSignal;
+import io.reachproof.coordinator.signal.CellKey;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;

@@ -1,5 +1,6 @@
 package io.reachproof.coordinator.rollback;
 
+import io.reachproof.coordinator.signal.SignalTracker;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.coordinator.round.RoundListener;

@@ -1,5 +1,6 @@
 package io.reachproof.coordinator.rollback;
 
+import io.reachproof.coordinator.signal.RollbackSignal;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;

@@ -9,7 +9,6 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
-import io.reachproof.coordinator.Coordinator;
 import io.reachproof.coordinator.api.ApiRoute;
 import io.reachproof.coordinator.round.RoundListener;
 import java.time.Clock;
@@ -130,14 +129,6 @@ public final class Telemetry implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Adds {@link #roundListener()} and the {@code GET /metrics} route to {@code coordinator}; call before
-     * its {@code start()} and before other listeners that want the trace id (rollback signals).
-     */
-    public Coordinator install(Coordinator coordinator) {
-        return coordinator.addListener(listener).addRoute(metricsRoute);
     }
 
     /** Turns every finished round into spans (when traces are exported) and metrics; adds the trace id. */

@@ -3,8 +3,8 @@ package io.reachproof.coordinator.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.assembly.Coordinator;
+import io.reachproof.coordinator.assembly.CoordinatorSettings;
 import io.reachproof.coordinator.LabExpectation;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.protocol.AgentIdentity;

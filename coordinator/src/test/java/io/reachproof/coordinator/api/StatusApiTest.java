@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.assembly.Coordinator;
+import io.reachproof.coordinator.assembly.CoordinatorSettings;
 import io.reachproof.coordinator.LabExpectation;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.protocol.Json;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import io.reachproof.coordinator.CoordinatorSettings;
 import io.reachproof.coordinator.LabExpectation;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.round.PoliciesInForce;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.CoordinatorSettings;
+import io.reachproof.coordinator.assembly.Coordinator;
+import io.reachproof.coordinator.assembly.CoordinatorSettings;
 import io.reachproof.coordinator.LabExpectation;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.protocol.PolicyChange;

@@ -7,11 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.reachproof.coordinator.rollback.RollbackSignal;
+import io.reachproof.coordinator.signal.RollbackSignal;
 import io.reachproof.coordinator.rollback.RollbackSink;
-import io.reachproof.coordinator.rollback.RollbackWiring;
-import io.reachproof.coordinator.rollback.SignalTracker;
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.assembly.RollbackWiring;
+import io.reachproof.coordinator.signal.SignalTracker;
+import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
 import io.reachproof.coordinator.testing.MockCluster;
 import io.reachproof.coordinator.testing.RoundReports;
 import io.reachproof.protocol.PolicyChange;

@@ -1,9 +1,12 @@
 package io.reachproof.coordinator.rollback;
 
+import io.reachproof.coordinator.signal.RollbackSignal;
+import io.reachproof.coordinator.signal.SignalEvent;
+import io.reachproof.coordinator.signal.SignalTracker;
 import static io.reachproof.coordinator.testing.RoundReports.round;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.reachproof.coordinator.rollback;
 
+import io.reachproof.coordinator.signal.RollbackSignal;
+import io.reachproof.coordinator.signal.SignalTracker;
 import static io.reachproof.coordinator.testing.RoundReports.round;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
 import io.reachproof.protocol.Json;
 import java.io.IOException;
 import java.net.InetAddress;

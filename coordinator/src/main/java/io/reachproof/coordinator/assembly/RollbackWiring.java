@@ -1,10 +1,13 @@
-package io.reachproof.coordinator.rollback;
+package io.reachproof.coordinator.assembly;
 
+import io.reachproof.coordinator.rollback.WebhookSink;
+import io.reachproof.coordinator.rollback.RollbackSignals;
+import io.reachproof.coordinator.rollback.RollbackSink;
+import io.reachproof.coordinator.signal.SignalTracker;
 import static java.util.Objects.requireNonNull;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.gate.GateRoute;
+import io.reachproof.coordinator.api.GateRoute;
 import io.reachproof.coordinator.kube.KubernetesEventSink;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,12 +1,10 @@
-package io.reachproof.coordinator.gate;
+package io.reachproof.coordinator.api;
 
+import io.reachproof.coordinator.gate.GateDecision;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.reachproof.coordinator.api.ApiRequest;
-import io.reachproof.coordinator.api.ApiResponse;
-import io.reachproof.coordinator.api.ApiRoute;
 import io.reachproof.coordinator.rollback.RollbackJson;
 import io.reachproof.coordinator.round.RoundHistory;
 import io.reachproof.protocol.CellResult;

@@ -1,5 +1,6 @@
-package io.reachproof.coordinator;
+package io.reachproof.coordinator.assembly;
 
+import io.reachproof.coordinator.LabExpectation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

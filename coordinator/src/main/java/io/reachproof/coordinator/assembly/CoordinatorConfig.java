@@ -1,4 +1,4 @@
-package io.reachproof.coordinator;
+package io.reachproof.coordinator.assembly;
 
 import static java.util.Objects.requireNonNull;
 

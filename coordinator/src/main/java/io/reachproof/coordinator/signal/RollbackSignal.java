@@ -1,4 +1,4 @@
-package io.reachproof.coordinator.rollback;
+package io.reachproof.coordinator.signal;
 
 import static java.util.Objects.requireNonNull;
 

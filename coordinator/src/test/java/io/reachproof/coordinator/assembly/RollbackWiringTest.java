@@ -1,5 +1,7 @@
-package io.reachproof.coordinator.rollback;
+package io.reachproof.coordinator.assembly;
 
+import io.reachproof.coordinator.signal.RollbackSignal;
+import io.reachproof.coordinator.signal.SignalTracker;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,10 +9,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.reachproof.coordinator.Coordinator;
-import io.reachproof.coordinator.CoordinatorSettings;
 import io.reachproof.coordinator.kube.NetworkPolicyWatch;
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.expectations.ConnectivityExpectation;

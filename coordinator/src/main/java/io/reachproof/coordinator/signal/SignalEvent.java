@@ -1,4 +1,4 @@
-package io.reachproof.coordinator.rollback;
+package io.reachproof.coordinator.signal;
 
 import java.util.Locale;
 

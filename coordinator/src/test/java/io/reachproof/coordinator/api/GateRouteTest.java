@@ -1,13 +1,10 @@
-package io.reachproof.coordinator.gate;
+package io.reachproof.coordinator.api;
 
 import static io.reachproof.coordinator.testing.RoundReports.DENY;
 import static io.reachproof.coordinator.testing.RoundReports.round;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.reachproof.coordinator.api.ApiRequest;
-import io.reachproof.coordinator.api.ApiResponse;
-import io.reachproof.coordinator.api.ApiRoute;
 import io.reachproof.coordinator.round.InMemoryRoundHistory;
 import io.reachproof.protocol.Json;
 import java.io.IOException;

@@ -1,11 +1,11 @@
-package io.reachproof.coordinator.rollback;
+package io.reachproof.coordinator.signal;
 
 import static io.reachproof.coordinator.testing.RoundReports.DENY;
 import static io.reachproof.coordinator.testing.RoundReports.round;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.reachproof.coordinator.rollback.SignalTracker.Confirmations;
+import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
 import io.reachproof.coordinator.testing.RoundReports;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;

@@ -1,4 +1,4 @@
-package io.reachproof.coordinator;
+package io.reachproof.coordinator.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
