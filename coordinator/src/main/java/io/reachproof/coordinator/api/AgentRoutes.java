@@ -63,7 +63,12 @@ public final class AgentRoutes {
     private ApiResponse register(ApiRequest request) {
         AgentIdentity identity = JsonBody.read(mapper, request, AgentIdentity.class);
         tokens.requireCluster(request, identity.cluster(), "agent " + identity.agentId());
-        registry.register(identity);
+        try {
+            registry.register(identity);
+        } catch (AgentRegistry.HeldByAnotherCluster e) {
+            throw new ApiException(409, "agent id " + identity.agentId()
+                    + " is registered by an agent of another cluster; agent ids are their cluster's");
+        }
         board.current(identity.agentId());
         return json(200, new RegistrationAck(identity.agentId(), registry.settings().heartbeatInterval().toMillis(),
                 pollTimeout.toMillis(), maxBatchResults));

@@ -34,11 +34,19 @@ public final class AgentRegistry {
         return settings;
     }
 
-    /** Registers (or re-registers, replacing the identity of) an agent. */
+    /**
+     * Registers (or re-registers, replacing the identity of) an agent of the same cluster. An id held by an agent
+     * of another cluster is never replaced (an id is its cluster's until the registry forgets the agent).
+     *
+     * @throws HeldByAnotherCluster when an agent of another cluster holds the id
+     */
     public RegisteredAgent register(AgentIdentity identity) {
         requireNonNull(identity, "identity");
         Instant now = clock.instant();
         Entry entry = agents.compute(identity.agentId(), (id, old) -> {
+            if (old != null && !old.identity.cluster().equals(identity.cluster())) {
+                throw new HeldByAnotherCluster(id);
+            }
             Entry e = new Entry(identity, old == null ? now : old.registeredAt);
             e.lastSeen = now;
             if (old != null) {
@@ -128,6 +136,15 @@ public final class AgentRegistry {
 
         RegisteredAgent view(Instant now, RegistrySettings settings) {
             return new RegisteredAgent(identity, state(now, settings), registeredAt, lastSeen, spooled, dropped);
+        }
+    }
+
+    /** Thrown by {@link #register} for an agent id that an agent of another cluster holds. */
+    public static final class HeldByAnotherCluster extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        HeldByAnotherCluster(String agentId) {
+            super("agent id " + agentId + " is held by an agent of another cluster");
         }
     }
 }

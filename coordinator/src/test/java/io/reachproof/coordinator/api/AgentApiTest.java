@@ -123,6 +123,26 @@ class AgentApiTest {
     }
 
     @Test
+    void anotherClustersTokenCannotTakeOverAnAgentIdByRegisteringItInItsOwnCluster() throws Exception {
+        register(aws);
+        AgentIdentity impostor = new AgentIdentity(aws.agentId(), "gcp-lab", "gcp", aws.region(), aws.node(),
+                aws.namespace(), aws.pod(), aws.addresses(), aws.podLabels(), aws.namespaceLabels(), aws.responders(),
+                aws.capabilities());
+
+        HttpResponse<String> r = call("POST", "/v1/agents/register", LabFleet.token("gcp-lab"), impostor);
+
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(error(r)).isEqualTo(
+                "agent id frontend-0 is registered by an agent of another cluster; agent ids are their cluster's");
+        assertThat(call("GET", "/v1/plan?agent=frontend-0&version=-1", LabFleet.token("gcp-lab"), null).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> real = call("POST", "/v1/agents/heartbeat", LabFleet.token("aws-lab"),
+                new Heartbeat("frontend-0", 0, 0, 0));
+        assertThat(real.statusCode()).isEqualTo(204);
+        assertThat(call("POST", "/v1/agents/register", LabFleet.token("aws-lab"), aws).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aRefusalNeverNamesTheClusterOfAnAgentTheTokenDoesNotSpeakFor() throws Exception {
         register(aws);
         String poll = "/v1/plan?agent=frontend-0&version=-1";
