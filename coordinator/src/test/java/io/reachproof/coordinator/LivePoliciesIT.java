@@ -43,7 +43,7 @@ class LivePoliciesIT {
     /** The 6 cells of gcp-lab (frontend-1 and checkout-4, 3 ports each way) as {@code from -> to port/protocol expected}. */
     private static List<String> cells(RoundReport report) {
         return report.cells().stream().map(c -> c.from().agentId() + " -> " + c.to().agentId() + " " + c.port() + "/"
-                + c.protocol() + " " + c.expected()).sorted().toList();
+                + c.protocol() + " " + c.expected().spelling()).sorted().toList();
     }
 
     private static List<String> expecting(String verdict) {

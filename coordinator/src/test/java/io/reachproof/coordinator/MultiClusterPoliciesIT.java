@@ -61,7 +61,7 @@ class MultiClusterPoliciesIT {
     private static List<String> cells(RoundReport report, String cluster) {
         return report.cells().stream().filter(c -> c.from().cluster().equals(cluster))
                 .map(c -> c.from().agentId() + " -> " + c.to().agentId() + " " + c.port() + "/" + c.protocol() + " "
-                        + c.expected() + " (" + c.decidedBy() + ")")
+                        + c.expected().spelling() + " (" + c.decidedBy() + ")")
                 .sorted().toList();
     }
 
