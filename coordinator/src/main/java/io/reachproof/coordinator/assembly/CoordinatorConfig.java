@@ -55,6 +55,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * retainReports: 20           # finished reports kept per set
  * pollTimeout: 25s            # a plan poll waits this long
  * maxBodyBytes: 4194304       # larger requests are answered 413
+ * maxInFlightBodyBytes: 67108864  # all bodies being received together; past it 503 + Retry-After
+ * requestDeadline: 30s        # a request not fully received by then is answered 408 and closed
  * maxBatchResults: 5000       # entries per result delivery
  * jitter: 5s                  # at most this random delay before a set's first round
  * leaderElection:             # optional: one leader among replicas (a coordination.k8s.io Lease)
@@ -77,7 +79,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
     private static final List<String> KEYS = List.of("bind", "port", "tokens", "adminToken", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
-            "pollTimeout", "maxBodyBytes", "maxBatchResults", "jitter", "leaderElection");
+            "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection");
     private static final List<String> ELECTION_KEYS = List.of("enabled", "namespace", "name", "identity", "leaseDuration",
             "renewDeadline", "retryPeriod");
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
@@ -138,6 +140,13 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             Keys k = new Keys(root, "", KEYS);
             Optional<Integer> port = k.integer("port", 7070, 0, 65535);
             Optional<Integer> maxBody = k.integer("maxBodyBytes", ApiServerSettings.DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
+            Optional<Integer> inFlight = k.integer("maxInFlightBodyBytes",
+                    (int) ApiServerSettings.DEFAULT_MAX_IN_FLIGHT_BODY_BYTES, 1024, Integer.MAX_VALUE);
+            if (maxBody.isPresent() && inFlight.isPresent() && inFlight.get() < maxBody.get()) {
+                k.error(k.atFirst("maxInFlightBodyBytes"), "maxInFlightBodyBytes",
+                        "must be at least maxBodyBytes (" + maxBody.get() + ")");
+            }
+            Optional<Duration> deadline = k.duration("requestDeadline", ApiServerSettings.DEFAULT_REQUEST_DEADLINE);
             Optional<String> bind = k.string("bind", "0.0.0.0");
             Optional<Map<String, String>> tokens = k.tokens();
             Optional<String> admin = k.present("adminToken") ? k.string("adminToken", "").filter(t -> {
@@ -179,7 +188,8 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             if (!nodes.problems().isEmpty()) {
                 return Optional.empty();
             }
-            ApiServerSettings api = new ApiServerSettings(bind.get(), port.get(), maxBody.get(), Duration.ofSeconds(90));
+            ApiServerSettings api = new ApiServerSettings(bind.get(), port.get(), maxBody.get(),
+                    ApiServerSettings.DEFAULT_IDLE_TIMEOUT, inFlight.get(), deadline.get());
             PlannerSettings planner = new PlannerSettings(pairs.get(), budget.get(), attempts.get(), probeTimeout.get().toMillis());
             RoundSettings rounds = new RoundSettings(slack.get(), 32, retain.get());
             CoordinatorSettings settings = new CoordinatorSettings(api, tokens.get(), admin,

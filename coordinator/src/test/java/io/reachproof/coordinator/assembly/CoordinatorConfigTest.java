@@ -45,6 +45,8 @@ class CoordinatorConfigTest {
                 retainReports: 7
                 pollTimeout: 20s
                 maxBodyBytes: 100000
+                maxInFlightBodyBytes: 2000000
+                requestDeadline: 12s
                 maxBatchResults: 900
                 jitter: 1s
                 """);
@@ -55,6 +57,8 @@ class CoordinatorConfigTest {
         assertThat(s.api().bindAddress()).isEqualTo("127.0.0.1");
         assertThat(s.api().port()).isEqualTo(7171);
         assertThat(s.api().maxBodyBytes()).isEqualTo(100000);
+        assertThat(s.api().maxInFlightBodyBytes()).isEqualTo(2000000);
+        assertThat(s.api().requestDeadline()).isEqualTo(Duration.ofSeconds(12));
         assertThat(s.tokens()).isEqualTo(Map.of("aws-prod", "a-secret", "gcp-prod", "g-secret"));
         assertThat(s.adminToken()).contains("ops");
         assertThat(c.expectationFiles()).containsExactly(dir.resolve("shop.yaml"), dir.resolve("sub/baseline.yaml"));
@@ -94,6 +98,16 @@ class CoordinatorConfigTest {
         assertThat(s.adminToken()).isEqualTo(Optional.empty());
         assertThat(s.registry().heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.failedAttemptsForDeny()).isEqualTo(2);
+        assertThat(s.api().maxInFlightBodyBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(s.api().requestDeadline()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theBodyBudgetOfAllRequestsMayNotBeSmallerThanOneBody() throws Exception {
+        Path f = write("tokens: {lab: t}\nexpectations: [lab.yaml]\nmaxBodyBytes: 100000\nmaxInFlightBodyBytes: 5000\n");
+
+        assertThatThrownBy(() -> CoordinatorConfig.read(f)).hasMessage(
+                f + ":4:23: maxInFlightBodyBytes: must be at least maxBodyBytes (100000)");
     }
 
     @ParameterizedTest(name = "{0}")
