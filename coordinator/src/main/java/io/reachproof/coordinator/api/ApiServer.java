@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -36,11 +37,7 @@ public final class ApiServer implements AutoCloseable {
         this.settings = requireNonNull(settings, "settings");
         this.router = new ApiRouter(routes);
         this.budget = new BodyBudget(settings.maxInFlightBodyBytes());
-        this.handlers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "reachproof-api-handler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.handlers = Executors.newFixedThreadPool(4, new DefaultThreadFactory("reachproof-api-handler", true));
     }
 
     /** Binds and returns the address actually bound (port 0 picks a free port). */

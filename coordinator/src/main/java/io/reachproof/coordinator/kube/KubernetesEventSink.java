@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.coordinator.signal.RollbackSignal;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.protocol.Mismatch;
@@ -73,11 +74,7 @@ public final class KubernetesEventSink implements RollbackSink {
      */
     public static KubernetesEventSink start(String cluster, KubernetesClient client, String instance,
             Set<String> recording) {
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "reachproof-k8s-events-" + cluster);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("reachproof-k8s-events-" + cluster, true));
         return new KubernetesEventSink(cluster, client, executor, executor::shutdown, Clock.systemUTC(), instance,
                 recording);
     }

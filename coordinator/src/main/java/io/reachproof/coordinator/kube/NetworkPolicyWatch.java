@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.protocol.PolicyChange;
 import java.time.Clock;
@@ -58,11 +59,7 @@ public final class NetworkPolicyWatch implements AutoCloseable {
         this.server = server;
         this.informer = informer;
         this.log = log;
-        this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "reachproof-watch-" + cluster);
-            t.setDaemon(true);
-            return t;
-        });
+        this.monitor = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("reachproof-watch-" + cluster, true));
     }
 
     /**

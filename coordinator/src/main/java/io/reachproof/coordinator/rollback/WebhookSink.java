@@ -1,5 +1,6 @@
 package io.reachproof.coordinator.rollback;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.coordinator.signal.RollbackSignal;
 import static java.util.Objects.requireNonNull;
 
@@ -56,11 +57,7 @@ public final class WebhookSink implements RollbackSink {
 
     /** A sink with its own delivery thread and HTTP client; {@link #close()} stops them. */
     public static WebhookSink start(WebhookConfig config) {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "reachproof-webhook");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("reachproof-webhook", true));
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.requestTimeout())
                 .executor(scheduler).build();
         return new WebhookSink(config, http, scheduler, true, Clock.systemUTC(),
