@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET}/{@code HEAD /reachproof/identity} -> 200 with the identity JSON; any other path 404, any
- * other method 405, a request line too long 414, headers too large 431, a malformed request 400 (a body
+ * other method 405, a request line too long 414, headers too large 431, a malformed request or a malformed
+ * percent-escape in its path or query 400 (a body
  * too large gets 413 from the aggregator in front). Every response names the agent in the
  * {@code Reachproof-Agent} header and closes the connection.
  */
@@ -55,7 +56,17 @@ final class HttpIdentityHandler extends SimpleChannelInboundHandler<FullHttpRequ
             respond(ctx, status, text(status), false);
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path;
+        try {
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            path = uri.path();
+            uri.parameters();
+        } catch (IllegalArgumentException malformed) {
+            respond(ctx, HttpResponseStatus.BAD_REQUEST, Unpooled.copiedBuffer(HttpResponseStatus.BAD_REQUEST
+                    + ": malformed percent-escape in " + request.uri() + ": " + malformed.getMessage() + "\n",
+                    StandardCharsets.UTF_8), false);
+            return;
+        }
         if (!IdentityWire.HTTP_IDENTITY_PATH.equals(path)) {
             respond(ctx, HttpResponseStatus.NOT_FOUND, text(HttpResponseStatus.NOT_FOUND), false);
         } else if (HttpMethod.GET.equals(request.method())) {

@@ -112,4 +112,38 @@ class HttpIdentityHandlerTest {
         assertThat(r.status().code()).isEqualTo(400);
         r.release();
     }
+
+    @Test
+    void aMalformedPercentEscapeIsABadRequestNamingIt() {
+        FullHttpResponse r = exchange("GET /reachproof/identity?x=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertThat(r.status().code()).isEqualTo(400);
+        assertThat(r.content().toString(StandardCharsets.UTF_8)).isEqualTo("400 Bad Request: malformed percent-escape"
+                + " in /reachproof/identity?x=%zz: invalid hex byte 'zz' at index 24 of '/reachproof/identity?x=%zz'\n");
+        assertThat(r.headers().get("Reachproof-Agent")).isEqualTo("aws-lab/shop/frontend-0");
+        assertThat(serverOpen).isFalse();
+        r.release();
+    }
+
+    @Test
+    void aGoodRequestPipelinedBeforeAMalformedOneKeepsItsAnswerAndTheSecondIsNotAnswered() {
+        EmbeddedChannel server = new EmbeddedChannel(new HttpResponderInitializer(
+                new HttpIdentityHandler("aws-lab/shop/frontend-0", JSON.getBytes(StandardCharsets.UTF_8))));
+        server.writeInbound(Unpooled.copiedBuffer("GET /reachproof/identity HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /e%zz HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+        EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(65536));
+        client.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        client.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        client.releaseOutbound();
+        for (Object out; (out = server.readOutbound()) != null; ) {
+            client.writeInbound((ByteBuf) out);
+        }
+
+        FullHttpResponse first = client.readInbound();
+        assertThat(first.status().code()).isEqualTo(200);
+        assertThat(first.content().toString(StandardCharsets.UTF_8)).isEqualTo(JSON);
+        first.release();
+        assertThat(client.<Object>readInbound()).as("one answer per connection").isNull();
+        assertThat(server.isOpen()).isFalse();
+    }
 }
