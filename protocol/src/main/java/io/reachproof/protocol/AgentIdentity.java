@@ -29,6 +29,12 @@ public record AgentIdentity(
         Set<String> capabilities) {
 
     public static final int MAX_NAME_LENGTH = 253;
+
+    /**
+     * The capability of an agent in workload mode: it enters the network namespaces of the pods on its
+     * node, probes from them and borrows listeners in them (see {@link PodListener}).
+     */
+    public static final String CAPABILITY_WORKLOAD = "workload";
     static final String NAME_CHARACTERS = "[A-Za-z0-9._:/-]";
 
     public AgentIdentity {

@@ -15,6 +15,9 @@ import static java.util.Objects.requireNonNull;
  * @param timeoutMillis deadline of one attempt
  * @param statusMin HTTP only: lowest accepted response status (in 100..599; {@link #of} takes {@code 200})
  * @param statusMax HTTP only: highest accepted response status (in 100..599; {@link #of} takes {@code 299})
+ * @param sourcePod workload mode: the pod whose network namespace the probe leaves from; null in agent mode
+ *     (the probe leaves from the agent's own namespace)
+ * @param targetPod workload mode: the pod the probe is aimed at ({@code host} is its IP); null otherwise
  */
 public record ProbeTask(
         String taskId,
@@ -27,7 +30,9 @@ public record ProbeTask(
         int attempts,
         long timeoutMillis,
         int statusMin,
-        int statusMax) {
+        int statusMax,
+        PodRef sourcePod,
+        PodRef targetPod) {
 
     public ProbeTask {
         requireNonNull(taskId, "taskId");
@@ -45,6 +50,19 @@ public record ProbeTask(
         if (statusMin < 100 || statusMax > 599 || statusMin > statusMax) {
             throw new IllegalArgumentException("status range must lie in 100..599: " + statusMin + ".." + statusMax);
         }
+    }
+
+    /** An agent-mode task: it leaves from the agent's own network namespace. */
+    public ProbeTask(
+            String taskId, Protocol protocol, String host, int port, String path, String method,
+            String expectedAgentId, int attempts, long timeoutMillis, int statusMin, int statusMax) {
+        this(taskId, protocol, host, port, path, method, expectedAgentId, attempts, timeoutMillis, statusMin,
+                statusMax, null, null);
+    }
+
+    /** True when the probe leaves from a pod's network namespace (workload mode). */
+    public boolean fromPod() {
+        return sourcePod != null;
     }
 
     /** A task that, over HTTP, accepts the default status range {@code 2xx} (200..299). */
