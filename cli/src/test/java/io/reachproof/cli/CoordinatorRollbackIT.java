@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.reachproof.coordinator.testing.MockCluster;
 import io.reachproof.protocol.Json;
+import io.reachproof.protocol.ProtocolV1;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -62,7 +63,7 @@ class CoordinatorRollbackIT {
     private HttpResponse<String> get(String url, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
         if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+            b.header("Authorization", "Bearer " + token).header(ProtocolV1.AGENT_KEY_HEADER, "rollback-it-agent-key-0123456789abcdefghij");
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

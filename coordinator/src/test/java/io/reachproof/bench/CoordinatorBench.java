@@ -32,6 +32,7 @@ import io.reachproof.protocol.PlanRound;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ProbeTask;
 import io.reachproof.protocol.Responder;
+import io.reachproof.protocol.ProtocolV1;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.RoundReport;
 import io.reachproof.protocol.SelfCheckStatus;
@@ -351,9 +352,13 @@ public final class CoordinatorBench {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /** Every simulated agent presents this key (one key may serve many ids; each id is bound to it). */
+    private static final String BENCH_AGENT_KEY = "coordinator-bench-agent-key-0123456789abcdef";
+
     private static void post(HttpClient http, ObjectMapper mapper, URI base, String path, Object body, String token) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
+                    .header(ProtocolV1.AGENT_KEY_HEADER, BENCH_AGENT_KEY)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
@@ -366,6 +371,7 @@ public final class CoordinatorBench {
 
     private static byte[] get(HttpClient http, URI base, String path, String token) throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
+                    .header(ProtocolV1.AGENT_KEY_HEADER, BENCH_AGENT_KEY)
                 .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + ": " + r.statusCode());
@@ -378,6 +384,7 @@ public final class CoordinatorBench {
         String cluster = "cluster-" + ((Integer.parseInt(b.agentId().substring("agent-".length())) / GROUPS) % CLUSTERS);
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/results"))
                 .header("Authorization", "Bearer " + tokens.get(cluster))
+                .header(ProtocolV1.AGENT_KEY_HEADER, BENCH_AGENT_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(b))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {

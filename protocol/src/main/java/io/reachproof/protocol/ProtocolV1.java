@@ -3,6 +3,14 @@ package io.reachproof.protocol;
 /** The paths of version 1 of the coordinator/agent protocol (HTTP/1.1 + JSON, bearer token per cluster). */
 public final class ProtocolV1 {
 
+    /**
+     * The header every agent call carries next to the cluster's bearer token: the agent's own key, a random
+     * secret the agent made on its first start and keeps in its spool directory. The coordinator keeps only
+     * its SHA-256 and binds it to the agent id at registration: a restarted agent proves it is the same one,
+     * and no other agent (of any cluster) can register, poll, heartbeat or deliver for that id while the
+     * registration lives.
+     */
+    public static final String AGENT_KEY_HEADER = "X-Reachproof-Agent-Key";
     /** {@code POST}, body {@link AgentIdentity}; answers {@link RegistrationAck}. */
     public static final String REGISTER = "/v1/agents/register";
     /** {@code POST}, body {@link Heartbeat}; answers 204. */

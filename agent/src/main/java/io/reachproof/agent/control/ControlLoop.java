@@ -48,11 +48,15 @@ public final class ControlLoop implements AutoCloseable {
     private volatile boolean online;
     private String lastRefusal;
 
-    /** A control loop over HTTP to {@link ControlSettings#coordinator()}, on {@code scheduler} (which it owns). */
+    /**
+     * A control loop over HTTP to {@link ControlSettings#coordinator()}, on {@code scheduler} (which it owns),
+     * presenting the agent key kept in the spool directory (made there on the first start, see {@link AgentKey}).
+     */
     public ControlLoop(AgentIdentity identity, ControlSettings settings, ObjectMapper mapper, TaskRunner runner,
             SelfChecker selfChecker, ScheduledExecutorService scheduler, Clock clock) {
         this(identity, settings, mapper,
-                new HttpControlChannel(settings.coordinator(), settings.token(), mapper, settings.requestTimeout()),
+                new HttpControlChannel(settings.coordinator(), settings.token(), AgentKey.loadOrCreate(settings.spoolDir()),
+                        mapper, settings.requestTimeout()),
                 runner, selfChecker, scheduler, clock);
     }
 

@@ -26,13 +26,19 @@ public final class HttpControlChannel implements ControlChannel {
 
     private final URI base;
     private final String authorization;
+    private final String agentKey;
     private final ObjectMapper mapper;
     private final Duration requestTimeout;
     private final HttpClient http;
 
-    public HttpControlChannel(URI base, String token, ObjectMapper mapper, Duration requestTimeout) {
+    /**
+     * @param token the cluster's bearer token
+     * @param agentKey the agent's own key ({@link AgentKey}), sent as {@value ProtocolV1#AGENT_KEY_HEADER}
+     */
+    public HttpControlChannel(URI base, String token, String agentKey, ObjectMapper mapper, Duration requestTimeout) {
         this.base = requireNonNull(base, "base");
         this.authorization = "Bearer " + requireNonNull(token, "token");
+        this.agentKey = requireNonNull(agentKey, "agentKey");
         this.mapper = requireNonNull(mapper, "mapper");
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
         this.http = HttpClient.newBuilder()
@@ -67,6 +73,7 @@ public final class HttpControlChannel implements ControlChannel {
                 + "&version=" + version);
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("Authorization", authorization)
+                .header(ProtocolV1.AGENT_KEY_HEADER, agentKey)
                 .timeout(wait.plus(requestTimeout))
                 .GET()
                 .build();
@@ -80,6 +87,7 @@ public final class HttpControlChannel implements ControlChannel {
     private HttpResponse<byte[]> post(String path, Object body) throws IOException, InterruptedException, CoordinatorRejected {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .header("Authorization", authorization)
+                .header(ProtocolV1.AGENT_KEY_HEADER, agentKey)
                 .header("Content-Type", "application/json")
                 .timeout(requestTimeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)))

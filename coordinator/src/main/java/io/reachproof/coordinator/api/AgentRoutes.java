@@ -24,7 +24,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * The agent side of protocol v1: register, heartbeat, long-poll the plan, deliver results. Every call
  * carries the bearer token of the agent's cluster (401 without a valid one, decided from the head before
- * any body is read; 403 with another cluster's, or when an agent delivers another agent's results). A
+ * any body is read; 403 with another cluster's, or when an agent delivers another agent's results) and the
+ * agent's own key ({@value ProtocolV1#AGENT_KEY_HEADER}): registration binds the id to it, and every later
+ * call for that id must present it (403 otherwise; 409 for a registration of an id another agent holds). A
  * refusal never names the cluster of an agent the token does not speak for. Agent ids are checked as
  * {@link AgentIdentity#checkName} checks them, result ids as {@link #RESULT_ID_RULE} says.
  */
@@ -32,6 +34,9 @@ public final class AgentRoutes {
 
     public static final int MAX_RESULT_ID_LENGTH = 128;
     static final String RESULT_ID_RULE = "1.." + MAX_RESULT_ID_LENGTH + " characters of [A-Za-z0-9._:-]";
+    static final int MIN_AGENT_KEY_LENGTH = 32;
+    static final int MAX_AGENT_KEY_LENGTH = 128;
+    static final String AGENT_KEY_RULE = "32..128 characters of [A-Za-z0-9_-] (base64url)";
 
     private final ObjectMapper mapper;
     private final ClusterTokens tokens;
@@ -63,11 +68,16 @@ public final class AgentRoutes {
     private ApiResponse register(ApiRequest request) {
         AgentIdentity identity = JsonBody.read(mapper, request, AgentIdentity.class);
         tokens.requireCluster(request, identity.cluster(), "agent " + identity.agentId());
+        String key = agentKey(request);
         try {
-            registry.register(identity);
+            registry.register(identity, key);
         } catch (AgentRegistry.HeldByAnotherCluster e) {
             throw new ApiException(409, "agent id " + identity.agentId()
                     + " is registered by an agent of another cluster; agent ids are their cluster's");
+        } catch (AgentRegistry.HeldByAnotherAgent e) {
+            throw new ApiException(409, "agent id " + identity.agentId() + " is registered by another agent (its "
+                    + ProtocolV1.AGENT_KEY_HEADER + " differs); the id is freed when that agent has been silent for "
+                    + registry.settings().goneAfter().toSeconds() + " s");
         }
         board.current(identity.agentId());
         return json(200, new RegistrationAck(identity.agentId(), registry.settings().heartbeatInterval().toMillis(),
@@ -120,10 +130,28 @@ public final class AgentRoutes {
         }
         RegisteredAgent agent = registry.find(agentId)
                 .orElseThrow(() -> ApiException.notFound("unknown agent " + agentId + "; register first"));
-        if (!agent.identity().cluster().equals(cluster)) {
-            throw ApiException.forbidden("this token may not act for agent " + agentId);
+        if (!agent.identity().cluster().equals(cluster) || !registry.holdsKey(agentId, agentKey(request))) {
+            throw ApiException.forbidden("this token and agent key may not act for agent " + agentId);
         }
         return agent;
+    }
+
+    /**
+     * The agent's key from {@value ProtocolV1#AGENT_KEY_HEADER}: {@value #AGENT_KEY_RULE}. Read from the head,
+     * like the token.
+     */
+    static String agentKey(ApiRequest request) {
+        String key = request.header(ProtocolV1.AGENT_KEY_HEADER).orElseThrow(() -> new ApiException(401,
+                "missing header " + ProtocolV1.AGENT_KEY_HEADER + " (the agent's own key, kept in its spool directory)"));
+        boolean ok = key.length() >= MIN_AGENT_KEY_LENGTH && key.length() <= MAX_AGENT_KEY_LENGTH;
+        for (int i = 0; ok && i < key.length(); i++) {
+            char c = key.charAt(i);
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        }
+        if (!ok) {
+            throw ApiException.badRequest("header " + ProtocolV1.AGENT_KEY_HEADER + " must be " + AGENT_KEY_RULE);
+        }
+        return key;
     }
 
     private static void checkResultId(String field, String id) {

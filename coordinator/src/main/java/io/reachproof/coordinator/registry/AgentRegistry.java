@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Heartbeat;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,27 +38,50 @@ public final class AgentRegistry {
     }
 
     /**
-     * Registers (or re-registers, replacing the identity of) an agent of the same cluster. An id held by an agent
-     * of another cluster is never replaced (an id is its cluster's until the registry forgets the agent).
+     * Registers an agent under the key it proves itself with, or re-registers it (a restarted agent presents
+     * the same key; its identity is updated). An id is never taken from the agent that holds it: an agent of
+     * another cluster never gets it, and within the cluster another key gets it only once the holder is
+     * {@link AgentState#GONE} (silent for {@code goneAfter}).
      *
+     * @param agentKey the secret the agent presents on every call; only its SHA-256 is kept
      * @throws HeldByAnotherCluster when an agent of another cluster holds the id
+     * @throws HeldByAnotherAgent when a live or lost agent of the same cluster holds the id under another key
      */
-    public RegisteredAgent register(AgentIdentity identity) {
+    public RegisteredAgent register(AgentIdentity identity, String agentKey) {
         requireNonNull(identity, "identity");
+        byte[] keyHash = hash(requireNonNull(agentKey, "agentKey"));
         Instant now = clock.instant();
         Entry entry = agents.compute(identity.agentId(), (id, old) -> {
             if (old != null && !old.identity.cluster().equals(identity.cluster())) {
                 throw new HeldByAnotherCluster(id);
             }
-            Entry e = new Entry(identity, old == null ? now : old.registeredAt);
+            boolean sameAgent = old != null && MessageDigest.isEqual(old.keyHash, keyHash);
+            if (old != null && !sameAgent && old.state(now, settings) != AgentState.GONE) {
+                throw new HeldByAnotherAgent(id);
+            }
+            Entry e = new Entry(identity, keyHash, sameAgent ? old.registeredAt : now);
             e.lastSeen = now;
-            if (old != null) {
+            if (sameAgent) {
                 e.spooled = old.spooled;
                 e.dropped = old.dropped;
             }
             return e;
         });
         return entry.view(now, settings);
+    }
+
+    /** True when {@code agentKey} is the key the agent registered with (false for an unknown agent). */
+    public boolean holdsKey(String agentId, String agentKey) {
+        Entry e = agents.get(agentId);
+        return e != null && agentKey != null && MessageDigest.isEqual(e.keyHash, hash(agentKey));
+    }
+
+    private static byte[] hash(String agentKey) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(agentKey.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** The registered agent, if any (in any state). */
@@ -116,13 +142,15 @@ public final class AgentRegistry {
 
     private static final class Entry {
         final AgentIdentity identity;
+        final byte[] keyHash;
         final Instant registeredAt;
         volatile Instant lastSeen;
         volatile long spooled;
         volatile long dropped;
 
-        Entry(AgentIdentity identity, Instant registeredAt) {
+        Entry(AgentIdentity identity, byte[] keyHash, Instant registeredAt) {
             this.identity = identity;
+            this.keyHash = keyHash;
             this.registeredAt = registeredAt;
         }
 
@@ -145,6 +173,15 @@ public final class AgentRegistry {
 
         HeldByAnotherCluster(String agentId) {
             super("agent id " + agentId + " is held by an agent of another cluster");
+        }
+    }
+
+    /** Thrown by {@link #register} for an agent id that a live or lost agent holds under another key. */
+    public static final class HeldByAnotherAgent extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        HeldByAnotherAgent(String agentId) {
+            super("agent id " + agentId + " is held by another agent (a different agent key)");
         }
     }
 }

@@ -15,6 +15,7 @@ import io.reachproof.protocol.Json;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.Plan;
 import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.ProtocolV1;
 import io.reachproof.protocol.RegistrationAck;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.RoundStarted;
@@ -56,13 +57,25 @@ class AgentApiTest {
         coordinator.close();
     }
 
+    /** The key the agents of these tests present, unless a test says otherwise. */
+    private static final String KEY = "agent-key-of-the-real-agent-0123456789abcdef";
+    private static final String OTHER_KEY = "another-agents-key-0123456789abcdefghijklmno";
+
     private HttpResponse<String> call(String method, String path, String token, Object body) throws Exception {
+        return call(method, path, token, KEY, body);
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String key, Object body)
+            throws Exception {
         byte[] bytes = body == null ? new byte[0] : body instanceof String s ? s.getBytes(StandardCharsets.UTF_8)
                 : mapper.writeValueAsBytes(body);
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
+        }
+        if (key != null) {
+            b.header(ProtocolV1.AGENT_KEY_HEADER, key);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -119,7 +132,7 @@ class AgentApiTest {
         register(aws);
         HttpResponse<String> hb = call("POST", "/v1/agents/heartbeat", LabFleet.token("gcp-lab"), new Heartbeat("frontend-0", 0, 0, 0));
         assertThat(hb.statusCode()).isEqualTo(403);
-        assertThat(error(hb)).isEqualTo("this token may not act for agent frontend-0");
+        assertThat(error(hb)).isEqualTo("this token and agent key may not act for agent frontend-0");
     }
 
     @Test
@@ -143,6 +156,46 @@ class AgentApiTest {
     }
 
     @Test
+    void anotherAgentOfTheSameClusterCannotTakeOverAnAgentIdOrActForIt() throws Exception {
+        register(aws);
+        String token = LabFleet.token("aws-lab");
+
+        HttpResponse<String> r = call("POST", "/v1/agents/register", token, OTHER_KEY, aws);
+
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(error(r)).isEqualTo("agent id frontend-0 is registered by another agent (its X-Reachproof-Agent-Key"
+                + " differs); the id is freed when that agent has been silent for 600 s");
+        List<HttpResponse<String>> refusals = List.of(
+                call("POST", "/v1/agents/heartbeat", token, OTHER_KEY, new Heartbeat("frontend-0", 0, 0, 0)),
+                call("GET", "/v1/plan?agent=frontend-0&version=-1", token, OTHER_KEY, null),
+                call("POST", "/v1/results", token, OTHER_KEY,
+                        new ResultBatch("frontend-0", List.of(result("fake", "frontend-0")), List.of())));
+        for (HttpResponse<String> refusal : refusals) {
+            assertThat(refusal.statusCode()).isEqualTo(403);
+            assertThat(error(refusal)).isEqualTo("this token and agent key may not act for agent frontend-0");
+        }
+        assertThat(coordinator.roundService().delivered("frontend-0")).isEqualTo(new BatchAck(0, 0, 0));
+        assertThat(call("POST", "/v1/agents/heartbeat", token, new Heartbeat("frontend-0", 0, 0, 0)).statusCode())
+                .isEqualTo(204);
+        assertThat(call("POST", "/v1/agents/register", token, aws).statusCode())
+                .as("the real agent, restarted with the key from its spool, registers again")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anAgentCallWithoutAValidAgentKeyIsRefusedNamingTheHeader() throws Exception {
+        HttpResponse<String> missing = call("POST", "/v1/agents/register", LabFleet.token("aws-lab"), null, aws);
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(error(missing)).isEqualTo("missing header X-Reachproof-Agent-Key (the agent's own key, kept in its"
+                + " spool directory)");
+
+        HttpResponse<String> weak = call("POST", "/v1/agents/register", LabFleet.token("aws-lab"), "short", aws);
+        assertThat(weak.statusCode()).isEqualTo(400);
+        assertThat(error(weak)).isEqualTo("header X-Reachproof-Agent-Key must be 32..128 characters of [A-Za-z0-9_-]"
+                + " (base64url)");
+    }
+
+    @Test
     void aRefusalNeverNamesTheClusterOfAnAgentTheTokenDoesNotSpeakFor() throws Exception {
         register(aws);
         String poll = "/v1/plan?agent=frontend-0&version=-1";
@@ -153,7 +206,7 @@ class AgentApiTest {
 
         for (HttpResponse<String> r : refusals) {
             assertThat(r.statusCode()).isEqualTo(403);
-            assertThat(error(r)).isEqualTo("this token may not act for agent frontend-0").doesNotContain("aws-lab");
+            assertThat(error(r)).isEqualTo("this token and agent key may not act for agent frontend-0").doesNotContain("aws-lab");
         }
     }
 

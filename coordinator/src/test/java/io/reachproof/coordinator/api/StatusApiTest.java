@@ -11,6 +11,7 @@ import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.MatrixEntry;
 import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.ProtocolV1;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +49,7 @@ class StatusApiTest {
     private HttpResponse<String> get(String path, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
         if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+            b.header("Authorization", "Bearer " + token).header(ProtocolV1.AGENT_KEY_HEADER, "status-api-test-agent-key-0123456789abcdef");
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

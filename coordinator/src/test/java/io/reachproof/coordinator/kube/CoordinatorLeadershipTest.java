@@ -67,6 +67,7 @@ class CoordinatorLeadershipTest {
     private HttpResponse<String> call(Coordinator c, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(c.url().resolve(path))
                 .header("Authorization", "Bearer " + LabFleet.tokens().values().iterator().next())
+                .header(ProtocolV1.AGENT_KEY_HEADER, "leadership-test-agent-key-0123456789abcdef")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

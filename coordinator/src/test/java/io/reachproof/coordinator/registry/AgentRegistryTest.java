@@ -13,13 +13,16 @@ import org.junit.jupiter.api.Test;
 
 class AgentRegistryTest {
 
+    private static final String KEY = "the-agents-own-key-0123456789abcdefghijk";
+    private static final String OTHER_KEY = "somebody-elses-key-0123456789abcdefghijk";
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final AgentRegistry registry = new AgentRegistry(clock,
             new RegistrySettings(Duration.ofSeconds(5), 3, Duration.ofMinutes(10)));
 
     @Test
     void anAgentIsLiveUntilItMissesTheAllowedHeartbeatsThenLostThenGone() {
-        registry.register(LabFleet.agent(0));
+        registry.register(LabFleet.agent(0), KEY);
 
         clock.advance(Duration.ofSeconds(15));
         assertThat(registry.state("frontend-0")).isEqualTo(AgentState.LIVE);
@@ -31,7 +34,7 @@ class AgentRegistryTest {
 
     @Test
     void aHeartbeatBringsALostAgentBackAndRecordsItsSpool() {
-        registry.register(LabFleet.agent(0));
+        registry.register(LabFleet.agent(0), KEY);
         clock.advance(Duration.ofSeconds(20));
         assertThat(registry.state("frontend-0")).isEqualTo(AgentState.LOST);
 
@@ -53,9 +56,9 @@ class AgentRegistryTest {
 
     @Test
     void agentsAreCountedByState() {
-        registry.register(LabFleet.agent(0));
+        registry.register(LabFleet.agent(0), KEY);
         clock.advance(Duration.ofSeconds(16));
-        registry.register(LabFleet.agent(1));
+        registry.register(LabFleet.agent(1), KEY);
 
         assertThat(registry.countByState()).isEqualTo(Map.of("live", 1, "lost", 1, "gone", 0));
         assertThat(registry.snapshot()).extracting(RegisteredAgent::agentId).containsExactly("frontend-0", "frontend-1");
@@ -63,12 +66,43 @@ class AgentRegistryTest {
 
     @Test
     void agentsGoneForTwiceTheGoneTimeAreForgotten() {
-        registry.register(LabFleet.agent(0));
+        registry.register(LabFleet.agent(0), KEY);
         clock.advance(Duration.ofMinutes(20));
         assertThat(registry.snapshot()).hasSize(1);
         clock.advance(Duration.ofMillis(1));
         assertThat(registry.snapshot()).isEmpty();
         assertThat(registry.find("frontend-0")).isEmpty();
+    }
+
+    @Test
+    void anIdIsKeptForTheAgentThatHoldsItsKeyUntilThatAgentIsGone() {
+        registry.register(LabFleet.agent(0), KEY);
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(registry.state("frontend-0")).isEqualTo(AgentState.LOST);
+
+        assertThatThrownBy(() -> registry.register(LabFleet.agent(0), OTHER_KEY))
+                .isInstanceOf(AgentRegistry.HeldByAnotherAgent.class)
+                .hasMessage("agent id frontend-0 is held by another agent (a different agent key)");
+        assertThat(registry.holdsKey("frontend-0", KEY)).isTrue();
+        assertThat(registry.holdsKey("frontend-0", OTHER_KEY)).isFalse();
+
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(registry.state("frontend-0")).isEqualTo(AgentState.GONE);
+        RegisteredAgent successor = registry.register(LabFleet.agent(0), OTHER_KEY);
+        assertThat(successor.registeredAt()).isEqualTo(clock.instant());
+        assertThat(registry.holdsKey("frontend-0", OTHER_KEY)).isTrue();
+        assertThat(registry.holdsKey("frontend-0", KEY)).isFalse();
+    }
+
+    @Test
+    void aRestartedAgentWithItsKeyReRegistersAndKeepsItsRegistrationTime() {
+        registry.register(LabFleet.agent(0), KEY);
+        clock.advance(Duration.ofSeconds(30));
+
+        RegisteredAgent again = registry.register(LabFleet.agent(0), KEY);
+
+        assertThat(again.registeredAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(again.state()).isEqualTo(AgentState.LIVE);
     }
 
     @Test

@@ -35,7 +35,7 @@ class RoundServiceDeadlineTest {
             timer);
 
     RoundServiceDeadlineTest() {
-        LabFleet.agents(9).forEach(registry::register);
+        LabFleet.agents(9).forEach(a -> registry.register(a, "key-of-" + a.agentId() + "-0123456789abcdef0123456789"));
     }
 
     @AfterEach

@@ -57,7 +57,7 @@ class RoundServiceTest {
                     return report.withTraceId("trace-" + heard.size());
                 }, history, List.of(LabExpectation.loaded("lab", Duration.ofSeconds(5))),
                 new RoundSettings(Duration.ofMillis(100), 32, 3), timer);
-        LabFleet.agents(9).forEach(registry::register);
+        LabFleet.agents(9).forEach(a -> registry.register(a, "key-of-" + a.agentId() + "-0123456789abcdef0123456789"));
     }
 
     @AfterEach

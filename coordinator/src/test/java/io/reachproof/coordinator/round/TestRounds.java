@@ -41,7 +41,7 @@ final class TestRounds {
     /** A planned lab round with nine agents. */
     static RoundPlan labPlan() {
         AgentRegistry registry = new AgentRegistry(clock(), RegistrySettings.defaults());
-        LabFleet.agents(9).forEach(registry::register);
+        LabFleet.agents(9).forEach(a -> registry.register(a, "key-of-" + a.agentId() + "-0123456789abcdef0123456789"));
         return new ProbePlanner(PROBING).plan("lab-0-t", 0, "lab", LabExpectation.groups(), LabExpectation.cells(),
                 Optional.empty(), registry.snapshot());
     }

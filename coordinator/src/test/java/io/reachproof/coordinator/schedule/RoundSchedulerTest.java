@@ -31,7 +31,7 @@ class RoundSchedulerTest {
     void roundsOfASetRunAtItsIntervalWithoutOverlapOrCatchUp() {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         AgentRegistry registry = new AgentRegistry(Clock.systemUTC(), RegistrySettings.defaults());
-        LabFleet.agents(9).forEach(registry::register);
+        LabFleet.agents(9).forEach(a -> registry.register(a, "key-of-" + a.agentId() + "-0123456789abcdef0123456789"));
         List<LoadedExpectation> sets = List.of(LabExpectation.loaded("fast", Duration.ofMillis(100)),
                 LabExpectation.loaded("slow", Duration.ofMillis(400)));
         InMemoryRoundHistory history = new InMemoryRoundHistory(Set.of("fast", "slow"), 100);
