@@ -1,14 +1,14 @@
 package io.reachproof.coordinator.api;
 
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /** The pipeline of one coordinator API connection. */
-final class ApiServerInitializer extends ChannelInitializer<SocketChannel> {
+final class ApiServerInitializer extends ChannelInitializer<Channel> {
 
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_SIZE = 16 * 1024;
@@ -27,7 +27,7 @@ final class ApiServerInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         RequestDeadlineHandler deadline = new RequestDeadlineHandler(settings.requestDeadline());
         ch.pipeline()
                 .addLast(new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
