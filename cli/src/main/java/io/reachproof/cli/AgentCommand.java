@@ -13,8 +13,10 @@ import io.reachproof.agent.responder.SelfCheck;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.Responder;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,6 +104,11 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "T", description = "Bearer token of the agent's cluster (env REACHPROOF_TOKEN).")
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the bearer token from FILE before every"
+            + " request: the agent's projected service-account token, for clusters whose agents the coordinator"
+            + " authenticates by TokenReview (env REACHPROOF_TOKEN_FILE).")
+    Path tokenFile;
 
     @Option(names = "--spool", paramLabel = "DIR",
             description = "Where results wait while the coordinator is unreachable (env REACHPROOF_SPOOL;"
@@ -199,12 +206,16 @@ final class AgentCommand implements Callable<Integer> {
     Optional<ControlSettings> control(AgentConfig config) {
         String url = coordinator != null ? coordinator : env.get("REACHPROOF_COORDINATOR");
         if (url == null || url.isBlank()) {
-            if (token != null) {
-                throw new ParameterException(spec.commandLine(), "--token needs --coordinator");
+            if (token != null || tokenFile != null) {
+                throw new ParameterException(spec.commandLine(), (token != null ? "--token" : "--token-file")
+                        + " needs --coordinator");
             }
             return Optional.empty();
         }
-        String t = token != null ? token : env.get("REACHPROOF_TOKEN");
+        String fileEnv = env.get("REACHPROOF_TOKEN_FILE");
+        Optional<Path> file = tokenFile != null ? Optional.of(tokenFile)
+                : token == null && fileEnv != null && !fileEnv.isBlank() ? Optional.of(Path.of(fileEnv)) : Optional.empty();
+        String t = token != null ? token : file.isPresent() ? readTokenFile(file.get()) : env.get("REACHPROOF_TOKEN");
         if (t == null || t.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--coordinator needs --token (or REACHPROOF_TOKEN): the bearer"
                     + " token of cluster " + config.identity().cluster());
@@ -214,9 +225,21 @@ final class AgentCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("java.io.tmpdir"), "reachproof-spool", config.identity().agentId().replace('/', '_'));
         try {
             return Optional.of(new ControlSettings(URI.create(url), t, dir, spoolMax, Duration.ofSeconds(1),
-                    Duration.ofSeconds(10)));
+                    Duration.ofSeconds(10), file));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--coordinator: " + e.getMessage());
+        }
+    }
+
+    private String readTokenFile(Path file) {
+        try {
+            String read = Files.readString(file).strip();
+            if (read.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--token-file " + file + " is empty");
+            }
+            return read;
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--token-file " + file + " cannot be read: " + e);
         }
     }
 

@@ -88,7 +88,8 @@ class DeployManifestsTest {
 
         assertThat(kustomizations).extracting(p -> DEPLOY.relativize(p.getParent()).toString()).containsExactlyInAnyOrder(
                 "daemonset/base", "daemonset/coordinator", "daemonset/overlays/aws", "daemonset/overlays/azure",
-                "daemonset/overlays/gcp", "daemonset/overlays/onprem", "daemonset/remote-access");
+                "daemonset/overlays/gcp", "daemonset/overlays/onprem", "daemonset/remote-access",
+                "daemonset/token-review");
         for (Path k : kustomizations) {
             Map<String, Object> doc = docs(k).get(0);
             List<String> refs = new ArrayList<>();
@@ -106,6 +107,27 @@ class DeployManifestsTest {
                 }
             }
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTokenReviewComponentProjectsATokenForTheAudienceTheCoordinatorChecksAndTheAgentReadsIt() throws IOException {
+        Map<String, Object> patch = docs(DEPLOY.resolve("daemonset/token-review/agent-token.yaml")).get(0);
+        Map<String, Object> source = (Map<String, Object>) at(patch, "spec", "template", "spec", "volumes", "0", "projected",
+                "sources", "0", "serviceAccountToken");
+        List<Map<String, Object>> env = (List<Map<String, Object>>) at(patch, "spec", "template", "spec", "containers", "0",
+                "env");
+        String mount = (String) at(patch, "spec", "template", "spec", "containers", "0", "volumeMounts", "0", "mountPath");
+
+        assertThat(source.get("audience")).isEqualTo(io.reachproof.coordinator.assembly.AgentAuthSettings.DEFAULT_AUDIENCE);
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.get("name")).isEqualTo("REACHPROOF_TOKEN_FILE");
+            assertThat(e.get("value")).isEqualTo(mount + "/" + source.get("path"));
+        });
+        assertThat(env).anySatisfy(e -> assertThat(e).containsEntry("name", "REACHPROOF_TOKEN").containsEntry("$patch", "delete"));
+        Map<String, Object> role = docs(DEPLOY.resolve("daemonset/token-review/rbac.yaml")).get(0);
+        assertThat((List<Object>) at(role, "rules")).singleElement().satisfies(r -> assertThat((Map<String, Object>) r)
+                .containsEntry("resources", List.of("tokenreviews")).containsEntry("verbs", List.of("create")));
     }
 
     @Test

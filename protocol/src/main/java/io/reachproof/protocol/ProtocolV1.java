@@ -11,6 +11,11 @@ public final class ProtocolV1 {
      * registration lives.
      */
     public static final String AGENT_KEY_HEADER = "X-Reachproof-Agent-Key";
+    /**
+     * The header naming the agent's cluster, on every agent call: in a cluster whose agents authenticate with
+     * service-account tokens (TokenReview), it says whose API server reviews the token.
+     */
+    public static final String CLUSTER_HEADER = "X-Reachproof-Cluster";
     /** {@code POST}, body {@link AgentIdentity}; answers {@link RegistrationAck}. */
     public static final String REGISTER = "/v1/agents/register";
     /** {@code POST}, body {@link Heartbeat}; answers 204. */

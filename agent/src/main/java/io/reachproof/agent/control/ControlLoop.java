@@ -55,8 +55,8 @@ public final class ControlLoop implements AutoCloseable {
     public ControlLoop(AgentIdentity identity, ControlSettings settings, ObjectMapper mapper, TaskRunner runner,
             SelfChecker selfChecker, ScheduledExecutorService scheduler, Clock clock) {
         this(identity, settings, mapper,
-                new HttpControlChannel(settings.coordinator(), settings.token(), AgentKey.loadOrCreate(settings.spoolDir()),
-                        mapper, settings.requestTimeout()),
+                new HttpControlChannel(settings.coordinator(), settings.tokenSource(), identity.cluster(),
+                        AgentKey.loadOrCreate(settings.spoolDir()), mapper, settings.requestTimeout()),
                 runner, selfChecker, scheduler, clock);
     }
 

@@ -20,24 +20,30 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The agent's side of protocol v1 over HTTP/1.1: blocking calls, one request each. */
 public final class HttpControlChannel implements ControlChannel {
 
     private final URI base;
-    private final String authorization;
+    private final Supplier<String> token;
+    private final String cluster;
     private final String agentKey;
     private final ObjectMapper mapper;
     private final Duration requestTimeout;
     private final HttpClient http;
 
     /**
-     * @param token the cluster's bearer token
+     * @param token the bearer token to present now: the cluster's token, or the agent's service-account token
+     *     (read again before each request, as the kubelet rotates it)
+     * @param cluster the agent's cluster, sent as {@value ProtocolV1#CLUSTER_HEADER}
      * @param agentKey the agent's own key ({@link AgentKey}), sent as {@value ProtocolV1#AGENT_KEY_HEADER}
      */
-    public HttpControlChannel(URI base, String token, String agentKey, ObjectMapper mapper, Duration requestTimeout) {
+    public HttpControlChannel(URI base, Supplier<String> token, String cluster, String agentKey, ObjectMapper mapper,
+            Duration requestTimeout) {
         this.base = requireNonNull(base, "base");
-        this.authorization = "Bearer " + requireNonNull(token, "token");
+        this.token = requireNonNull(token, "token");
+        this.cluster = requireNonNull(cluster, "cluster");
         this.agentKey = requireNonNull(agentKey, "agentKey");
         this.mapper = requireNonNull(mapper, "mapper");
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
@@ -72,7 +78,8 @@ public final class HttpControlChannel implements ControlChannel {
         URI uri = base.resolve(ProtocolV1.PLAN + "?agent=" + URLEncoder.encode(agentId, StandardCharsets.UTF_8)
                 + "&version=" + version);
         HttpRequest request = HttpRequest.newBuilder(uri)
-                .header("Authorization", authorization)
+                .header("Authorization", "Bearer " + token.get())
+                .header(ProtocolV1.CLUSTER_HEADER, cluster)
                 .header(ProtocolV1.AGENT_KEY_HEADER, agentKey)
                 .timeout(wait.plus(requestTimeout))
                 .GET()
@@ -86,7 +93,8 @@ public final class HttpControlChannel implements ControlChannel {
 
     private HttpResponse<byte[]> post(String path, Object body) throws IOException, InterruptedException, CoordinatorRejected {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .header("Authorization", authorization)
+                .header("Authorization", "Bearer " + token.get())
+                .header(ProtocolV1.CLUSTER_HEADER, cluster)
                 .header(ProtocolV1.AGENT_KEY_HEADER, agentKey)
                 .header("Content-Type", "application/json")
                 .timeout(requestTimeout)

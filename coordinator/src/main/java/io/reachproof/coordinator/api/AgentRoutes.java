@@ -39,17 +39,24 @@ public final class AgentRoutes {
     static final String AGENT_KEY_RULE = "32..128 characters of [A-Za-z0-9_-] (base64url)";
 
     private final ObjectMapper mapper;
-    private final ClusterTokens tokens;
+    private final AgentAuth auth;
     private final AgentRegistry registry;
     private final PlanBoard board;
     private final RoundService rounds;
     private final Duration pollTimeout;
     private final int maxBatchResults;
 
+    /** Agents of every cluster authenticate with their cluster's token. */
     public AgentRoutes(ObjectMapper mapper, ClusterTokens tokens, AgentRegistry registry, PlanBoard board,
             RoundService rounds, Duration pollTimeout, int maxBatchResults) {
+        this(mapper, new AgentAuth(tokens, java.util.Map.of(), "reachproof", registry), registry, board, rounds,
+                pollTimeout, maxBatchResults);
+    }
+
+    public AgentRoutes(ObjectMapper mapper, AgentAuth auth, AgentRegistry registry, PlanBoard board,
+            RoundService rounds, Duration pollTimeout, int maxBatchResults) {
         this.mapper = requireNonNull(mapper, "mapper");
-        this.tokens = requireNonNull(tokens, "tokens");
+        this.auth = requireNonNull(auth, "auth");
         this.registry = requireNonNull(registry, "registry");
         this.board = requireNonNull(board, "board");
         this.rounds = requireNonNull(rounds, "rounds");
@@ -59,15 +66,15 @@ public final class AgentRoutes {
 
     public List<ApiRoute> routes() {
         return List.of(
-                ApiRoute.of("POST", ProtocolV1.REGISTER, tokens::authenticate, this::register),
-                ApiRoute.of("POST", ProtocolV1.HEARTBEAT, tokens::authenticate, this::heartbeat),
+                ApiRoute.of("POST", ProtocolV1.REGISTER, auth::admitRegistration, this::register),
+                ApiRoute.of("POST", ProtocolV1.HEARTBEAT, auth::admitCall, this::heartbeat),
                 new PollRoute(),
-                ApiRoute.of("POST", ProtocolV1.RESULTS, tokens::authenticate, this::results));
+                ApiRoute.of("POST", ProtocolV1.RESULTS, auth::admitCall, this::results));
     }
 
     private ApiResponse register(ApiRequest request) {
         AgentIdentity identity = JsonBody.read(mapper, request, AgentIdentity.class);
-        tokens.requireCluster(request, identity.cluster(), "agent " + identity.agentId());
+        auth.authenticateRegistration(request, identity);
         String key = agentKey(request);
         try {
             registry.register(identity, key);
@@ -122,7 +129,7 @@ public final class AgentRoutes {
      * names neither the agent's cluster nor anything else of the fleet.
      */
     private RegisteredAgent authorize(ApiRequest request, String agentId) {
-        String cluster = tokens.authenticate(request);
+        String cluster = auth.admitCall(request);
         try {
             AgentIdentity.checkName("agentId", agentId);
         } catch (IllegalArgumentException e) {
@@ -190,7 +197,7 @@ public final class AgentRoutes {
 
         @Override
         public void admit(ApiRequest head) {
-            tokens.authenticate(head);
+            auth.admitCall(head);
         }
 
         @Override

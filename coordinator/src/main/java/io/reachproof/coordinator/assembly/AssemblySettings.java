@@ -46,7 +46,8 @@ public record AssemblySettings(
             throw new IllegalArgumentException("expectations must name at least one set");
         }
         kubernetes.ifPresent(k -> k.clusters().forEach(c -> {
-            if (!coordinator.tokens().containsKey(c.name())) {
+            if (!coordinator.tokens().containsKey(c.name())
+                    && !coordinator.agentAuth().tokenReviewClusters().contains(c.name())) {
                 throw new IllegalArgumentException(c.label() + ": no token for cluster " + c.name());
             }
         }));

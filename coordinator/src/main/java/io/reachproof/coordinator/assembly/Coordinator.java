@@ -10,7 +10,9 @@ import io.reachproof.coordinator.api.ApiResponse;
 import io.reachproof.coordinator.api.ApiRoute;
 import io.reachproof.coordinator.api.ApiRouter;
 import io.reachproof.coordinator.api.ApiServer;
+import io.reachproof.coordinator.api.AgentAuth;
 import io.reachproof.coordinator.api.ClusterTokens;
+import io.reachproof.coordinator.api.TokenReviewer;
 import io.reachproof.coordinator.api.StatusRoutes;
 import io.reachproof.coordinator.evaluate.RoundEvaluator;
 import io.reachproof.coordinator.plan.ProbePlanner;
@@ -74,6 +76,7 @@ public final class Coordinator implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
     private final List<ApiRoute> extraRoutes = new ArrayList<>();
+    private Map<String, TokenReviewer> tokenReviewers = Map.of();
     private ApiServer server;
     private final LeaderSchedule schedule;
     private volatile boolean leader = true;
@@ -111,6 +114,18 @@ public final class Coordinator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The reviewers of the clusters whose agents authenticate by TokenReview ({@link AgentAuthSettings}); set
+     * before the API starts.
+     */
+    public synchronized Coordinator reviewTokensWith(Map<String, TokenReviewer> reviewers) {
+        if (server != null) {
+            throw new IllegalStateException("the API already started");
+        }
+        this.tokenReviewers = Map.copyOf(reviewers);
+        return this;
+    }
+
     public synchronized Coordinator addRoute(ApiRoute route) {
         if (server != null) {
             throw new IllegalStateException("routes must be added before start()");
@@ -137,7 +152,9 @@ public final class Coordinator implements AutoCloseable {
             throw new IllegalStateException("coordinator already started");
         }
         List<ApiRoute> routes = new ArrayList<>();
-        new AgentRoutes(mapper, new ClusterTokens(settings.tokens()), registry, board, rounds,
+        AgentAuth auth = new AgentAuth(new ClusterTokens(settings.tokens()), tokenReviewers,
+                settings.agentAuth().audience(), registry);
+        new AgentRoutes(mapper, auth, registry, board, rounds,
                 settings.pollTimeout(), settings.maxBatchResults()).routes().forEach(r -> routes.add(leaderOnly(r)));
         for (ApiRoute r : new StatusRoutes(mapper, registry, rounds, history, settings.adminToken()).routes()) {
             routes.add(r.method().equals("POST") && r.path().equals(ProtocolV1.ROUNDS) ? leaderOnly(r) : r);

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.reachproof.coordinator.api.TokenReviewer;
 import io.reachproof.coordinator.kube.KubernetesClients;
+import io.reachproof.coordinator.kube.KubernetesTokenReviewer;
 import io.reachproof.coordinator.kube.LeaderElection;
 import io.reachproof.coordinator.kube.NetworkPolicyWatch;
 import io.reachproof.coordinator.rollback.RollbackSink;
@@ -106,6 +108,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
         }
         coordinator.addListener(telemetry.roundListener()).addRoute(telemetry.metricsRoute());
         settings.listeners().forEach(coordinator::addListener);
+        coordinator.reviewTokensWith(tokenReviewers());
 
         sinks = startSinks();
         rollback = RollbackWiring.install(coordinator, sinks, settings.confirmations(),
@@ -157,6 +160,21 @@ public final class CoordinatorAssembly implements AutoCloseable {
             made.forEach(RollbackSink::close);
             throw e;
         }
+    }
+
+    /** A TokenReview client for each cluster whose agents present service-account tokens; each must be watched. */
+    private Map<String, TokenReviewer> tokenReviewers() throws StartFailure {
+        Map<String, TokenReviewer> reviewers = new LinkedHashMap<>();
+        for (String cluster : settings.coordinator().agentAuth().tokenReviewClusters()) {
+            boolean watched = settings.kubernetes().map(k -> k.clusters().stream().anyMatch(c -> c.name().equals(cluster)))
+                    .orElse(false);
+            if (!watched) {
+                throw new StartFailure("tokenReview.clusters names cluster " + cluster + ", which is not watched: its agents'"
+                        + " tokens are reviewed by its API server, so watch it (--kubernetes " + cluster + "[=KUBECONFIG])", null);
+            }
+            reviewers.put(cluster, new KubernetesTokenReviewer(clients.orElseThrow().of(cluster)));
+        }
+        return reviewers;
     }
 
     private void startWatches(KubernetesSettings kubernetes) throws StartFailure {

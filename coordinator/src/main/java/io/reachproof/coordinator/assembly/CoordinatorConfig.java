@@ -19,11 +19,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -38,7 +40,10 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * <pre>
  * bind: 0.0.0.0               # default 0.0.0.0
  * port: 7070                  # default 7070
- * tokens: {aws-prod: s3cret}  # bearer token per cluster (required)
+ * tokens: {aws-prod: s3cret}  # bearer token per cluster (required, unless every cluster is under tokenReview)
+ * tokenReview:                # optional: these clusters' agents present projected service-account tokens,
+ *   clusters: [gcp-prod]      #   reviewed by the cluster's API server (watched with --kubernetes)
+ *   audience: reachproof      #   the audience the tokens are bound to (default reachproof)
  * adminToken: ops-s3cret      # optional: required by the operator endpoints when set
  * expectations: [shop.yaml]   # expectation files, relative to this file (required)
  * policies: [policies/]       # NetworkPolicy files or directories for spec.fromPolicies (read once at start;
@@ -76,10 +81,11 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
         Optional<LeaderElectionSettings> leaderElection) {
 
-    private static final List<String> KEYS = List.of("bind", "port", "tokens", "adminToken", "expectations", "policies",
+    private static final List<String> KEYS = List.of("bind", "port", "tokens", "tokenReview", "adminToken", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection");
+    private static final List<String> TOKEN_REVIEW_KEYS = List.of("clusters", "audience");
     private static final List<String> ELECTION_KEYS = List.of("enabled", "namespace", "name", "identity", "leaseDuration",
             "renewDeadline", "retryPeriod");
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
@@ -148,7 +154,16 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             }
             Optional<Duration> deadline = k.duration("requestDeadline", ApiServerSettings.DEFAULT_REQUEST_DEADLINE);
             Optional<String> bind = k.string("bind", "0.0.0.0");
-            Optional<Map<String, String>> tokens = k.tokens();
+            Optional<AgentAuthSettings> agentAuth = tokenReview(k);
+            Optional<Map<String, String>> tokens = k.tokens(agentAuth.map(a -> a.tokenReviewClusters().isEmpty()).orElse(true));
+            if (tokens.isPresent() && agentAuth.isPresent()) {
+                for (String cluster : agentAuth.get().tokenReviewClusters()) {
+                    if (tokens.get().containsKey(cluster)) {
+                        k.error(k.atFirst("tokenReview"), "tokenReview.clusters", "cluster " + cluster
+                                + " also has a token (tokens." + cluster + "); a cluster's agents authenticate one way");
+                    }
+                }
+            }
             Optional<String> admin = k.present("adminToken") ? k.string("adminToken", "").filter(t -> {
                 if (t.isBlank()) {
                     k.error("adminToken", "must not be blank");
@@ -194,8 +209,42 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             RoundSettings rounds = new RoundSettings(slack.get(), 32, retain.get());
             CoordinatorSettings settings = new CoordinatorSettings(api, tokens.get(), admin,
                     new RegistrySettings(heartbeat.get(), missed.get(), gone.get()), planner, rounds, failed.get(), poll.get(),
-                    maxBatch.get(), true, jitter.get());
+                    maxBatch.get(), true, jitter.get(), agentAuth.get());
             return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election));
+        }
+
+        private Optional<AgentAuthSettings> tokenReview(Keys outer) {
+            Optional<Node> block = outer.value("tokenReview");
+            if (block.isEmpty()) {
+                return Optional.of(AgentAuthSettings.CLUSTER_TOKENS);
+            }
+            if (!(block.get() instanceof MappingNode m)) {
+                outer.error("tokenReview", "must be a mapping (clusters, audience), not " + text(block.get()));
+                return Optional.empty();
+            }
+            Keys k = new Keys(m, "tokenReview.", TOKEN_REVIEW_KEYS);
+            k.rejectUnknown();
+            Optional<String> audience = k.string("audience", AgentAuthSettings.DEFAULT_AUDIENCE).filter(a -> {
+                if (a.isBlank()) {
+                    k.error("audience", "must not be blank");
+                }
+                return !a.isBlank();
+            });
+            Optional<Node> clusters = k.value("clusters");
+            if (clusters.isEmpty() || !(clusters.get() instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                k.error("clusters", "must be a non-empty list of the clusters (watched with --kubernetes) whose agents"
+                        + " present service-account tokens");
+                return Optional.empty();
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (Node item : list.getValue()) {
+                if (!(item instanceof ScalarNode sc) || !sc.getTag().equals(Tag.STR) || sc.getValue().isBlank()) {
+                    k.error(nodes.at(item), "clusters", "must list cluster names, not " + text(item));
+                    return Optional.empty();
+                }
+                names.add(sc.getValue());
+            }
+            return audience.map(a -> new AgentAuthSettings(names, a));
         }
 
         private Optional<LeaderElectionSettings> leaderElection(Keys outer) {
@@ -407,9 +456,13 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                 return all.size() == list.getValue().size() ? Optional.of(all) : Optional.empty();
             }
 
-            Optional<Map<String, String>> tokens() {
+            /** The cluster tokens; {@code required} unless some cluster authenticates by TokenReview. */
+            Optional<Map<String, String>> tokens(boolean required) {
                 Optional<Node> v = value("tokens");
                 if (v.isEmpty()) {
+                    if (!required) {
+                        return Optional.of(Map.of());
+                    }
                     error("tokens", "is required (a bearer token per cluster)");
                     return Optional.empty();
                 }

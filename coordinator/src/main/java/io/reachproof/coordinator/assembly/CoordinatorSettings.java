@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param pollTimeout how long a plan poll waits for a change before answering 204
  * @param maxBatchResults entries (results + self-checks) one delivery may carry
  * @param scheduled false to run rounds only on demand (tests, benchmarks)
+ * @param agentAuth which clusters' agents authenticate by TokenReview instead of the cluster token
  */
 public record CoordinatorSettings(
         ApiServerSettings api,
@@ -31,7 +32,8 @@ public record CoordinatorSettings(
         Duration pollTimeout,
         int maxBatchResults,
         boolean scheduled,
-        Duration maxJitter) {
+        Duration maxJitter,
+        AgentAuthSettings agentAuth) {
 
     public CoordinatorSettings {
         requireNonNull(api, "api");
@@ -42,7 +44,8 @@ public record CoordinatorSettings(
         requireNonNull(rounds, "rounds");
         requireNonNull(pollTimeout, "pollTimeout");
         requireNonNull(maxJitter, "maxJitter");
-        if (tokens.isEmpty()) {
+        requireNonNull(agentAuth, "agentAuth");
+        if (tokens.isEmpty() && agentAuth.tokenReviewClusters().isEmpty()) {
             throw new IllegalArgumentException("tokens must name at least one cluster");
         }
         if (failedAttemptsForDeny < 1) {
@@ -67,41 +70,46 @@ public record CoordinatorSettings(
     public static CoordinatorSettings defaults(int port, Map<String, String> tokens) {
         return new CoordinatorSettings(ApiServerSettings.loopback(port), tokens, Optional.empty(),
                 RegistrySettings.defaults(), PlannerSettings.defaults(), RoundSettings.defaults(), 2,
-                Duration.ofSeconds(25), 5000, true, Duration.ofSeconds(5));
+                Duration.ofSeconds(25), 5000, true, Duration.ofSeconds(5), AgentAuthSettings.CLUSTER_TOKENS);
     }
 
     public CoordinatorSettings withApi(ApiServerSettings value) {
         return new CoordinatorSettings(value, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
     }
 
     public CoordinatorSettings withRegistry(RegistrySettings value) {
         return new CoordinatorSettings(api, tokens, adminToken, value, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
     }
 
     public CoordinatorSettings withPlanner(PlannerSettings value, int failedAttempts) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, value, rounds, failedAttempts,
-                pollTimeout, maxBatchResults, scheduled, maxJitter);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
     }
 
     public CoordinatorSettings withRounds(RoundSettings value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, value, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
     }
 
     public CoordinatorSettings withPollTimeout(Duration value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                value, maxBatchResults, scheduled, maxJitter);
+                value, maxBatchResults, scheduled, maxJitter, agentAuth);
     }
 
     public CoordinatorSettings withScheduled(boolean value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, value, maxJitter);
+                pollTimeout, maxBatchResults, value, maxJitter, agentAuth);
     }
 
     public CoordinatorSettings withAdminToken(Optional<String> value) {
         return new CoordinatorSettings(api, tokens, value, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
+    }
+
+    public CoordinatorSettings withAgentAuth(AgentAuthSettings value) {
+        return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
+                pollTimeout, maxBatchResults, scheduled, maxJitter, value);
     }
 }

@@ -76,6 +76,17 @@ public final class AgentRegistry {
         return e != null && agentKey != null && MessageDigest.isEqual(e.keyHash, hash(agentKey));
     }
 
+    /** True when an agent of {@code cluster} (in any state) registered with {@code agentKey}. */
+    public boolean keyHeldIn(String cluster, String agentKey) {
+        byte[] hash = hash(agentKey);
+        for (Entry e : agents.values()) {
+            if (e.identity.cluster().equals(cluster) && MessageDigest.isEqual(e.keyHash, hash)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static byte[] hash(String agentKey) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(agentKey.getBytes(StandardCharsets.UTF_8));

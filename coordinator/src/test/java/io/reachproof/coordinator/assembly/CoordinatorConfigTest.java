@@ -134,6 +134,32 @@ class CoordinatorConfigTest {
     }
 
     @Test
+    void clustersUnderTokenReviewNeedNoTokenAndMayNotHaveOne() throws Exception {
+        Path f = write("""
+                tokenReview: {clusters: [gke-prod, eks-prod], audience: reachproof-agents}
+                expectations: [shop.yaml]
+                """);
+
+        AgentAuthSettings auth = CoordinatorConfig.read(f).settings().agentAuth();
+
+        assertThat(auth.tokenReviewClusters()).containsExactlyInAnyOrder("gke-prod", "eks-prod");
+        assertThat(auth.audience()).isEqualTo("reachproof-agents");
+        assertThat(CoordinatorConfig.read(write("tokens: {lab: t}\nexpectations: [shop.yaml]\n")).settings().agentAuth())
+                .isEqualTo(AgentAuthSettings.CLUSTER_TOKENS);
+
+        Path both = write("""
+                tokens: {gke-prod: t}
+                tokenReview: {clusters: [gke-prod]}
+                expectations: [shop.yaml]
+                """);
+        assertThatThrownBy(() -> CoordinatorConfig.read(both)).hasMessage(both + ":2:14: tokenReview.clusters: cluster"
+                + " gke-prod also has a token (tokens.gke-prod); a cluster's agents authenticate one way");
+        Path empty = write("tokenReview: {clusters: []}\nexpectations: [shop.yaml]\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(empty)).hasMessageContaining("tokenReview.clusters: must be a"
+                + " non-empty list of the clusters (watched with --kubernetes)");
+    }
+
+    @Test
     void missingTokensAndExpectationsAreNamed() throws Exception {
         Path noTokens = write("expectations: [a.yaml]\n");
         assertThatThrownBy(() -> CoordinatorConfig.read(noTokens))
