@@ -4,6 +4,7 @@ import io.reachproof.agent.AgentConfig;
 import io.reachproof.agent.AgentConfig.Key;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.control.AgentRuntime;
+import io.reachproof.agent.control.ClientTls;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
 import io.reachproof.agent.control.NettyAgentRuntime;
@@ -109,6 +110,18 @@ final class AgentCommand implements Callable<Integer> {
             + " request: the agent's projected service-account token, for clusters whose agents the coordinator"
             + " authenticates by TokenReview (env REACHPROOF_TOKEN_FILE).")
     Path tokenFile;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "For an https:// coordinator: the CA (PEM) its"
+            + " certificate is checked against (default: the JVM's trusted CAs; env REACHPROOF_TLS_CA).")
+    Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Mutual TLS: the agent's client certificate (PEM),"
+            + " with --tls-key (env REACHPROOF_TLS_CERT).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "Mutual TLS: the key of --tls-cert (PEM, PKCS#8;"
+            + " env REACHPROOF_TLS_KEY).")
+    Path tlsKey;
 
     @Option(names = "--spool", paramLabel = "DIR",
             description = "Where results wait while the coordinator is unreachable (env REACHPROOF_SPOOL;"
@@ -224,11 +237,22 @@ final class AgentCommand implements Callable<Integer> {
         Path dir = spool != null ? spool : spoolEnv != null ? Path.of(spoolEnv)
                 : Path.of(System.getProperty("java.io.tmpdir"), "reachproof-spool", config.identity().agentId().replace('/', '_'));
         try {
+            ClientTls tls = new ClientTls(pathOf(tlsCa, "REACHPROOF_TLS_CA"), pathOf(tlsCert, "REACHPROOF_TLS_CERT"),
+                    pathOf(tlsKey, "REACHPROOF_TLS_KEY"));
+            if (!tls.equals(ClientTls.DEFAULT)) {
+                tls.sslContext(); // a file that makes no TLS client is a usage error now, not a retry loop later
+            }
             return Optional.of(new ControlSettings(URI.create(url), t, dir, spoolMax, Duration.ofSeconds(1),
-                    Duration.ofSeconds(10), file));
+                    Duration.ofSeconds(10), file, tls));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--coordinator: " + e.getMessage());
         }
+    }
+
+    private Optional<Path> pathOf(Path flag, String variable) {
+        String fromEnv = env.get(variable);
+        return flag != null ? Optional.of(flag) : fromEnv != null && !fromEnv.isBlank() ? Optional.of(Path.of(fromEnv))
+                : Optional.empty();
     }
 
     private String readTokenFile(Path file) {

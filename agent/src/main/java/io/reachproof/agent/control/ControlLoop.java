@@ -56,7 +56,7 @@ public final class ControlLoop implements AutoCloseable {
             SelfChecker selfChecker, ScheduledExecutorService scheduler, Clock clock) {
         this(identity, settings, mapper,
                 new HttpControlChannel(settings.coordinator(), settings.tokenSource(), identity.cluster(),
-                        AgentKey.loadOrCreate(settings.spoolDir()), mapper, settings.requestTimeout()),
+                        AgentKey.loadOrCreate(settings.spoolDir()), mapper, settings.requestTimeout(), settings.tls()),
                 runner, selfChecker, scheduler, clock);
     }
 

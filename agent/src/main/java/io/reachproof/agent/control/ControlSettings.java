@@ -20,10 +20,11 @@ import java.util.function.Supplier;
  * @param requestTimeout deadline of one request (a plan poll waits this much longer than the coordinator's timeout)
  * @param tokenFile where the token is read from before every request (a projected service-account token, which the
  *     kubelet rotates); empty: {@code token} is used as given
+ * @param tls for an {@code https://} coordinator: the CA to trust and the client certificate of mutual TLS
  */
 public record ControlSettings(
         URI coordinator, String token, Path spoolDir, int spoolMaxEntries, Duration retryBackoff, Duration requestTimeout,
-        Optional<Path> tokenFile) {
+        Optional<Path> tokenFile, ClientTls tls) {
 
     public ControlSettings {
         requireNonNull(coordinator, "coordinator");
@@ -32,6 +33,7 @@ public record ControlSettings(
         requireNonNull(retryBackoff, "retryBackoff");
         requireNonNull(requestTimeout, "requestTimeout");
         requireNonNull(tokenFile, "tokenFile");
+        requireNonNull(tls, "tls");
         if (!"http".equals(coordinator.getScheme()) && !"https".equals(coordinator.getScheme())) {
             throw new IllegalArgumentException("coordinator must be an http:// or https:// URL: " + coordinator);
         }
@@ -50,7 +52,8 @@ public record ControlSettings(
     public ControlSettings(
             URI coordinator, String token, Path spoolDir, int spoolMaxEntries, Duration retryBackoff,
             Duration requestTimeout) {
-        this(coordinator, token, spoolDir, spoolMaxEntries, retryBackoff, requestTimeout, Optional.empty());
+        this(coordinator, token, spoolDir, spoolMaxEntries, retryBackoff, requestTimeout, Optional.empty(),
+                ClientTls.DEFAULT);
     }
 
     /**

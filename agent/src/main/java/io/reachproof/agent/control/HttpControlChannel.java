@@ -41,16 +41,25 @@ public final class HttpControlChannel implements ControlChannel {
      */
     public HttpControlChannel(URI base, Supplier<String> token, String cluster, String agentKey, ObjectMapper mapper,
             Duration requestTimeout) {
+        this(base, token, cluster, agentKey, mapper, requestTimeout, ClientTls.DEFAULT);
+    }
+
+    /** @param tls for an {@code https://} coordinator: whom to trust, and the client certificate of mutual TLS */
+    public HttpControlChannel(URI base, Supplier<String> token, String cluster, String agentKey, ObjectMapper mapper,
+            Duration requestTimeout, ClientTls tls) {
         this.base = requireNonNull(base, "base");
         this.token = requireNonNull(token, "token");
         this.cluster = requireNonNull(cluster, "cluster");
         this.agentKey = requireNonNull(agentKey, "agentKey");
         this.mapper = requireNonNull(mapper, "mapper");
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(requestTimeout)
-                .build();
+                .connectTimeout(requestTimeout);
+        if (!tls.equals(ClientTls.DEFAULT)) {
+            builder.sslContext(tls.sslContext());
+        }
+        this.http = builder.build();
     }
 
     public URI base() {

@@ -48,11 +48,18 @@ public final class ApiServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
-                .childHandler(new ApiServerInitializer(settings, router, handlers, budget));
+                .childHandler(new ApiServerInitializer(settings, router, handlers, budget,
+                        settings.tls().map(ServerTls::context).orElse(null)));
         channel = bootstrap.bind(settings.bindAddress(), settings.port()).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
-        LOG.info("coordinator API listening on http://{}:{}", bound.getHostString(), bound.getPort());
+        LOG.info("coordinator API listening on {}://{}:{}{}", scheme(), bound.getHostString(), bound.getPort(),
+                settings.tls().flatMap(ServerTls::clientCaFile).isPresent() ? " (mutual TLS: client certificates required)" : "");
         return bound;
+    }
+
+    /** {@code https} with TLS, else {@code http}. */
+    public String scheme() {
+        return settings.tls().isPresent() ? "https" : "http";
     }
 
     public synchronized InetSocketAddress address() {

@@ -3,6 +3,7 @@ package io.reachproof.coordinator.api;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the coordinator's HTTP server listens, and the limits it holds every client to.
@@ -13,9 +14,10 @@ import java.time.Duration;
  *     that would pass it is answered 503 with {@code Retry-After}
  * @param requestDeadline a request not fully received this long after its first byte is answered 408 and its
  *     connection closed
+ * @param tls TLS (and, with a client CA, mutual TLS) on the API; empty: plain HTTP
  */
 public record ApiServerSettings(String bindAddress, int port, int maxBodyBytes, Duration idleTimeout,
-        long maxInFlightBodyBytes, Duration requestDeadline) {
+        long maxInFlightBodyBytes, Duration requestDeadline, Optional<ServerTls> tls) {
 
     public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
     public static final long DEFAULT_MAX_IN_FLIGHT_BODY_BYTES = 64L * 1024 * 1024;
@@ -26,6 +28,7 @@ public record ApiServerSettings(String bindAddress, int port, int maxBodyBytes, 
         requireNonNull(bindAddress, "bindAddress");
         requireNonNull(idleTimeout, "idleTimeout");
         requireNonNull(requestDeadline, "requestDeadline");
+        requireNonNull(tls, "tls");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
         }
@@ -44,6 +47,12 @@ public record ApiServerSettings(String bindAddress, int port, int maxBodyBytes, 
         }
     }
 
+    /** Plain HTTP. */
+    public ApiServerSettings(String bindAddress, int port, int maxBodyBytes, Duration idleTimeout,
+            long maxInFlightBodyBytes, Duration requestDeadline) {
+        this(bindAddress, port, maxBodyBytes, idleTimeout, maxInFlightBodyBytes, requestDeadline, Optional.empty());
+    }
+
     /** The default limits. */
     public ApiServerSettings(String bindAddress, int port, int maxBodyBytes, Duration idleTimeout) {
         this(bindAddress, port, maxBodyBytes, idleTimeout,
@@ -56,14 +65,19 @@ public record ApiServerSettings(String bindAddress, int port, int maxBodyBytes, 
 
     public ApiServerSettings withMaxBodyBytes(int bytes) {
         return new ApiServerSettings(bindAddress, port, bytes, idleTimeout, Math.max(maxInFlightBodyBytes, bytes),
-                requestDeadline);
+                requestDeadline, tls);
     }
 
     public ApiServerSettings withMaxInFlightBodyBytes(long bytes) {
-        return new ApiServerSettings(bindAddress, port, maxBodyBytes, idleTimeout, bytes, requestDeadline);
+        return new ApiServerSettings(bindAddress, port, maxBodyBytes, idleTimeout, bytes, requestDeadline, tls);
     }
 
     public ApiServerSettings withRequestDeadline(Duration deadline) {
-        return new ApiServerSettings(bindAddress, port, maxBodyBytes, idleTimeout, maxInFlightBodyBytes, deadline);
+        return new ApiServerSettings(bindAddress, port, maxBodyBytes, idleTimeout, maxInFlightBodyBytes, deadline, tls);
+    }
+
+    public ApiServerSettings withTls(Optional<ServerTls> value) {
+        return new ApiServerSettings(bindAddress, port, maxBodyBytes, idleTimeout, maxInFlightBodyBytes, requestDeadline,
+                value);
     }
 }

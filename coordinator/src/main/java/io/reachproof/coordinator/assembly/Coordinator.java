@@ -244,7 +244,7 @@ public final class Coordinator implements AutoCloseable {
     /** {@code http://host:port} of the started API. */
     public synchronized URI url() {
         InetSocketAddress a = server.address();
-        return URI.create("http://" + a.getHostString() + ":" + a.getPort());
+        return URI.create(server.scheme() + "://" + a.getHostString() + ":" + a.getPort());
     }
 
     public RoundTrigger rounds() {

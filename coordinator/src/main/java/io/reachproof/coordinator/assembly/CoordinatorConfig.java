@@ -3,6 +3,7 @@ package io.reachproof.coordinator.assembly;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.coordinator.api.ApiServerSettings;
+import io.reachproof.coordinator.api.ServerTls;
 import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
@@ -14,6 +15,7 @@ import io.reachproof.yaml.Problem;
 import io.reachproof.yaml.SourceRef;
 import io.reachproof.yaml.YamlLimits;
 import io.reachproof.yaml.YamlLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +42,10 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * <pre>
  * bind: 0.0.0.0               # default 0.0.0.0
  * port: 7070                  # default 7070
+ * tls:                        # optional: HTTPS; with clientCaFile, agents (and every client) need a
+ *   certFile: tls/tls.crt     #   certificate signed by that CA (mutual TLS); files relative to this file
+ *   keyFile: tls/tls.key
+ *   clientCaFile: tls/ca.crt
  * tokens: {aws-prod: s3cret}  # bearer token per cluster (required, unless every cluster is under tokenReview)
  * tokenReview:                # optional: these clusters' agents present projected service-account tokens,
  *   clusters: [gcp-prod]      #   reviewed by the cluster's API server (watched with --kubernetes)
@@ -81,11 +87,12 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
         Optional<LeaderElectionSettings> leaderElection) {
 
-    private static final List<String> KEYS = List.of("bind", "port", "tokens", "tokenReview", "adminToken", "expectations", "policies",
+    private static final List<String> KEYS = List.of("bind", "port", "tls", "tokens", "tokenReview", "adminToken", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection");
     private static final List<String> TOKEN_REVIEW_KEYS = List.of("clusters", "audience");
+    private static final List<String> TLS_KEYS = List.of("certFile", "keyFile", "clientCaFile");
     private static final List<String> ELECTION_KEYS = List.of("enabled", "namespace", "name", "identity", "leaseDuration",
             "renewDeadline", "retryPeriod");
     private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
@@ -154,6 +161,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             }
             Optional<Duration> deadline = k.duration("requestDeadline", ApiServerSettings.DEFAULT_REQUEST_DEADLINE);
             Optional<String> bind = k.string("bind", "0.0.0.0");
+            Optional<Optional<ServerTls>> tls = tls(k);
             Optional<AgentAuthSettings> agentAuth = tokenReview(k);
             Optional<Map<String, String>> tokens = k.tokens(agentAuth.map(a -> a.tokenReviewClusters().isEmpty()).orElse(true));
             if (tokens.isPresent() && agentAuth.isPresent()) {
@@ -204,13 +212,34 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                 return Optional.empty();
             }
             ApiServerSettings api = new ApiServerSettings(bind.get(), port.get(), maxBody.get(),
-                    ApiServerSettings.DEFAULT_IDLE_TIMEOUT, inFlight.get(), deadline.get());
+                    ApiServerSettings.DEFAULT_IDLE_TIMEOUT, inFlight.get(), deadline.get(), tls.get());
             PlannerSettings planner = new PlannerSettings(pairs.get(), budget.get(), attempts.get(), probeTimeout.get().toMillis());
             RoundSettings rounds = new RoundSettings(slack.get(), 32, retain.get());
             CoordinatorSettings settings = new CoordinatorSettings(api, tokens.get(), admin,
                     new RegistrySettings(heartbeat.get(), missed.get(), gone.get()), planner, rounds, failed.get(), poll.get(),
                     maxBatch.get(), true, jitter.get(), agentAuth.get());
             return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election));
+        }
+
+        /** {@code tls: {certFile, keyFile, clientCaFile}}: files relative to the configuration, which must exist. */
+        private Optional<Optional<ServerTls>> tls(Keys outer) {
+            Optional<Node> block = outer.value("tls");
+            if (block.isEmpty()) {
+                return Optional.of(Optional.empty());
+            }
+            if (!(block.get() instanceof MappingNode m)) {
+                outer.error("tls", "must be a mapping (certFile, keyFile, clientCaFile), not " + text(block.get()));
+                return Optional.empty();
+            }
+            Keys k = new Keys(m, "tls.", TLS_KEYS);
+            k.rejectUnknown();
+            Optional<Path> cert = k.existingFile("certFile", true);
+            Optional<Path> key = k.existingFile("keyFile", true);
+            Optional<Path> ca = k.present("clientCaFile") ? k.existingFile("clientCaFile", true) : Optional.empty();
+            if (cert.isEmpty() || key.isEmpty() || (k.present("clientCaFile") && ca.isEmpty())) {
+                return Optional.empty();
+            }
+            return Optional.of(Optional.of(new ServerTls(cert.get(), key.get(), ca)));
         }
 
         private Optional<AgentAuthSettings> tokenReview(Keys outer) {
@@ -454,6 +483,26 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                     }
                 }
                 return all.size() == list.getValue().size() ? Optional.of(all) : Optional.empty();
+            }
+
+            /** A file named by {@code key}, relative to the configuration's folder, that exists. */
+            Optional<Path> existingFile(String key, boolean required) {
+                Optional<String> name = string(key, "");
+                if (name.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (name.get().isBlank()) {
+                    if (required) {
+                        error(key, "is required (a file name)");
+                    }
+                    return Optional.empty();
+                }
+                Path file = dir.resolve(name.get());
+                if (!Files.isRegularFile(file)) {
+                    error(key, "no such file: " + file);
+                    return Optional.empty();
+                }
+                return Optional.of(file);
             }
 
             /** The cluster tokens; {@code required} unless some cluster authenticates by TokenReview. */

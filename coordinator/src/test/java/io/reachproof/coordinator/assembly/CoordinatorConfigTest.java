@@ -160,6 +160,26 @@ class CoordinatorConfigTest {
     }
 
     @Test
+    void tlsFilesAreRelativeToTheConfigurationAndMustExist() throws Exception {
+        Files.createDirectories(dir.resolve("tls"));
+        for (String f : List.of("tls.crt", "tls.key", "ca.crt")) {
+            Files.writeString(dir.resolve("tls").resolve(f), "pem");
+        }
+        Path f = write("""
+                tokens: {lab: t}
+                expectations: [shop.yaml]
+                tls: {certFile: tls/tls.crt, keyFile: tls/tls.key, clientCaFile: tls/ca.crt}
+                """);
+
+        assertThat(CoordinatorConfig.read(f).settings().api().tls()).contains(new io.reachproof.coordinator.api.ServerTls(
+                dir.resolve("tls/tls.crt"), dir.resolve("tls/tls.key"), java.util.Optional.of(dir.resolve("tls/ca.crt"))));
+
+        Path missing = write("tokens: {lab: t}\nexpectations: [shop.yaml]\ntls: {certFile: nope.crt, keyFile: tls/tls.key}\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(missing)).hasMessage(missing + ":3:17: tls.certFile: no such file: "
+                + dir.resolve("nope.crt"));
+    }
+
+    @Test
     void missingTokensAndExpectationsAreNamed() throws Exception {
         Path noTokens = write("expectations: [a.yaml]\n");
         assertThatThrownBy(() -> CoordinatorConfig.read(noTokens))
