@@ -7,6 +7,7 @@ import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
