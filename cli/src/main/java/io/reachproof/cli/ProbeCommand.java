@@ -2,7 +2,12 @@ package io.reachproof.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachproof.agent.netns.NamedNetns;
+import io.reachproof.agent.netns.NetnsRef;
+import io.reachproof.agent.netns.NetnsSockets;
+import io.reachproof.agent.netns.NetnsUnavailable;
 import io.reachproof.agent.probe.Prober;
+import io.reachproof.agent.probe.SocketPlacement;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.ProbeResult;
@@ -12,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -68,6 +74,11 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--targets", paramLabel = "FILE", description = "More targets, one per line (# comments).")
     Path targetsFile;
 
+    @Option(names = "--netns", paramLabel = "NAME|PATH", description = "Send the probes from this network namespace"
+            + " (a name under /run/netns, as `ip netns` makes them, or a path such as /proc/PID/ns/net); needs root or"
+            + " CAP_SYS_ADMIN.")
+    String netns;
+
     @Parameters(paramLabel = "TARGET", arity = "0..*",
             description = "tcp://HOST:PORT, udp://HOST:PORT or http://HOST:PORT/PATH")
     List<String> targetArgs = new ArrayList<>();
@@ -95,7 +106,19 @@ final class ProbeCommand implements Callable<Integer> {
         }
         CountDownLatch finished = new CountDownLatch((int) Math.min(Integer.MAX_VALUE, total));
         long start;
-        try (Prober prober = Prober.create("reachproof-cli", concurrency)) {
+        NetnsSockets namespaces = new NetnsSockets(Clock.systemUTC(), Duration.ofDays(1));
+        try (namespaces; Prober prober = Prober.create("reachproof-cli", concurrency)) {
+            if (netns != null) {
+                try {
+                    NetnsRef ref = NamedNetns.resolve(netns);
+                    namespaces.stream(ref, prober.transport()); // entered now: a namespace that cannot be is exit 2
+                    prober.placeSocketsWith(SocketPlacement.in(ref, namespaces));
+                } catch (NetnsUnavailable e) {
+                    // one line, no usage text: the namespace is what is wrong, not how the command was typed
+                    spec.commandLine().getErr().println("reachproof probe: --netns " + netns + ": " + e.getMessage());
+                    return 2;
+                }
+            }
             start = System.nanoTime();
             Runnable[] submitNext = new Runnable[1];
             submitNext[0] = () -> {

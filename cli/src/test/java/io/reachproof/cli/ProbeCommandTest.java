@@ -157,4 +157,13 @@ class ProbeCommandTest {
         assertThat(ProbeTarget.parse("udp://10.1.2.3:53")).isEqualTo(
                 new ProbeTarget("udp://10.1.2.3:53", Protocol.UDP, "10.1.2.3", 53, null));
     }
+
+    @Test
+    void aNetworkNamespaceThatDoesNotExistIsOneLineNamingItAndExitTwo() {
+        int code = run("probe", "--netns", "rp-no-such-namespace", "tcp://" + address + ":7001");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.err()).isEqualTo("reachproof probe: --netns rp-no-such-namespace: network namespace"
+                + " /run/netns/rp-no-such-namespace does not exist\n");
+    }
 }

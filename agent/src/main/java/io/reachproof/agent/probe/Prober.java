@@ -2,8 +2,11 @@ package io.reachproof.agent.probe;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.agent.Transport;
@@ -53,6 +56,9 @@ public final class Prober implements AutoCloseable {
     private final ExecutorService resolver;
     private final WarningThrottle localFaults;
     private final Set<CompletableFuture<ProbeResult>> pending = ConcurrentHashMap.newKeySet();
+    private final ChannelFactory<Channel> hostStream;
+    private final ChannelFactory<Channel> hostDatagram;
+    private volatile SocketPlacement placement = SocketPlacement.HOST;
     private volatile boolean closed;
 
     /**
@@ -76,6 +82,17 @@ public final class Prober implements AutoCloseable {
         pool.allowCoreThreadTimeOut(true);
         this.resolver = pool;
         this.localFaults = new WarningThrottle(clock, LOCAL_FAULT_WARNING_INTERVAL);
+        this.hostStream = new ReflectiveChannelFactory<>(transport.socketChannel());
+        this.hostDatagram = new ReflectiveChannelFactory<>(transport.datagramChannel());
+    }
+
+    /**
+     * Where the probes' sockets are made from now on: in the agent's own network namespace (the default), or per
+     * task in another one (a pod's, in workload mode; one given to {@code probe --netns}).
+     */
+    public Prober placeSocketsWith(SocketPlacement value) {
+        this.placement = requireNonNull(value, "placement");
+        return this;
     }
 
     /** A prober on the best transport with one event loop per core and the system clock. */
@@ -209,10 +226,15 @@ public final class Prober implements AutoCloseable {
 
         private void start(InetSocketAddress remote) {
             try {
-                if (task.protocol() == Protocol.UDP) {
-                    new UdpExchange(loop, transport, task, remote, ThreadLocalRandom.current(), this::complete).start();
+                SocketPlacement.Sockets sockets = placement.socketsFor(task, transport);
+                if (sockets.unavailable() != null) {
+                    // the namespace the probe must leave from is not here: no observation of the network
+                    complete(AttemptResult.of(Outcome.ERROR, sockets.unavailable()), 0);
+                } else if (task.protocol() == Protocol.UDP) {
+                    new UdpExchange(loop, transport, sockets.datagram() == null ? hostDatagram : sockets.datagram(), task,
+                            remote, ThreadLocalRandom.current(), this::complete).start();
                 } else {
-                    nextStreamAttempt(remote);
+                    nextStreamAttempt(remote, sockets.stream() == null ? hostStream : sockets.stream());
                 }
             } catch (RuntimeException fault) {
                 warnLocalFault(task, fault);
@@ -220,11 +242,11 @@ public final class Prober implements AutoCloseable {
             }
         }
 
-        private void nextStreamAttempt(InetSocketAddress remote) {
+        private void nextStreamAttempt(InetSocketAddress remote, ChannelFactory<Channel> channels) {
             attempt++;
-            new StreamAttempt(loop, transport, task, remote, r -> {
+            new StreamAttempt(loop, channels, task, remote, r -> {
                 if (r.outcome() == Outcome.TIMEOUT && attempt < task.attempts()) {
-                    nextStreamAttempt(remote);
+                    nextStreamAttempt(remote, channels);
                 } else {
                     complete(r, attempt);
                 }

@@ -2,6 +2,7 @@ package io.reachproof.agent.probe;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,7 +22,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.string.StringDecoder;
-import io.reachproof.agent.Transport;
 import io.reachproof.agent.wire.IdentityWire;
 import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.ProbeTask;
@@ -55,17 +55,19 @@ final class StreamAttempt extends ChannelAttempt {
         }
     }
 
-    private final Transport transport;
     private final ProbeTask task;
     private final InetSocketAddress remote;
     private final boolean http;
     private final Consumer<AttemptResult> done;
     private boolean connected;
 
-    StreamAttempt(EventLoop loop, Transport transport, ProbeTask task, InetSocketAddress remote,
-            Consumer<AttemptResult> done) {
+    private final ChannelFactory<? extends Channel> channels;
+
+    /** @param channels makes the attempt's channel (in the namespace the probe leaves from) */
+    StreamAttempt(EventLoop loop, ChannelFactory<? extends Channel> channels, ProbeTask task,
+            InetSocketAddress remote, Consumer<AttemptResult> done) {
         super(loop);
-        this.transport = transport;
+        this.channels = channels;
         this.task = task;
         this.remote = remote;
         this.http = task.protocol() == Protocol.HTTP;
@@ -77,7 +79,7 @@ final class StreamAttempt extends ChannelAttempt {
         boolean plainTcp = !http && task.expectedAgentId() == null;
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(transport.socketChannel())
+                .channelFactory(channels)
                 // our own deadline decides: no second timer per connect
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
                 // close with RST: a prober opening thousands of connections must not pile up TIME_WAIT

@@ -2,6 +2,8 @@ package io.reachproof.agent.probe;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,6 +36,7 @@ final class UdpExchange extends ChannelAttempt {
     static final IntegerUnixChannelOption IPV6_RECVERR = new IntegerUnixChannelOption("IPV6_RECVERR", 41, 25);
 
     private final Transport transport;
+    private final ChannelFactory<? extends Channel> channels;
     private final ProbeTask task;
     private final InetSocketAddress remote;
     private final Done done;
@@ -45,8 +48,11 @@ final class UdpExchange extends ChannelAttempt {
         void accept(AttemptResult result, int attempts);
     }
 
-    UdpExchange(EventLoop loop, Transport transport, ProbeTask task, InetSocketAddress remote, Random random, Done done) {
+    /** @param channels makes the exchange's channel (in the namespace the probe leaves from) */
+    UdpExchange(EventLoop loop, Transport transport, ChannelFactory<? extends Channel> channels, ProbeTask task,
+            InetSocketAddress remote, Random random, Done done) {
         super(loop);
+        this.channels = channels;
         this.transport = transport;
         this.task = task;
         this.remote = remote;
@@ -56,7 +62,7 @@ final class UdpExchange extends ChannelAttempt {
 
     /** Starts the exchange; must run on {@code loop}. */
     void start() {
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(transport.datagramChannel()).handler(new ReplyHandler());
+        Bootstrap bootstrap = new Bootstrap().group(loop).channelFactory(channels).handler(new ReplyHandler());
         if (transport == Transport.EPOLL) {
             bootstrap.option(IP_RECVERR, 1);
             if (remote.getAddress() instanceof Inet6Address) {
