@@ -29,11 +29,17 @@ public final class NetnsSockets implements AutoCloseable {
 
     private static final class Entry {
         final NetnsThread thread;
+        final Map<String, Pool> pools = new ConcurrentHashMap<>();
         volatile Instant lastUsed;
 
         Entry(NetnsThread thread, Instant lastUsed) {
             this.thread = thread;
             this.lastUsed = lastUsed;
+        }
+
+        void close() {
+            thread.close();
+            pools.values().forEach(Pool::close);
         }
     }
 
@@ -67,11 +73,52 @@ public final class NetnsSockets implements AutoCloseable {
 
     private ChannelFactory<Channel> inside(NetnsRef namespace, ChannelFactory<? extends Channel> plain)
             throws NetnsUnavailable {
-        NetnsThread thread = thread(namespace);
-        return () -> thread.make(plain::newChannel);
+        Entry e = entry(namespace);
+        return e.pools.computeIfAbsent(plain.toString(), k -> new Pool(e.thread, plain));
     }
 
-    private NetnsThread thread(NetnsRef namespace) throws NetnsUnavailable {
+    /**
+     * Channels made ahead on a namespace's thread, so that a probe's event loop takes one without waiting for a
+     * thread switch; refilled in the background when half empty, made on the spot when empty.
+     */
+    private static final class Pool implements ChannelFactory<Channel> {
+        static final int SIZE = 16;
+
+        private final NetnsThread thread;
+        private final ChannelFactory<? extends Channel> plain;
+        private final java.util.Queue<Channel> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Pool(NetnsThread thread, ChannelFactory<? extends Channel> plain) {
+            this.thread = thread;
+            this.plain = plain;
+        }
+
+        @Override
+        public Channel newChannel() {
+            Channel c = ready.poll();
+            if (ready.size() < SIZE / 2 && refilling.compareAndSet(false, true)) {
+                thread.later(() -> {
+                    try {
+                        while (ready.size() < SIZE) {
+                            ready.add(plain.newChannel());
+                        }
+                    } finally {
+                        refilling.set(false);
+                    }
+                });
+            }
+            return c != null ? c : thread.make(plain::newChannel);
+        }
+
+        void close() {
+            for (Channel c; (c = ready.poll()) != null; ) {
+                c.unsafe().closeForcibly();
+            }
+        }
+    }
+
+    private Entry entry(NetnsRef namespace) throws NetnsUnavailable {
         Instant now = clock.instant();
         evictIdle(now);
         Entry e = threads.get(namespace);
@@ -80,14 +127,14 @@ public final class NetnsSockets implements AutoCloseable {
             Entry made = new Entry(entered, now);
             Entry raced = threads.putIfAbsent(namespace, made);
             if (raced != null) {
-                entered.close();
+                made.close();
                 e = raced;
             } else {
                 e = made;
             }
         }
         e.lastUsed = now;
-        return e.thread;
+        return e;
     }
 
     private void evictIdle(Instant now) {
@@ -100,14 +147,14 @@ public final class NetnsSockets implements AutoCloseable {
         for (NetnsRef ref : idle) {
             Entry e = threads.remove(ref);
             if (e != null) {
-                e.thread.close();
+                e.close();
             }
         }
     }
 
     @Override
     public void close() {
-        threads.values().forEach(e -> e.thread.close());
+        threads.values().forEach(Entry::close);
         threads.clear();
     }
 }

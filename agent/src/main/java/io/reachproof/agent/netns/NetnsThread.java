@@ -19,6 +19,8 @@ import java.util.concurrent.Future;
  */
 public final class NetnsThread implements AutoCloseable {
 
+    static final long STACK_BYTES = 256 * 1024;
+
     private final NetnsRef namespace;
     private final ExecutorService thread;
 
@@ -36,7 +38,8 @@ public final class NetnsThread implements AutoCloseable {
         requireNonNull(namespace, "namespace");
         String name = "reachproof-netns-" + namespace.path().getFileName();
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
+            // it only makes sockets: a small stack keeps hundreds of entered namespaces cheap
+            Thread t = new Thread(null, r, name, STACK_BYTES);
             t.setDaemon(true);
             return t;
         });
@@ -112,6 +115,15 @@ public final class NetnsThread implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while making something in " + namespace.path(), e);
+        }
+    }
+
+    /** Runs {@code work} inside the namespace, later; a failure is dropped (the next {@link #make} will say it). */
+    public void later(Runnable work) {
+        try {
+            thread.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closed meanwhile: nothing to make any more
         }
     }
 

@@ -62,6 +62,21 @@ final class LabNode implements AutoCloseable {
         return address;
     }
 
+    /**
+     * Joins this process's own (host) namespace to the bridge through a veth, with address {@code .index}: the
+     * host then reaches the pods across one veth and the bridge, as each pod does.
+     */
+    String joinHost(int index) {
+        String hostEnd = "rph" + tag;
+        String address = prefix + index;
+        NetnsTarget.run(null, "ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "rpb" + tag, "netns", node);
+        inNode("ip", "link", "set", "rpb" + tag, "master", "br0");
+        inNode("ip", "link", "set", "rpb" + tag, "up");
+        NetnsTarget.run(null, "ip", "addr", "add", address + "/24", "dev", hostEnd);
+        NetnsTarget.run(null, "ip", "link", "set", hostEnd, "up");
+        return address;
+    }
+
     /** The namespace name of pod {@code name} (under /run/netns). */
     String namespaceOf(String name) {
         return pods.get(name);
