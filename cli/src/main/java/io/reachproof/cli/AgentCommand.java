@@ -8,9 +8,18 @@ import io.reachproof.agent.control.ClientTls;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
 import io.reachproof.agent.control.NettyAgentRuntime;
+import io.reachproof.agent.netns.NamedNetns;
+import io.reachproof.agent.netns.NetnsSockets;
+import io.reachproof.agent.netns.NetnsThread;
+import io.reachproof.agent.netns.NetnsUnavailable;
+import io.reachproof.agent.netns.PodNetworkNamespaces;
+import io.reachproof.agent.pods.NamedPodNetworkNamespaces;
+import io.reachproof.agent.pods.ProcPodNetworkNamespaces;
 import io.reachproof.agent.probe.Prober;
+import io.reachproof.agent.probe.SocketPlacement;
 import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.agent.responder.SelfCheck;
+import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.Responder;
@@ -24,8 +33,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +134,16 @@ final class AgentCommand implements Callable<Integer> {
             + " env REACHPROOF_TLS_KEY).")
     Path tlsKey;
 
+    @Option(names = "--workload-mode", description = "Probe as the workloads: a task from a pod leaves from that pod's"
+            + " network namespace on this node (needs CAP_SYS_ADMIN, and hostPID to find pods through /proc; env"
+            + " REACHPROOF_WORKLOAD_MODE=true).")
+    boolean workloadMode;
+
+    @Option(names = "--pod-netns", paramLabel = "proc|named[:TEMPLATE]", description = "Workload mode: where pods'"
+            + " network namespaces are found: proc (default: the pod's processes in /proc, by the pod UID in their cgroup)"
+            + " or named (/run/netns/TEMPLATE, {namespace}-{name} by default: labs and tests; env REACHPROOF_POD_NETNS).")
+    String podNetns;
+
     @Option(names = "--spool", paramLabel = "DIR",
             description = "Where results wait while the coordinator is unreachable (env REACHPROOF_SPOOL;"
                     + " default: reachproof-spool/<agent id> under the temporary directory).")
@@ -166,6 +187,9 @@ final class AgentCommand implements Callable<Integer> {
             running.push(responderSet);
             Prober prober = Prober.create(config.identity().agentId(), 1000);
             running.push(prober);
+            if (workload()) {
+                config = inWorkloadMode(config, prober, out);
+            }
             out.println("agent " + config.identity().agentId() + " (cluster " + config.identity().cluster()
                     + ") responders on " + config.bindAddress() + ": " + config.identity().responders()
                     + " (" + prober.transport() + ")");
@@ -247,6 +271,44 @@ final class AgentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--coordinator: " + e.getMessage());
         }
+    }
+
+    private boolean workload() {
+        return workloadMode || "true".equalsIgnoreCase(env.getOrDefault("REACHPROOF_WORKLOAD_MODE", ""));
+    }
+
+    /**
+     * Workload mode: checks this process may enter network namespaces (it enters its own), places probes from pods
+     * in the pods' namespaces and advertises the capability; a usage error names what is missing.
+     */
+    private AgentConfig inWorkloadMode(AgentConfig config, Prober prober, PrintWriter out) {
+        String source = podNetns != null ? podNetns : env.getOrDefault("REACHPROOF_POD_NETNS", "proc");
+        PodNetworkNamespaces pods;
+        if (source.equals("proc")) {
+            pods = new ProcPodNetworkNamespaces(Path.of("/proc"));
+        } else if (source.equals("named") || source.startsWith("named:")) {
+            pods = new NamedPodNetworkNamespaces(NamedNetns.RUN_NETNS, source.equals("named")
+                    ? NamedPodNetworkNamespaces.DEFAULT_TEMPLATE : source.substring("named:".length()));
+        } else {
+            throw new ParameterException(spec.commandLine(), "--pod-netns must be proc, named or named:TEMPLATE, not "
+                    + source);
+        }
+        NetnsSockets sockets = new NetnsSockets(Clock.systemUTC(), Duration.ofMinutes(10));
+        running.push(sockets);
+        try (NetnsThread own = NetnsThread.enter(NamedNetns.of(Path.of("/proc/self/ns/net")))) {
+            own.namespace();
+        } catch (NetnsUnavailable e) {
+            throw new UserError("workload mode: " + e.getMessage());
+        }
+        prober.placeSocketsWith(SocketPlacement.fromSourcePod(pods, sockets));
+        AgentIdentity id = config.identity();
+        Set<String> capabilities = new HashSet<>(id.capabilities());
+        capabilities.add(AgentIdentity.CAPABILITY_WORKLOAD);
+        out.println("agent " + id.agentId() + ": workload mode: probes from pods leave from their network namespaces ("
+                + (source.equals("proc") ? "found through /proc" : "named under " + NamedNetns.RUN_NETNS) + ")");
+        return new AgentConfig(new AgentIdentity(id.agentId(), id.cluster(), id.cloud(), id.region(), id.node(),
+                id.namespace(), id.pod(), id.addresses(), id.podLabels(), id.namespaceLabels(), id.responders(),
+                capabilities), config.bindAddress());
     }
 
     private Optional<Path> pathOf(Path flag, String variable) {

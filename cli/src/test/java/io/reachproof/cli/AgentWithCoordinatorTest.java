@@ -100,4 +100,53 @@ class AgentWithCoordinatorTest {
         assertThat(code).isEqualTo(2);
         assertThat(cli.err()).contains("--token needs --coordinator");
     }
+
+    @Test
+    void anAgentInWorkloadModeRegistersWithTheWorkloadCapability() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "workload mode enters network namespaces: needs root or CAP_SYS_ADMIN");
+        var sets = ExpectationFiles.load("probe.yaml", """
+                apiVersion: reachproof.io/v1alpha1
+                kind: ConnectivityExpectation
+                metadata: {name: probe}
+                spec:
+                  interval: 1h
+                  groups:
+                    a: {namespace: a}
+                  expect:
+                    - {from: a, to: a, ports: ["7001/TCP"], verdict: allow}
+                """);
+        CoordinatorSettings settings = CoordinatorSettings.defaults(0, Map.of("aws-lab", "t-aws"))
+                .withPollTimeout(Duration.ofSeconds(2));
+        try (Coordinator coordinator = new Coordinator(settings, sets, Clock.systemUTC())) {
+            coordinator.start();
+            AgentCommand agent = new AgentCommand();
+            agent.env = Map.of("REACHPROOF_WORKLOAD_MODE", "true", "REACHPROOF_POD_NETNS", "named");
+            CommandLine cmd = cli.wrap(agent);
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cmd.execute("--id", "node-1",
+                    "--cluster", "aws-lab", "--cloud", "aws", "--node", "node-1", "--bind", net + "21",
+                    "--coordinator", coordinator.url().toString(), "--token", "t-aws",
+                    "--spool", spool.resolve("node-1").toString()));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> coordinator.registry().find("node-1").isPresent());
+            assertThat(coordinator.registry().find("node-1").orElseThrow().identity().capabilities())
+                    .containsExactlyInAnyOrder("tcp", "udp", "http", io.reachproof.protocol.AgentIdentity.CAPABILITY_WORKLOAD);
+            assertThat(cli.out()).contains("agent node-1: workload mode: probes from pods leave from their network"
+                    + " namespaces (named under /run/netns)");
+            agent.stop.countDown();
+            assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void anUnknownPodNamespaceSourceIsAUsageError() {
+        AgentCommand agent = new AgentCommand();
+        agent.env = Map.of();
+
+        int code = cli.wrap(agent).execute("--id", "x", "--cluster", "aws-lab", "--cloud", "aws", "--bind", net + "22",
+                "--workload-mode", "--pod-netns", "cri");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.err()).contains("--pod-netns must be proc, named or named:TEMPLATE, not cri");
+    }
 }

@@ -89,7 +89,7 @@ class DeployManifestsTest {
         assertThat(kustomizations).extracting(p -> DEPLOY.relativize(p.getParent()).toString()).containsExactlyInAnyOrder(
                 "daemonset/base", "daemonset/coordinator", "daemonset/overlays/aws", "daemonset/overlays/azure",
                 "daemonset/overlays/gcp", "daemonset/overlays/onprem", "daemonset/remote-access",
-                "daemonset/token-review");
+                "daemonset/token-review", "daemonset/workload-mode");
         for (Path k : kustomizations) {
             Map<String, Object> doc = docs(k).get(0);
             List<String> refs = new ArrayList<>();
@@ -128,6 +128,25 @@ class DeployManifestsTest {
         Map<String, Object> role = docs(DEPLOY.resolve("daemonset/token-review/rbac.yaml")).get(0);
         assertThat((List<Object>) at(role, "rules")).singleElement().satisfies(r -> assertThat((Map<String, Object>) r)
                 .containsEntry("resources", List.of("tokenreviews")).containsEntry("verbs", List.of("create")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWorkloadModeComponentAddsExactlyWhatEnteringPodNamespacesNeeds() throws IOException {
+        Map<String, Object> patch = docs(DEPLOY.resolve("daemonset/workload-mode/agent-workload-mode.yaml")).get(0);
+        Map<String, Object> security = (Map<String, Object>) at(patch, "spec", "template", "spec", "containers", "0",
+                "securityContext");
+        List<Map<String, Object>> env = (List<Map<String, Object>>) at(patch, "spec", "template", "spec", "containers", "0",
+                "env");
+
+        assertThat(at(patch, "spec", "template", "spec", "hostPID")).isEqualTo(true);
+        assertThat((List<String>) at(security, "capabilities", "add")).containsExactlyInAnyOrder("SYS_ADMIN", "SYS_PTRACE");
+        assertThat((List<String>) at(security, "capabilities", "drop")).containsExactly("ALL");
+        assertThat(security).containsEntry("readOnlyRootFilesystem", true).containsEntry("allowPrivilegeEscalation", false);
+        assertThat(env).anySatisfy(e -> assertThat(e).containsEntry("name", "REACHPROOF_WORKLOAD_MODE")
+                .containsEntry("value", "true"));
+        Map<String, Object> ns = docs(DEPLOY.resolve("daemonset/workload-mode/namespace-privileged.yaml")).get(0);
+        assertThat(at(ns, "metadata", "labels", "pod-security.kubernetes.io/enforce")).isEqualTo("privileged");
     }
 
     @Test
