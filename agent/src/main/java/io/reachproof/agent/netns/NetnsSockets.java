@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.ServerChannel;
 import io.reachproof.agent.Transport;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,9 +67,11 @@ public final class NetnsSockets implements AutoCloseable {
         return inside(namespace, new ReflectiveChannelFactory<>(transport.datagramChannel()));
     }
 
-    /** A factory of listening channels made inside {@code namespace} (listeners borrowed in a pod). */
-    public ChannelFactory<Channel> server(NetnsRef namespace, Transport transport) throws NetnsUnavailable {
-        return inside(namespace, new ReflectiveChannelFactory<>(transport.serverSocketChannel()));
+    /** A factory of listening channels made inside {@code namespace} (listeners borrowed in a pod; not made ahead). */
+    public ChannelFactory<ServerChannel> server(NetnsRef namespace, Transport transport) throws NetnsUnavailable {
+        NetnsThread thread = entry(namespace).thread;
+        ReflectiveChannelFactory<? extends ServerChannel> plain = new ReflectiveChannelFactory<>(transport.serverSocketChannel());
+        return () -> thread.make(plain::newChannel);
     }
 
     private ChannelFactory<Channel> inside(NetnsRef namespace, ChannelFactory<? extends Channel> plain)
