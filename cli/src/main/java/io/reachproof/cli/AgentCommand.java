@@ -1,5 +1,6 @@
 package io.reachproof.cli;
 
+import io.netty.channel.EventLoopGroup;
 import io.reachproof.agent.AgentConfig;
 import io.reachproof.agent.AgentConfig.Key;
 import io.reachproof.agent.Transport;
@@ -8,6 +9,7 @@ import io.reachproof.agent.control.ClientTls;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
 import io.reachproof.agent.control.NettyAgentRuntime;
+import io.reachproof.agent.control.TargetPreparer;
 import io.reachproof.agent.netns.NamedNetns;
 import io.reachproof.agent.netns.NetnsSockets;
 import io.reachproof.agent.netns.NetnsThread;
@@ -159,6 +161,9 @@ final class AgentCommand implements Callable<Integer> {
     /** Counted down to stop the agent (by the shutdown hook, or by tests). */
     final CountDownLatch stop = new CountDownLatch(1);
 
+    /** Workload mode: how this node's destination pods are prepared for rounds; null otherwise. */
+    private TargetPreparer targets;
+
     /** What is running, stopped in reverse order. */
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
 
@@ -211,6 +216,9 @@ final class AgentCommand implements Callable<Integer> {
                             runtime.selfChecker(), ControlLoop.newScheduler(config.identity().agentId()), Clock.systemUTC());
                 } catch (java.io.UncheckedIOException e) {
                     throw new UserError(e.getMessage() + ": " + e.getCause().getMessage());
+                }
+                if (targets != null) {
+                    loop.prepareTargetsWith(targets);
                 }
                 loop.start();
                 running.push(loop);
@@ -302,6 +310,12 @@ final class AgentCommand implements Callable<Integer> {
         }
         prober.placeSocketsWith(SocketPlacement.fromSourcePod(pods, sockets));
         AgentIdentity id = config.identity();
+        EventLoopGroup borrowedLoops = prober.transport().newEventLoopGroup(1, "reachproof-borrowed");
+        running.push(() -> borrowedLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+        TargetPreparer preparer = new TargetPreparer(id.agentId(), pods, sockets, prober, borrowedLoops,
+                prober.transport(), Clock.systemUTC());
+        running.push(preparer);
+        targets = preparer;
         Set<String> capabilities = new HashSet<>(id.capabilities());
         capabilities.add(AgentIdentity.CAPABILITY_WORKLOAD);
         out.println("agent " + id.agentId() + ": workload mode: probes from pods leave from their network namespaces ("

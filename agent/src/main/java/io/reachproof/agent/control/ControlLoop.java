@@ -60,6 +60,12 @@ public final class ControlLoop implements AutoCloseable {
                 runner, selfChecker, scheduler, clock);
     }
 
+    /** Workload mode: the destination pods of this node are prepared by {@code value} (before {@link #start()}). */
+    public ControlLoop prepareTargetsWith(TargetPreparing value) {
+        rounds.prepareTargetsWith(value);
+        return this;
+    }
+
     /**
      * @param channel the calls to the coordinator
      * @param scheduler runs the loop's steps and its heartbeats: at least two threads (a step blocks while

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetReadiness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -89,10 +90,13 @@ public final class ResultSpool {
         int size = size(batch);
         ResultBatch kept = batch;
         if (size > room) {
-            List<SelfCheckStatus> checks = batch.selfChecks().subList(0, (int) Math.min(room, batch.selfChecks().size()));
-            long left = room - checks.size();
+            List<TargetReadiness> targets = batch.targets().subList(0, (int) Math.min(room, batch.targets().size()));
+            long afterTargets = room - targets.size();
+            List<SelfCheckStatus> checks = batch.selfChecks().subList(0,
+                    (int) Math.min(afterTargets, batch.selfChecks().size()));
+            long left = afterTargets - checks.size();
             List<ProbeResult> results = batch.results().subList(0, (int) Math.min(left, batch.results().size()));
-            kept = new ResultBatch(batch.agentId(), results, checks);
+            kept = new ResultBatch(batch.agentId(), results, checks, targets);
         }
         int lost = size - size(kept);
         dropped += lost;
@@ -188,7 +192,7 @@ public final class ResultSpool {
     }
 
     private static int size(ResultBatch b) {
-        return b.results().size() + b.selfChecks().size();
+        return b.results().size() + b.selfChecks().size() + b.targets().size();
     }
 
     /** One spooled batch. */

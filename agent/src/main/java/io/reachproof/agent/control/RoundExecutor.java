@@ -10,10 +10,13 @@ import io.reachproof.protocol.ProbeTask;
 import io.reachproof.protocol.Responder;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetReadiness;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,9 @@ final class RoundExecutor {
     private final ResultSpool spool;
     private final Clock clock;
     private final Set<String> executedRounds = new LinkedHashSet<>();
+    /** Rounds whose prepare list ran, with their deadlines: what was borrowed for them is given back after. */
+    private final Map<String, Long> preparedRounds = new LinkedHashMap<>();
+    private volatile TargetPreparing targets;
     private final AtomicLong offlineRepeats = new AtomicLong();
     private long version = -1;
     private List<PlanRound> lastRounds = List.of();
@@ -49,6 +55,12 @@ final class RoundExecutor {
         this.selfChecker = requireNonNull(selfChecker, "selfChecker");
         this.spool = requireNonNull(spool, "spool");
         this.clock = requireNonNull(clock, "clock");
+        this.targets = TargetPreparing.none(agentId, clock);
+    }
+
+    /** Workload mode: how this agent prepares the destination pods of its node. */
+    void prepareTargetsWith(TargetPreparing value) {
+        this.targets = requireNonNull(value, "targets");
     }
 
     /** The version of the last plan taken; -1 before the first. */
@@ -65,9 +77,19 @@ final class RoundExecutor {
     void take(Plan plan) throws InterruptedException {
         version = plan.version();
         repeatEveryMillis = plan.repeatEveryMillis();
+        releaseEnded();
+        for (PlanRound round : plan.rounds()) {
+            if (!round.prepare().isEmpty() && !preparedRounds.containsKey(round.roundId())) {
+                preparedRounds.put(round.roundId(), round.deadlineEpochMillis());
+                List<TargetReadiness> ready = targets.prepare(round.roundId(), round.prepare());
+                spool.append(new ResultBatch(agentId, List.of(), List.of(), ready));
+            }
+        }
         List<PlanRound> fresh = new ArrayList<>();
         for (PlanRound round : plan.rounds()) {
-            if (!executedRounds.contains(round.roundId())) {
+            // a round only preparing (its probes come in a later version of the plan) has not run yet
+            boolean onlyPreparing = !round.prepare().isEmpty() && round.tasks().isEmpty() && round.selfCheck().isEmpty();
+            if (!executedRounds.contains(round.roundId()) && !onlyPreparing) {
                 fresh.add(round);
             }
         }
@@ -84,8 +106,21 @@ final class RoundExecutor {
         run(fresh);
     }
 
+    /** Gives back what was borrowed for rounds whose deadline passed. */
+    private void releaseEnded() {
+        long now = clock.millis();
+        preparedRounds.entrySet().removeIf(e -> {
+            if (e.getValue() < now) {
+                targets.release(e.getKey());
+                return true;
+            }
+            return false;
+        });
+    }
+
     /** While the coordinator is away: repeats the last plan's rounds once the plan's cadence has passed. */
     void repeatIfDue() throws InterruptedException {
+        releaseEnded();
         if (!lastRounds.isEmpty() && clock.millis() - lastRunMillis >= repeatEveryMillis) {
             offlineRepeats.incrementAndGet();
             run(lastRounds);

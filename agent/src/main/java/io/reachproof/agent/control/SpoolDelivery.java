@@ -55,14 +55,15 @@ final class SpoolDelivery {
     }
 
     /**
-     * The batch in parts of at most {@code max} results each, its self-checks in a part of their own; the
+     * The batch in parts of at most {@code max} results each, its self-checks and target readiness in a part of
+     * their own; the
      * batch itself when it fits.
      */
     static List<ResultBatch> split(ResultBatch batch, int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1: " + max);
         }
-        if (batch.results().size() + batch.selfChecks().size() <= max) {
+        if (batch.results().size() + batch.selfChecks().size() + batch.targets().size() <= max) {
             return List.of(batch);
         }
         List<ResultBatch> parts = new ArrayList<>();
@@ -70,8 +71,8 @@ final class SpoolDelivery {
         for (int i = 0; i < results.size(); i += max) {
             parts.add(new ResultBatch(batch.agentId(), results.subList(i, Math.min(results.size(), i + max)), List.of()));
         }
-        if (!batch.selfChecks().isEmpty()) {
-            parts.add(new ResultBatch(batch.agentId(), List.of(), batch.selfChecks()));
+        if (!batch.selfChecks().isEmpty() || !batch.targets().isEmpty()) {
+            parts.add(new ResultBatch(batch.agentId(), List.of(), batch.selfChecks(), batch.targets()));
         }
         return parts;
     }

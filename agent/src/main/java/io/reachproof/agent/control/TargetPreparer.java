@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * released. The {@code prober} must place a task's sockets in its source pod's namespace
  * ({@link io.reachproof.agent.probe.SocketPlacement#fromSourcePod}): the check is a probe from the pod to itself.
  */
-public final class TargetPreparer implements AutoCloseable {
+public final class TargetPreparer implements TargetPreparing, AutoCloseable {
 
     static final long CHECK_TIMEOUT_MILLIS = 1000;
 
@@ -56,6 +56,7 @@ public final class TargetPreparer implements AutoCloseable {
     }
 
     /** Prepares every listener of round {@code roundId}; one readiness each, in order. */
+    @Override
     public List<TargetReadiness> prepare(String roundId, List<PodListener> listeners) throws InterruptedException {
         List<TargetReadiness> ready = new ArrayList<>(listeners.size());
         for (PodListener l : listeners) {
@@ -114,6 +115,7 @@ public final class TargetPreparer implements AutoCloseable {
     }
 
     /** Closes the listeners borrowed for round {@code roundId} (the round ended). */
+    @Override
     public void release(String roundId) {
         List<BorrowedListener> borrowed = borrowedByRound.remove(roundId);
         if (borrowed != null) {

@@ -7,10 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.reachproof.agent.ManualClock;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.Outcome;
+import io.reachproof.protocol.PlanRound;
+import io.reachproof.protocol.PodListener;
+import io.reachproof.protocol.PodRef;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.Responder;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetAnswer;
+import io.reachproof.protocol.TargetReadiness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,5 +113,67 @@ class RoundExecutorTest {
         assertThat(result.taskId()).isEqualTo("r1-t0");
         assertThat(result.roundId()).isEqualTo("r1");
         assertThat(result.detail()).startsWith("prober gave no result: java.util.concurrent.ExecutionException");
+    }
+
+    @Test
+    void aWorkloadRoundIsPreparedOnceThenProbedWhenItsTasksComeAndItsListenersAreGivenBackAfterItsDeadline()
+            throws Exception {
+        ResultSpool spool = spool();
+        RoundExecutor rounds = executor(spool);
+        List<String> prepared = new ArrayList<>();
+        List<String> released = new ArrayList<>();
+        rounds.prepareTargetsWith(new TargetPreparing() {
+            @Override
+            public List<TargetReadiness> prepare(String roundId, List<PodListener> listeners) {
+                prepared.add(roundId);
+                return listeners.stream().map(l -> new TargetReadiness(TestPlans.AGENT, roundId, l.pod(), l.port(),
+                        TargetAnswer.BORROWED, "borrowed", clock.millis())).toList();
+            }
+
+            @Override
+            public void release(String roundId) {
+                released.add(roundId);
+            }
+        });
+        PodRef checkout = new PodRef("shop", "checkout-1", "uid-1", "10.0.0.3");
+        long deadline = clock.millis() + 10_000;
+        PlanRound preparing = new PlanRound("w1", "lab", List.of(), List.of(), deadline,
+                List.of(new PodListener(checkout, new Responder(8080, "TCP"), null)));
+        PlanRound probing = new PlanRound("w1", "lab", TestPlans.round("w1", 2, false).tasks(), List.of(), deadline,
+                preparing.prepare());
+
+        rounds.take(plan(1, 5_000, preparing));
+        assertThat(runner.probed).as("nothing to probe in the first phase").isEmpty();
+        rounds.take(plan(2, 5_000, probing));
+        rounds.take(plan(3, 5_000, probing));
+
+        assertThat(prepared).containsExactly("w1");
+        assertThat(runner.probed).containsExactly("w1/w1-t0", "w1/w1-t1");
+        List<ResultBatch> batches = drain(spool);
+        assertThat(batches.get(0).targets()).singleElement().satisfies(t -> {
+            assertThat(t.pod()).isEqualTo(checkout);
+            assertThat(t.answer()).isEqualTo(TargetAnswer.BORROWED);
+        });
+        assertThat(batches.get(1).results()).hasSize(2);
+        assertThat(released).isEmpty();
+
+        clock.advance(Duration.ofMillis(10_001));
+        rounds.repeatIfDue();
+        assertThat(released).containsExactly("w1");
+    }
+
+    @Test
+    void anAgentNotInWorkloadModeAnswersEveryPreparedPortNone() throws Exception {
+        ResultSpool spool = spool();
+        RoundExecutor rounds = executor(spool);
+        PodRef checkout = new PodRef("shop", "checkout-1", "uid-1", "10.0.0.3");
+
+        rounds.take(plan(1, 5_000, new PlanRound("w2", "lab", List.of(), List.of(), clock.millis() + 1000,
+                List.of(new PodListener(checkout, new Responder(8080, "TCP"), null)))));
+
+        assertThat(drain(spool)).singleElement().satisfies(b -> assertThat(b.targets()).singleElement().satisfies(t -> {
+            assertThat(t.answer()).isEqualTo(TargetAnswer.NONE);
+            assertThat(t.detail()).isEqualTo("agent " + TestPlans.AGENT + " is not in workload mode");
+        }));
     }
 }

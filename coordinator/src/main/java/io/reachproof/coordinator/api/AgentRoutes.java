@@ -15,6 +15,7 @@ import io.reachproof.protocol.ProtocolV1;
 import io.reachproof.protocol.RegistrationAck;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetReadiness;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -101,8 +102,9 @@ public final class AgentRoutes {
     private ApiResponse results(ApiRequest request) {
         ResultBatch batch = JsonBody.read(mapper, request, ResultBatch.class);
         authorize(request, batch.agentId());
-        if (batch.results().size() + batch.selfChecks().size() > maxBatchResults) {
-            throw new ApiException(413, "batch of " + (batch.results().size() + batch.selfChecks().size())
+        int entries = batch.results().size() + batch.selfChecks().size() + batch.targets().size();
+        if (entries > maxBatchResults) {
+            throw new ApiException(413, "batch of " + entries
                     + " entries exceeds the limit of " + maxBatchResults);
         }
         for (int i = 0; i < batch.results().size(); i++) {
@@ -118,6 +120,12 @@ public final class AgentRoutes {
             if (!batch.agentId().equals(s.agentId())) {
                 throw ApiException.forbidden("agent " + batch.agentId() + " may not deliver the self-check of agent "
                         + s.agentId());
+            }
+        }
+        for (TargetReadiness t : batch.targets()) {
+            if (!batch.agentId().equals(t.agentId())) {
+                throw ApiException.forbidden("agent " + batch.agentId() + " may not deliver the target readiness of agent "
+                        + t.agentId());
             }
         }
         registry.touch(batch.agentId());
