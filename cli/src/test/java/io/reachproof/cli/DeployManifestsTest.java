@@ -151,6 +151,24 @@ class DeployManifestsTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void everyManifestRunsTheReleasedImageAndEveryOverlayPinsIt() throws IOException {
+        String release = ProjectVersion.release();
+        for (Path f : yamlFiles()) {
+            for (String line : Files.readAllLines(f)) {
+                if (line.trim().startsWith("image: ")) {
+                    assertThat(line.trim()).as(f.toString()).isEqualTo("image: reachproof/reachproof:" + release);
+                }
+            }
+        }
+        for (String cloud : List.of("aws", "azure", "gcp", "onprem")) {
+            Map<String, Object> doc = docs(DEPLOY.resolve("daemonset/overlays/" + cloud + "/kustomization.yaml")).get(0);
+            assertThat(at(doc, "images", "0", "name")).isEqualTo("reachproof/reachproof");
+            assertThat(at(doc, "images", "0", "newTag")).as(cloud).isEqualTo(release);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void everyCloudOverlayNamesItsClusterCloudAndRegion() throws IOException {
         for (String cloud : List.of("aws", "azure", "gcp", "onprem")) {
             Map<String, Object> doc = docs(DEPLOY.resolve("daemonset/overlays/" + cloud + "/kustomization.yaml")).get(0);
