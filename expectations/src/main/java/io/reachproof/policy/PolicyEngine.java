@@ -95,7 +95,11 @@ public final class PolicyEngine {
                 errors.add(n.positions().root() + ": Namespace " + name + ": duplicate (first at " + first + ")");
                 continue;
             }
-            Map<String, String> l = new HashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
+            Optional<Map<String, String>> written = labels(meta, n.positions().root() + ": Namespace " + name, errors);
+            if (written.isEmpty()) {
+                continue;
+            }
+            Map<String, String> l = new HashMap<>(written.get());
             l.put(NAMESPACE_NAME_LABEL, name);
             labels.put(name, Map.copyOf(l));
         }
@@ -120,14 +124,36 @@ public final class PolicyEngine {
                 continue;
             }
             int before = errors.size();
+            Optional<Map<String, String>> podLabels = labels(meta, located.positions().root() + ": Pod " + ref, errors);
             List<PodPort> ports = ports(located, ref, errors);
             List<byte[]> ips = ips(located, ref, errors);
             if (errors.size() == before) {
-                byRef.put(ref, new TruthTable.PodInfo(ref,
-                        Map.copyOf(meta.getLabels() == null ? Map.of() : meta.getLabels()), ips, ports));
+                byRef.put(ref, new TruthTable.PodInfo(ref, Map.copyOf(podLabels.orElseThrow()), ips, ports));
             }
         }
         return new ArrayList<>(byRef.values());
+    }
+
+    /**
+     * The labels of {@code meta} as an API server stores them: a label written without a value (YAML
+     * {@code team:}, a null) is the empty string, as decoding it into Kubernetes' {@code map[string]string}
+     * gives (and as selectors here read {@code matchLabels}). A label without a key is an error.
+     */
+    private static Optional<Map<String, String>> labels(ObjectMeta meta, String what, List<String> errors) {
+        if (meta.getLabels() == null) {
+            return Optional.of(Map.of());
+        }
+        Map<String, String> labels = new HashMap<>();
+        boolean ok = true;
+        for (Map.Entry<String, String> e : meta.getLabels().entrySet()) {
+            if (e.getKey() == null || e.getKey().isEmpty()) {
+                errors.add(what + ": a label key must not be empty");
+                ok = false;
+            } else {
+                labels.put(e.getKey(), e.getValue() == null ? "" : e.getValue());
+            }
+        }
+        return ok ? Optional.of(labels) : Optional.empty();
     }
 
     private static List<byte[]> ips(Located<Pod> located, PodRef ref, List<String> errors) {

@@ -66,13 +66,20 @@ public final class YamlLoader {
 
     /**
      * Where the text stops being YAML: {@code context} is what the parser was doing (e.g. "while parsing a
-     * flow sequence"), when it says; {@code problem} what it found.
+     * flow sequence"), when it says; {@code problem} what it found. Both are one line (the parser's line breaks,
+     * as in {@code "unexpected character found \n(10)"}, become spaces), so a problem stays one line of output.
      */
     public record SyntaxError(SourceRef at, Optional<String> context, String problem) {
         public SyntaxError {
             requireNonNull(at, "at");
             requireNonNull(context, "context");
             requireNonNull(problem, "problem");
+            context = context.map(SyntaxError::oneLine);
+            problem = oneLine(problem);
+        }
+
+        private static String oneLine(String text) {
+            return text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
         }
     }
 

@@ -110,4 +110,25 @@ class PolicyValidationTest {
                 "bad.yaml:9:23: Pod x/a: spec.containers[0].ports[1].containerPort: 0 is outside 1..65535",
                 "bad.yaml:10:17: Pod x/a: status.podIP: invalid IP address \"10.0.0.300\"");
     }
+
+    @Test
+    void aLabelWrittenWithoutAValueIsTheEmptyStringAsAnApiServerStoresIt() {
+        // found by PolicyReaderFuzzTest: Map.copyOf of labels with a null value threw (an internal error)
+        PolicyInputReader.Result read = PolicyInputReader.readString("ns.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop, labels: {team: }}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: a, namespace: shop, labels: {tier: }}
+                spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
+                status: {podIP: 10.0.0.1}
+                """);
+
+        PolicyEngine.Result result = PolicyEngine.compile(read.input(), read.errors());
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.table()).isPresent();
+    }
 }
