@@ -15,18 +15,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Channel factories whose channels are made inside a network namespace: each namespace has its own
  * {@link NetnsThread}, entered once and kept while it is used; a namespace unused for {@code idleAfter}
  * has its thread closed. A namespace is known by its path and inode, so a replaced namespace behind the same
- * path (a restarted pod) gets a new thread.
+ * path (a restarted pod) gets a new thread, and the old one's thread is closed at the next look over the
+ * entered namespaces (every {@link #SWEEP_EVERY}), as is the thread of a namespace whose path is gone.
  */
 public final class NetnsSockets implements AutoCloseable {
+
+    /** How often the entered namespaces are looked over for idle or replaced ones. */
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
 
     private final Clock clock;
     private final Duration idleAfter;
     private final Map<NetnsRef, Entry> threads = new ConcurrentHashMap<>();
+    private final AtomicReference<Instant> lastSweep;
 
     private static final class Entry {
         final NetnsThread thread;
@@ -47,6 +53,7 @@ public final class NetnsSockets implements AutoCloseable {
     public NetnsSockets(Clock clock, Duration idleAfter) {
         this.clock = requireNonNull(clock, "clock");
         this.idleAfter = requireNonNull(idleAfter, "idleAfter");
+        this.lastSweep = new AtomicReference<>(clock.instant());
         // Netty derives channel ids from a MAC address found once, on first use: find it here, in the agent's own
         // namespace, not inside a pod's (which may have no usable interface and would log a warning)
         DefaultChannelId.newInstance();
@@ -123,7 +130,7 @@ public final class NetnsSockets implements AutoCloseable {
 
     private Entry entry(NetnsRef namespace) throws NetnsUnavailable {
         Instant now = clock.instant();
-        evictIdle(now);
+        sweepIfDue(now);
         Entry e = threads.get(namespace);
         if (e == null) {
             NetnsThread entered = NetnsThread.enter(namespace);
@@ -140,18 +147,35 @@ public final class NetnsSockets implements AutoCloseable {
         return e;
     }
 
-    private void evictIdle(Instant now) {
-        List<NetnsRef> idle = new ArrayList<>();
+    /** At most once per {@link #SWEEP_EVERY}: closes the threads of namespaces unused too long or gone. */
+    private void sweepIfDue(Instant now) {
+        Instant last = lastSweep.get();
+        if (Duration.between(last, now).compareTo(SWEEP_EVERY) < 0 || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        List<NetnsRef> done = new ArrayList<>();
         threads.forEach((ref, e) -> {
-            if (Duration.between(e.lastUsed, now).compareTo(idleAfter) > 0) {
-                idle.add(ref);
+            if (Duration.between(e.lastUsed, now).compareTo(idleAfter) > 0 || replaced(ref)) {
+                done.add(ref);
             }
         });
-        for (NetnsRef ref : idle) {
+        for (NetnsRef ref : done) {
             Entry e = threads.remove(ref);
             if (e != null) {
                 e.close();
             }
+        }
+    }
+
+    /**
+     * Whether the namespace behind {@code ref}'s path is gone or another one (a new inode: the pod restarted). Its
+     * thread would keep the old namespace alive, and a probe from it would leave from a pod that is no more.
+     */
+    private static boolean replaced(NetnsRef ref) {
+        try {
+            return NamedNetns.of(ref.path()).inode() != ref.inode();
+        } catch (NetnsUnavailable gone) {
+            return true;
         }
     }
 
