@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.reachproof.protocol.BatchAck;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ResultBatch;
+import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetReadiness;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,9 +57,8 @@ final class SpoolDelivery {
     }
 
     /**
-     * The batch in parts of at most {@code max} results each, its self-checks and target readiness in a part of
-     * their own; the
-     * batch itself when it fits.
+     * The batch in parts of at most {@code max} entries each: its results, then its self-checks and target readiness
+     * in parts of their own; the batch itself when it fits.
      */
     static List<ResultBatch> split(ResultBatch batch, int max) {
         if (max < 1) {
@@ -71,8 +72,17 @@ final class SpoolDelivery {
         for (int i = 0; i < results.size(); i += max) {
             parts.add(new ResultBatch(batch.agentId(), results.subList(i, Math.min(results.size(), i + max)), List.of()));
         }
-        if (!batch.selfChecks().isEmpty() || !batch.targets().isEmpty()) {
-            parts.add(new ResultBatch(batch.agentId(), List.of(), batch.selfChecks(), batch.targets()));
+        List<SelfCheckStatus> checks = batch.selfChecks();
+        List<TargetReadiness> targets = batch.targets();
+        int c = 0;
+        int t = 0;
+        while (c < checks.size() || t < targets.size()) {
+            int takeChecks = Math.min(max, checks.size() - c);
+            int takeTargets = Math.min(max - takeChecks, targets.size() - t);
+            parts.add(new ResultBatch(batch.agentId(), List.of(), checks.subList(c, c + takeChecks),
+                    targets.subList(t, t + takeTargets)));
+            c += takeChecks;
+            t += takeTargets;
         }
         return parts;
     }

@@ -42,6 +42,21 @@ class ResultSpoolTest {
     }
 
     @Test
+    void aBatchSpooledBeforeTargetReadinessExistedIsReadWithNone() throws Exception {
+        // as an agent of the version before workload mode wrote it: no "targets" field
+        Files.writeString(dir.resolve("00000000000000000001.json"), "{\"agentId\":\"a\",\"results\":[{\"resultId\":\"1\","
+                + "\"taskId\":\"t-1\",\"agentId\":\"a\",\"roundId\":\"r\",\"outcome\":\"CONNECTED\",\"latencyMicros\":1,"
+                + "\"attempts\":1,\"detail\":\"\",\"atEpochMillis\":0}],\"selfChecks\":[]}");
+
+        ResultSpool spool = new ResultSpool("a", dir, 100, Json.mapper());
+
+        ResultBatch read = spool.oldest().orElseThrow().batch();
+        assertThat(read.targets()).isEmpty();
+        assertThat(read.results()).extracting(ProbeResult::resultId).containsExactly("1");
+        assertThat(spool.entries()).isEqualTo(1);
+    }
+
+    @Test
     void aFullSpoolDropsWhatDoesNotFitAndCountsIt() {
         ResultSpool spool = new ResultSpool("a", dir, 3, Json.mapper());
         assertThat(spool.append(batch("1", "2"))).isZero();

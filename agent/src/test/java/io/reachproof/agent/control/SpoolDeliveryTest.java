@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.reachproof.agent.ManualClock;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.Outcome;
+import io.reachproof.protocol.PodRef;
 import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.Responder;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetAnswer;
+import io.reachproof.protocol.TargetReadiness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +62,25 @@ class SpoolDeliveryTest {
         assertThat(parts).extracting(p -> p.results().size() + "+" + p.selfChecks().size())
                 .containsExactly("3+0", "3+0", "1+0", "0+2");
         assertThat(parts).flatExtracting(ResultBatch::results).isEqualTo(batch("a", 7, 2).results());
+    }
+
+    @Test
+    void manySelfChecksAndTargetReadinessTravelInPartsOfTheLimitToo() {
+        ResultBatch big = batch("a", 1, 4);
+        PodRef pod = new PodRef("shop", "checkout", "uid-1", "10.0.0.3");
+        List<TargetReadiness> targets = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            targets.add(new TargetReadiness(TestPlans.AGENT, "r", pod, new Responder(8080 + i, "TCP"),
+                    TargetAnswer.BORROWED, "borrowed", 0));
+        }
+        ResultBatch batch = new ResultBatch(TestPlans.AGENT, big.results(), big.selfChecks(), targets);
+
+        List<ResultBatch> parts = SpoolDelivery.split(batch, 3);
+
+        assertThat(parts).extracting(p -> p.results().size() + "+" + p.selfChecks().size() + "+" + p.targets().size())
+                .containsExactly("1+0+0", "0+3+0", "0+1+2", "0+0+2");
+        assertThat(parts).flatExtracting(ResultBatch::targets).isEqualTo(targets);
+        assertThat(parts).flatExtracting(ResultBatch::selfChecks).isEqualTo(batch.selfChecks());
     }
 
     @Test
