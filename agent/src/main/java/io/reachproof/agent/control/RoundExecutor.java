@@ -42,6 +42,8 @@ final class RoundExecutor {
     private final Set<String> executedRounds = new LinkedHashSet<>();
     /** Rounds whose prepare list ran, with their deadlines: what was borrowed for them is given back after. */
     private final Map<String, Long> preparedRounds = new LinkedHashMap<>();
+    /** Rounds whose prepare list ran, kept after their release too: a round is prepared once, never again. */
+    private final Set<String> preparedOnce = new LinkedHashSet<>();
     private volatile TargetPreparing targets;
     private final AtomicLong offlineRepeats = new AtomicLong();
     private long version = -1;
@@ -79,11 +81,17 @@ final class RoundExecutor {
         repeatEveryMillis = plan.repeatEveryMillis();
         releaseEnded();
         for (PlanRound round : plan.rounds()) {
-            if (!round.prepare().isEmpty() && !preparedRounds.containsKey(round.roundId())) {
+            // a round whose deadline passed is over: nothing is borrowed for it any more
+            if (!round.prepare().isEmpty() && round.deadlineEpochMillis() > clock.millis()
+                    && preparedOnce.add(round.roundId())) {
                 preparedRounds.put(round.roundId(), round.deadlineEpochMillis());
-                List<TargetReadiness> ready = targets.prepare(round.roundId(), round.prepare());
+                List<TargetReadiness> ready = targets.prepare(round.roundId(), round.deadlineEpochMillis(),
+                        round.prepare());
                 spool.append(new ResultBatch(agentId, List.of(), List.of(), ready));
             }
+        }
+        while (preparedOnce.size() > MAX_EXECUTED_ROUNDS) {
+            preparedOnce.remove(preparedOnce.iterator().next());
         }
         List<PlanRound> fresh = new ArrayList<>();
         for (PlanRound round : plan.rounds()) {

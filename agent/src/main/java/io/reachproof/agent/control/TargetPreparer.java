@@ -21,14 +21,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Workload mode, first phase of a round, on a destination pod's node: makes each {@link PodListener}'s port answer
  * inside its pod (the app when it serves the port, else a {@link BorrowedListener}), then checks it from inside the
  * pod's own namespace, and says so as a {@link TargetReadiness}. Borrowed listeners stay until the round is
- * released. The {@code prober} must place a task's sockets in its source pod's namespace
+ * released or its deadline passes, whichever comes first. The {@code prober} must place a task's sockets in its source pod's namespace
  * ({@link io.reachproof.agent.probe.SocketPlacement#fromSourcePod}): the check is a probe from the pod to itself.
  */
 public final class TargetPreparer implements TargetPreparing, AutoCloseable {
@@ -55,58 +60,92 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    /** Prepares every listener of round {@code roundId}; one readiness each, in order. */
+    /**
+     * Prepares every listener of round {@code roundId}: opens what must be borrowed, then checks every port at once
+     * from inside its pod; one readiness each, in order. What is borrowed is given back at
+     * {@code deadlineEpochMillis} unless {@link #release} came first.
+     */
     @Override
-    public List<TargetReadiness> prepare(String roundId, List<PodListener> listeners) throws InterruptedException {
-        List<TargetReadiness> ready = new ArrayList<>(listeners.size());
+    public List<TargetReadiness> prepare(String roundId, long deadlineEpochMillis, List<PodListener> listeners)
+            throws InterruptedException {
+        List<Opened> opened = new ArrayList<>(listeners.size());
         for (PodListener l : listeners) {
-            ready.add(prepare(roundId, l));
+            opened.add(open(roundId, l));
+        }
+        if (borrowedByRound.containsKey(roundId)) {
+            long delay = Math.max(0, deadlineEpochMillis - clock.millis());
+            // on the borrowed listeners' own loop, which must not wait for a close
+            group.schedule(() -> release(roundId, BorrowedListener::closeLater), delay, TimeUnit.MILLISECONDS);
+        }
+        List<CompletableFuture<ProbeResult>> checks = new ArrayList<>(opened.size());
+        for (Opened o : opened) {
+            checks.add(o.answer() == null ? null : selfCheck(o.listener(), o.answer()));
+        }
+        List<TargetReadiness> ready = new ArrayList<>(opened.size());
+        for (int i = 0; i < opened.size(); i++) {
+            Opened o = opened.get(i);
+            ready.add(o.answer() == null ? o.unready() : checked(roundId, o, await(checks.get(i), o.listener())));
         }
         return ready;
     }
 
-    private TargetReadiness prepare(String roundId, PodListener l) throws InterruptedException {
+    /** A listener's port after opening: the answer to check, or (answer null) why it cannot answer. */
+    private record Opened(PodListener listener, TargetAnswer answer, TargetReadiness unready) {
+    }
+
+    private Opened open(String roundId, PodListener l) {
         Optional<NetnsRef> namespace = pods.find(l.pod());
         if (namespace.isEmpty()) {
-            return readiness(roundId, l, TargetAnswer.NONE, "pod " + l.pod().displayName() + " (" + l.pod().uid()
+            return unready(roundId, l, "pod " + l.pod().displayName() + " (" + l.pod().uid()
                     + ") has no network namespace on this node");
         }
         BorrowedListener.Outcome borrowed = BorrowedListener.borrow(l.pod(), l.port(), namespace.get(), sockets, group,
                 transport);
-        TargetAnswer answer;
         if (borrowed.listener().isPresent()) {
-            borrowedByRound.computeIfAbsent(roundId, r -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(borrowed.listener().get());
-            answer = TargetAnswer.BORROWED;
-        } else if (borrowed.appServes()) {
-            if ("UDP".equals(l.port().protocol())) {
-                return readiness(roundId, l, TargetAnswer.NONE, "UDP " + l.port().port()
-                        + " is the app's: it need not echo, so nothing proves a probe reached it");
-            }
-            answer = TargetAnswer.APP;
-        } else {
-            return readiness(roundId, l, TargetAnswer.NONE, borrowed.problem());
+            borrowedByRound.computeIfAbsent(roundId, r -> new CopyOnWriteArrayList<>()).add(borrowed.listener().get());
+            return new Opened(l, TargetAnswer.BORROWED, null);
         }
-        ProbeResult check = selfCheck(l, answer);
-        if (check.outcome() != Outcome.CONNECTED) {
-            return readiness(roundId, l, TargetAnswer.NONE, "the port did not answer its check from inside the pod: "
-                    + check.outcome() + (check.detail().isEmpty() ? "" : " (" + check.detail() + ")"));
+        if (!borrowed.appServes()) {
+            return unready(roundId, l, borrowed.problem());
         }
-        return readiness(roundId, l, answer, answer == TargetAnswer.APP ? "served by the pod's app" : "borrowed");
+        if ("UDP".equals(l.port().protocol())) {
+            return unready(roundId, l, "UDP " + l.port().port()
+                    + " is the app's: it need not echo, so nothing proves a probe reached it");
+        }
+        return new Opened(l, TargetAnswer.APP, null);
     }
 
-    private ProbeResult selfCheck(PodListener l, TargetAnswer answer) throws InterruptedException {
+    private Opened unready(String roundId, PodListener l, String why) {
+        return new Opened(l, null, readiness(roundId, l, TargetAnswer.NONE, why));
+    }
+
+    private TargetReadiness checked(String roundId, Opened o, ProbeResult check) {
+        if (check.outcome() != Outcome.CONNECTED) {
+            return readiness(roundId, o.listener(), TargetAnswer.NONE,
+                    "the port did not answer its check from inside the pod: " + check.outcome()
+                            + (check.detail().isEmpty() ? "" : " (" + check.detail() + ")"));
+        }
+        return readiness(roundId, o.listener(), o.answer(),
+                o.answer() == TargetAnswer.APP ? "served by the pod's app" : "borrowed");
+    }
+
+    /** A probe from the pod to its own address and port, leaving from the pod's namespace. */
+    private CompletableFuture<ProbeResult> selfCheck(PodListener l, TargetAnswer answer) {
         Protocol protocol = Protocol.valueOf(l.port().protocol());
         boolean http = protocol == Protocol.HTTP;
         String path = http ? (l.path() == null ? "/" : l.path()) : null;
         ProbeTask task = new ProbeTask("prepare-" + l.pod().uid() + "-" + l.port(), protocol, l.pod().ip(),
                 l.port().port(), path, http ? "GET" : null, answer == TargetAnswer.BORROWED ? l.pod().peerId() : null, 2,
                 CHECK_TIMEOUT_MILLIS, 100, 599, l.pod(), l.pod());
+        return prober.probe(task, null);
+    }
+
+    private ProbeResult await(CompletableFuture<ProbeResult> check, PodListener l) throws InterruptedException {
         try {
-            return prober.probe(task, null).get(3 * CHECK_TIMEOUT_MILLIS + 2000, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return new ProbeResult("prepare", task.taskId(), agentId, null, Outcome.ERROR, 0, 0, null, e.toString(),
-                    clock.millis());
+            return check.get(3 * CHECK_TIMEOUT_MILLIS + 2000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return new ProbeResult("prepare", "prepare-" + l.pod().uid() + "-" + l.port(), agentId, null, Outcome.ERROR,
+                    0, 0, null, e.toString(), clock.millis());
         }
     }
 
@@ -117,9 +156,13 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
     /** Closes the listeners borrowed for round {@code roundId} (the round ended). */
     @Override
     public void release(String roundId) {
+        release(roundId, BorrowedListener::close);
+    }
+
+    private void release(String roundId, Consumer<BorrowedListener> closing) {
         List<BorrowedListener> borrowed = borrowedByRound.remove(roundId);
         if (borrowed != null) {
-            borrowed.forEach(BorrowedListener::close);
+            borrowed.forEach(closing);
         }
     }
 

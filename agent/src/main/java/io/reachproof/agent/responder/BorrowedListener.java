@@ -17,7 +17,6 @@ import io.reachproof.protocol.Json;
 import io.reachproof.protocol.PodRef;
 import io.reachproof.protocol.Responder;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +73,8 @@ public final class BorrowedListener implements AutoCloseable {
             return new Outcome(Optional.of(new BorrowedListener(pod, port, bound.channel())), false, "");
         }
         Throwable cause = bound.cause();
-        boolean inUse = cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use");
+        // EADDRINUSE only: a BindException also says EACCES or EADDRNOTAVAIL, which are no app serving the port
+        boolean inUse = String.valueOf(cause.getMessage()).contains("Address already in use");
         return inUse ? new Outcome(Optional.empty(), true, "")
                 : new Outcome(Optional.empty(), false, "cannot bind " + port + " in pod " + pod.displayName() + ": " + cause);
     }
@@ -96,8 +96,14 @@ public final class BorrowedListener implements AutoCloseable {
         return port;
     }
 
+    /** Closes the listener and waits until its port is free; not from an event loop (see {@link #closeLater()}). */
     @Override
     public void close() {
         channel.close().awaitUninterruptibly();
+    }
+
+    /** Closes the listener without waiting: from an event loop, which must not block. */
+    public void closeLater() {
+        channel.close();
     }
 }

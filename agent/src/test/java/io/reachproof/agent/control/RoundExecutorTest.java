@@ -124,7 +124,8 @@ class RoundExecutorTest {
         List<String> released = new ArrayList<>();
         rounds.prepareTargetsWith(new TargetPreparing() {
             @Override
-            public List<TargetReadiness> prepare(String roundId, List<PodListener> listeners) {
+            public List<TargetReadiness> prepare(String roundId, long deadlineEpochMillis, List<PodListener> listeners) {
+                assertThat(deadlineEpochMillis).as("the round's deadline").isEqualTo(clock.millis() + 10_000);
                 prepared.add(roundId);
                 return listeners.stream().map(l -> new TargetReadiness(TestPlans.AGENT, roundId, l.pod(), l.port(),
                         TargetAnswer.BORROWED, "borrowed", clock.millis())).toList();
@@ -159,6 +160,37 @@ class RoundExecutorTest {
 
         clock.advance(Duration.ofMillis(10_001));
         rounds.repeatIfDue();
+        assertThat(released).containsExactly("w1");
+    }
+
+    @Test
+    void aRoundIsNeverPreparedAgainAfterItsReleaseNorWhenItsDeadlineHasPassed() throws Exception {
+        ResultSpool spool = spool();
+        RoundExecutor rounds = executor(spool);
+        List<String> prepared = new ArrayList<>();
+        List<String> released = new ArrayList<>();
+        rounds.prepareTargetsWith(new TargetPreparing() {
+            @Override
+            public List<TargetReadiness> prepare(String roundId, long deadlineEpochMillis, List<PodListener> listeners) {
+                prepared.add(roundId);
+                return List.of();
+            }
+
+            @Override
+            public void release(String roundId) {
+                released.add(roundId);
+            }
+        });
+        List<PodListener> listeners = List.of(new PodListener(new PodRef("shop", "checkout-1", "uid-1", "10.0.0.3"),
+                new Responder(8080, "TCP"), null));
+        PlanRound w1 = new PlanRound("w1", "lab", List.of(), List.of(), clock.millis() + 1_000, listeners);
+
+        rounds.take(plan(1, 5_000, w1));
+        clock.advance(Duration.ofMillis(1_001));
+        rounds.take(plan(2, 5_000, w1, new PlanRound("w2", "lab", List.of(), List.of(), clock.millis() - 1, listeners)));
+        rounds.take(plan(3, 5_000, w1));
+
+        assertThat(prepared).as("w1 once; w2 came after its deadline").containsExactly("w1");
         assertThat(released).containsExactly("w1");
     }
 

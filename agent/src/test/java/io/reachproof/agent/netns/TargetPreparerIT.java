@@ -1,6 +1,7 @@
 package io.reachproof.agent.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.EventLoopGroup;
 import io.reachproof.agent.Transport;
@@ -47,8 +48,8 @@ class TargetPreparerIT {
         node = LabNode.create();
         frontend = new PodRef("shop", "frontend", "uid-fe", node.addPod("frontend", 2));
         checkout = new PodRef("shop", "checkout", "uid-co", node.addPod("checkout", 3));
-        // a firewall inside checkout that refuses even checkout itself on 7070
-        node.rules("checkout", "input", "tcp dport 7070 drop");
+        // a firewall inside checkout that refuses even checkout itself on 7070-7072
+        node.rules("checkout", "input", "tcp dport 7070-7072 drop");
         sockets = new NetnsSockets(Clock.systemUTC(), Duration.ofMinutes(5));
         PodNetworkNamespaces pods = pod -> {
             String ns = node.namespaceOf(pod.name());
@@ -78,6 +79,11 @@ class TargetPreparerIT {
         }
     }
 
+    /** A round deadline no test reaches. */
+    private static long later() {
+        return System.currentTimeMillis() + 60_000;
+    }
+
     private static ProbeResult probeFromFrontend(Protocol protocol, int port, String expectedPeer) throws Exception {
         return prober.probe(new ProbeTask("t-" + port, protocol, checkout.ip(), port,
                 protocol == Protocol.HTTP ? "/reachproof/identity" : null, protocol == Protocol.HTTP ? "GET" : null,
@@ -86,7 +92,7 @@ class TargetPreparerIT {
 
     @Test
     void aFreePortIsBorrowedAndAnswersWithThePodsIdentityUntilTheRoundIsReleased() throws Exception {
-        List<TargetReadiness> ready = preparer.prepare("round-1", List.of(
+        List<TargetReadiness> ready = preparer.prepare("round-1", later(), List.of(
                 new PodListener(checkout, new Responder(8080, "TCP"), null),
                 new PodListener(checkout, new Responder(8081, "HTTP"), "/reachproof/identity"),
                 new PodListener(checkout, new Responder(8082, "UDP"), null)));
@@ -108,6 +114,38 @@ class TargetPreparerIT {
     }
 
     @Test
+    void borrowedListenersAreGivenBackByThemselvesWhenTheRoundsDeadlinePasses() throws Exception {
+        List<TargetReadiness> ready = preparer.prepare("round-4", System.currentTimeMillis() + 1_500,
+                List.of(new PodListener(checkout, new Responder(8090, "TCP"), null)));
+
+        assertThat(ready).extracting(TargetReadiness::answer).containsExactly(TargetAnswer.BORROWED);
+        assertThat(probeFromFrontend(Protocol.TCP, 8090, "pod:shop/checkout").outcome()).isEqualTo(Outcome.CONNECTED);
+        // nobody calls release: the deadline alone gives the port back
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(preparer.borrowed()).isZero();
+            assertThat(probeFromFrontend(Protocol.TCP, 8090, null).outcome()).isEqualTo(Outcome.REFUSED);
+        });
+    }
+
+    @Test
+    void portsThatDoNotAnswerAreCheckedAtOnceNotOneAfterTheOther() throws Exception {
+        long start = System.nanoTime();
+
+        List<TargetReadiness> ready = preparer.prepare("round-5", later(), List.of(
+                new PodListener(checkout, new Responder(7070, "TCP"), null),
+                new PodListener(checkout, new Responder(7071, "TCP"), null),
+                new PodListener(checkout, new Responder(7072, "HTTP"), null),
+                new PodListener(frontend, new Responder(7073, "TCP"), null)));
+
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(ready).extracting(TargetReadiness::answer)
+                .containsExactly(TargetAnswer.NONE, TargetAnswer.NONE, TargetAnswer.NONE, TargetAnswer.BORROWED);
+        // a failing check takes two attempts of CHECK_TIMEOUT (1 s): three after another would take 6 s
+        assertThat(tookMillis).as("milliseconds for all checks").isLessThan(3_500);
+        preparer.release("round-5");
+    }
+
+    @Test
     void aPortThePodsAppServesIsTheAppsAndIsProbedAsTheApp() throws Exception {
         ServerSocket app;
         try (NetnsThread inPod = NetnsThread.enter(NamedNetns.resolve(node.namespaceOf("checkout")))) {
@@ -118,7 +156,7 @@ class TargetPreparerIT {
             });
         }
         try (app) {
-            List<TargetReadiness> ready = preparer.prepare("round-2",
+            List<TargetReadiness> ready = preparer.prepare("round-2", later(),
                     List.of(new PodListener(checkout, new Responder(9090, "TCP"), null)));
 
             assertThat(ready).singleElement().satisfies(r -> {
@@ -132,7 +170,7 @@ class TargetPreparerIT {
 
     @Test
     void aPortThatDoesNotAnswerItsOwnCheckOrAPodNotOnTheNodeIsNone() throws Exception {
-        List<TargetReadiness> ready = preparer.prepare("round-3", List.of(
+        List<TargetReadiness> ready = preparer.prepare("round-3", later(), List.of(
                 new PodListener(checkout, new Responder(7070, "TCP"), null),
                 new PodListener(new PodRef("shop", "elsewhere", "uid-x", "10.214.255.9"), new Responder(80, "TCP"), null)));
 
