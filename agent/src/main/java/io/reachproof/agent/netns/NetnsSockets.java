@@ -98,6 +98,7 @@ public final class NetnsSockets implements AutoCloseable {
         private final ChannelFactory<? extends Channel> plain;
         private final java.util.Queue<Channel> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean closed;
 
         Pool(NetnsThread thread, ChannelFactory<? extends Channel> plain) {
             this.thread = thread;
@@ -110,11 +111,15 @@ public final class NetnsSockets implements AutoCloseable {
             if (ready.size() < SIZE / 2 && refilling.compareAndSet(false, true)) {
                 thread.later(() -> {
                     try {
-                        while (ready.size() < SIZE) {
+                        while (!closed && ready.size() < SIZE) {
                             ready.add(plain.newChannel());
                         }
                     } finally {
                         refilling.set(false);
+                    }
+                    if (closed) {
+                        // closed while refilling: what was made since must not stay open (it would hold the namespace)
+                        closeReady();
                     }
                 });
             }
@@ -122,6 +127,11 @@ public final class NetnsSockets implements AutoCloseable {
         }
 
         void close() {
+            closed = true;
+            closeReady();
+        }
+
+        private void closeReady() {
             for (Channel c; (c = ready.poll()) != null; ) {
                 c.unsafe().closeForcibly();
             }
