@@ -84,12 +84,18 @@ public final class NetnsBench {
                         + " of %d runs; 2 cores shared%n", target, probes, rounds);
                 System.out.printf(Locale.ROOT, "%-34s %12s %10s %s%n", "sources", "probes/s", "vs host", "outcomes");
                 double host = run(prober, probes, rounds, target, List.of(), "host namespace (" + hostIp + ")", 0);
+                // the probing itself grows the heap: what the namespaces add is measured from here
+                long rssHostProbed = rssKb();
+                int threadsHostProbed = Thread.activeCount();
+                long fdsHostProbed = openFds();
                 for (int n : new int[] {1, 10, 200}) {
                     run(prober, probes, rounds, target, sources.subList(0, n), n + " pod namespace" + (n > 1 ? "s" : ""), host);
                 }
                 long rssAfter = rssKb();
-                System.out.printf(Locale.ROOT, "agent RSS %d MB before, %d MB with %d namespaces entered (%d threads more)%n",
-                        rssBefore / 1024, rssAfter / 1024, sockets.entered(), Thread.activeCount() - threadsBefore);
+                System.out.printf(Locale.ROOT, "agent RSS %d MB at start, %d MB after the host-namespace probes, %d MB with %d"
+                        + " namespaces entered (%d threads more than after the host probes, %d at start; %d open fds more)%n",
+                        rssBefore / 1024, rssHostProbed / 1024, rssAfter / 1024, sockets.entered(),
+                        Thread.activeCount() - threadsHostProbed, threadsBefore, openFds() - fdsHostProbed);
             }
             listener.close();
         }
@@ -129,6 +135,12 @@ public final class NetnsBench {
         System.out.printf(Locale.ROOT, "%-34s %12.0f %10s %s%n", label, best,
                 host == 0 ? "" : String.format(Locale.ROOT, "%+.1f %%", (best / host - 1) * 100), outcomes);
         return best;
+    }
+
+    private static long openFds() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
     }
 
     private static long rssKb() throws Exception {
