@@ -36,7 +36,8 @@ public final class NetnsSockets implements AutoCloseable {
 
     private static final class Entry {
         final NetnsThread thread;
-        final Map<String, Pool> pools = new ConcurrentHashMap<>();
+        /** By channel class: found without making anything on a probe's path. */
+        final Map<Class<? extends Channel>, Pool> pools = new ConcurrentHashMap<>();
         volatile Instant lastUsed;
 
         Entry(NetnsThread thread, Instant lastUsed) {
@@ -66,12 +67,12 @@ public final class NetnsSockets implements AutoCloseable {
 
     /** A factory of TCP channels made inside {@code namespace}, entered now if it was not yet. */
     public ChannelFactory<Channel> stream(NetnsRef namespace, Transport transport) throws NetnsUnavailable {
-        return inside(namespace, new ReflectiveChannelFactory<>(transport.socketChannel()));
+        return inside(namespace, transport.socketChannel());
     }
 
     /** A factory of UDP channels made inside {@code namespace}. */
     public ChannelFactory<Channel> datagram(NetnsRef namespace, Transport transport) throws NetnsUnavailable {
-        return inside(namespace, new ReflectiveChannelFactory<>(transport.datagramChannel()));
+        return inside(namespace, transport.datagramChannel());
     }
 
     /** A factory of listening channels made inside {@code namespace} (listeners borrowed in a pod; not made ahead). */
@@ -81,10 +82,11 @@ public final class NetnsSockets implements AutoCloseable {
         return () -> thread.make(plain::newChannel);
     }
 
-    private ChannelFactory<Channel> inside(NetnsRef namespace, ChannelFactory<? extends Channel> plain)
-            throws NetnsUnavailable {
+    private ChannelFactory<Channel> inside(NetnsRef namespace, Class<? extends Channel> kind) throws NetnsUnavailable {
         Entry e = entry(namespace);
-        return e.pools.computeIfAbsent(plain.toString(), k -> new Pool(e.thread, plain));
+        Pool pool = e.pools.get(kind);
+        // a reflective factory looks its constructor up when made: once per namespace and kind, not per probe
+        return pool != null ? pool : e.pools.computeIfAbsent(kind, k -> new Pool(e.thread, new ReflectiveChannelFactory<>(k)));
     }
 
     /**
