@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -74,8 +75,12 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
         }
         if (borrowedByRound.containsKey(roundId)) {
             long delay = Math.max(0, deadlineEpochMillis - clock.millis());
-            // on the borrowed listeners' own loop, which must not wait for a close
-            group.schedule(() -> release(roundId, BorrowedListener::closeLater), delay, TimeUnit.MILLISECONDS);
+            try {
+                // on the borrowed listeners' own loop, which must not wait for a close
+                group.schedule(() -> release(roundId, BorrowedListener::closeLater), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // the agent is stopping: close() gives everything back
+            }
         }
         List<CompletableFuture<ProbeResult>> checks = new ArrayList<>(opened.size());
         for (Opened o : opened) {
