@@ -24,7 +24,12 @@ public enum InconclusiveReason {
      * Nothing could be probed: the source or the destination group has no registered agent in the cell's
      * cluster (none deployed, none matching the group's selectors, or all gone), or only one agent is both.
      */
-    NO_AGENTS;
+    NO_AGENTS,
+    /**
+     * Workload mode: no agent in workload mode runs on the node of the cell's source pod (nothing can probe from
+     * it) or of its destination pod (nothing can make its port answer and check it).
+     */
+    NO_AGENT_ON_NODE;
 
     /** Its name, e.g. {@code NO_AGENTS}: the spelling in JSON and text. */
     @JsonValue

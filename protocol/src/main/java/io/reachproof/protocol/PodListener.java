@@ -9,11 +9,18 @@ import static java.util.Objects.requireNonNull;
  * it found as a {@link TargetReadiness}.
  *
  * @param path HTTP only: the path probes will request (the borrowed listener answers its identity there)
+ * @param declared the pod's containers declare the port: it is the app's, and never borrowed (an app still
+ *     starting must find it free), so it answers only when the app serves it
  */
-public record PodListener(PodRef pod, Responder port, String path) {
+public record PodListener(PodRef pod, Responder port, String path, boolean declared) {
 
     public PodListener {
         requireNonNull(pod, "pod");
         requireNonNull(port, "port");
+    }
+
+    /** A port the pod does not declare: borrowed when the app does not serve it. */
+    public PodListener(PodRef pod, Responder port, String path) {
+        this(pod, port, path, false);
     }
 }

@@ -104,6 +104,13 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
             return unready(roundId, l, "pod " + l.pod().displayName() + " (" + l.pod().uid()
                     + ") has no network namespace on this node");
         }
+        if (l.declared()) {
+            // the pod declares the port: it is the app's even while the app is starting, so it is never borrowed
+            // (an app binding it meanwhile would fail); it answers when the app serves it, which its check proves
+            return "UDP".equals(l.port().protocol()) ? unready(roundId, l, "UDP " + l.port().port()
+                    + " is declared by the pod: the app's, and an app need not echo, so nothing proves a probe reached it")
+                    : new Opened(l, TargetAnswer.APP, null);
+        }
         BorrowedListener.Outcome borrowed = BorrowedListener.borrow(l.pod(), l.port(), namespace.get(), sockets, group,
                 transport);
         if (borrowed.listener().isPresent()) {
@@ -128,7 +135,8 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
         if (check.outcome() != Outcome.CONNECTED) {
             return readiness(roundId, o.listener(), TargetAnswer.NONE,
                     "the port did not answer its check from inside the pod: " + check.outcome()
-                            + (check.detail().isEmpty() ? "" : " (" + check.detail() + ")"));
+                            + (check.detail().isEmpty() ? "" : " (" + check.detail() + ")")
+                            + (o.listener().declared() ? "; the pod declares it, so it is left to the app (not borrowed)" : ""));
         }
         return readiness(roundId, o.listener(), o.answer(),
                 o.answer() == TargetAnswer.APP ? "served by the pod's app" : "borrowed");

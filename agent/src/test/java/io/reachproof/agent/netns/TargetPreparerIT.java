@@ -169,6 +169,33 @@ class TargetPreparerIT {
     }
 
     @Test
+    void aPortThePodDeclaresIsNeverBorrowedSoAnAppStartingLaterCanBindIt() throws Exception {
+        List<TargetReadiness> ready = preparer.prepare("round-6", later(), List.of(
+                new PodListener(checkout, new Responder(9191, "TCP"), null, true),
+                new PodListener(checkout, new Responder(9192, "UDP"), null, true)));
+
+        assertThat(ready).extracting(TargetReadiness::answer).containsExactly(TargetAnswer.NONE, TargetAnswer.NONE);
+        assertThat(ready.get(0).detail()).startsWith("the port did not answer its check from inside the pod: REFUSED")
+                .endsWith("the pod declares it, so it is left to the app (not borrowed)");
+        assertThat(ready.get(1).detail()).startsWith("UDP 9192 is declared by the pod");
+        assertThat(preparer.borrowed()).isZero();
+        // the app starts during the round: its port is free
+        try (NetnsThread inPod = NetnsThread.enter(NamedNetns.resolve(node.namespaceOf("checkout")));
+                ServerSocket app = inPod.make(() -> {
+                    ServerSocket s = new ServerSocket();
+                    s.bind(new InetSocketAddress("0.0.0.0", 9191));
+                    return s;
+                })) {
+            assertThat(app.isBound()).isTrue();
+            List<TargetReadiness> next = preparer.prepare("round-7", later(),
+                    List.of(new PodListener(checkout, new Responder(9191, "TCP"), null, true)));
+            assertThat(next).extracting(TargetReadiness::answer).containsExactly(TargetAnswer.APP);
+        }
+        preparer.release("round-6");
+        preparer.release("round-7");
+    }
+
+    @Test
     void aPortThatDoesNotAnswerItsOwnCheckOrAPodNotOnTheNodeIsNone() throws Exception {
         List<TargetReadiness> ready = preparer.prepare("round-3", later(), List.of(
                 new PodListener(checkout, new Responder(7070, "TCP"), null),

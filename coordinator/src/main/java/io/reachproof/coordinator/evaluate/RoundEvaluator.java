@@ -2,6 +2,7 @@ package io.reachproof.coordinator.evaluate;
 
 import io.reachproof.coordinator.plan.PlannedCell;
 import io.reachproof.coordinator.plan.ProbePlanner;
+import io.reachproof.coordinator.plan.WorkloadPod;
 import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.CellResult;
@@ -14,6 +15,8 @@ import io.reachproof.protocol.PairSummary;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.RoundReport;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetAnswer;
+import io.reachproof.protocol.TargetReadiness;
 import io.reachproof.protocol.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +33,11 @@ import java.util.TreeMap;
  * self-check this round; otherwise {@code inconclusive} with the reason. Inconclusive cells lower the
  * coverage and are never mismatches. Expected deny + observed allow is a HOLE; expected allow + observed
  * deny is BLOCKED.
+ *
+ * <p>Workload mode: a destination pod's port is live when its node's agent reported it answering its own
+ * check from inside the pod ({@code APP} or {@code BORROWED}); a port with no such readiness is
+ * {@code TARGET_SELF_CHECK_FAILED} (its probe was not even sent), and a failed probe of a borrowed listener
+ * whose agent is no longer live is {@code TARGET_LOST} (the listener may have gone with it).
  */
 public final class RoundEvaluator {
 
@@ -74,9 +82,13 @@ public final class RoundEvaluator {
         Verdict expected = planned.cell().verdict();
         ObservedVerdict observed;
         InconclusiveReason reason;
+        TargetReadiness ready = readiness(planned, in);
         if (planned.unplanned() != null) {
             observed = ObservedVerdict.INCONCLUSIVE;
             reason = planned.unplanned();
+        } else if (planned.toPod() != null && (ready == null || ready.answer() == TargetAnswer.NONE)) {
+            observed = ObservedVerdict.INCONCLUSIVE;
+            reason = InconclusiveReason.TARGET_SELF_CHECK_FAILED;
         } else if (result == null) {
             observed = ObservedVerdict.INCONCLUSIVE;
             reason = InconclusiveReason.NO_RESULT;
@@ -85,7 +97,7 @@ public final class RoundEvaluator {
                 case CONNECTED -> null;
                 case WRONG_PEER -> InconclusiveReason.WRONG_PEER;
                 case ERROR -> InconclusiveReason.LOCAL_ERROR;
-                case REFUSED, TIMEOUT, UNREACHABLE -> whyNotDeny(planned, result, in);
+                case REFUSED, TIMEOUT, UNREACHABLE -> whyNotDeny(planned, ready, result, in);
             };
             if (result.outcome() == io.reachproof.protocol.Outcome.CONNECTED) {
                 observed = ObservedVerdict.ALLOW;
@@ -93,10 +105,13 @@ public final class RoundEvaluator {
                 observed = reason == null ? ObservedVerdict.DENY : ObservedVerdict.INCONCLUSIVE;
             }
         }
-        EndpointRef from = planned.from() == null ? EndpointRef.noAgent(planned.fromCluster()) : ref(planned.from());
+        EndpointRef from = planned.fromPod() != null ? ref(planned.fromPod(), planned.from())
+                : planned.from() == null ? EndpointRef.noAgent(planned.fromCluster()) : ref(planned.from());
         EndpointRef to;
         if (planned.external()) {
             to = EndpointRef.external(planned.externalAddress());
+        } else if (planned.toPod() != null) {
+            to = ref(planned.toPod(), planned.to());
         } else {
             to = planned.to() == null ? EndpointRef.noAgent(planned.toCluster()) : ref(planned.to());
         }
@@ -106,9 +121,22 @@ public final class RoundEvaluator {
                 result == null ? 0 : result.latencyMicros(), planned.cell().rule().fileLine(), planned.decidedBy());
     }
 
+    /** The readiness of a workload cell's destination port; null for other cells or when none arrived. */
+    private static TargetReadiness readiness(PlannedCell planned, RoundObservations in) {
+        return planned.toPod() == null ? null : in.readiness().get(RoundObservations.targetKey(planned.toPod().uid(),
+                ProbePlanner.responder(planned.cell().port())));
+    }
+
     /** Null when a failed probe proves deny; otherwise why it does not. */
-    private InconclusiveReason whyNotDeny(PlannedCell planned, ProbeResult result, RoundObservations in) {
-        if (!planned.external()) {
+    private InconclusiveReason whyNotDeny(PlannedCell planned, TargetReadiness ready, ProbeResult result,
+            RoundObservations in) {
+        if (planned.toPod() != null) {
+            // the app answers without the agent; a borrowed listener lives in the agent, and may have died with it
+            if (ready.answer() == TargetAnswer.BORROWED
+                    && in.agentStates().getOrDefault(planned.to().agentId(), AgentState.GONE) != AgentState.LIVE) {
+                return InconclusiveReason.TARGET_LOST;
+            }
+        } else if (!planned.external()) {
             String target = planned.to().agentId();
             if (in.agentStates().getOrDefault(target, AgentState.GONE) != AgentState.LIVE) {
                 return InconclusiveReason.TARGET_LOST;
@@ -153,6 +181,12 @@ public final class RoundEvaluator {
         List<PairSummary> all = new ArrayList<>();
         counts.forEach((pair, c) -> all.add(c.summary(pair)));
         return all;
+    }
+
+    /** How reports name a workload pod: the pod, on its node, with the agent there ({@code agent} may be null). */
+    public static EndpointRef ref(WorkloadPod pod, AgentIdentity agent) {
+        return new EndpointRef(agent == null ? null : agent.agentId(), pod.cluster(), agent == null ? null : agent.cloud(),
+                agent == null ? null : agent.region(), pod.node(), pod.namespace(), pod.name(), pod.ip());
     }
 
     /** How reports name an agent. */

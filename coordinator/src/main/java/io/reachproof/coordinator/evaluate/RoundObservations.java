@@ -6,7 +6,9 @@ import io.reachproof.coordinator.plan.RoundPlan;
 import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.protocol.PolicyChange;
 import io.reachproof.protocol.ProbeResult;
+import io.reachproof.protocol.Responder;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetReadiness;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -19,6 +21,8 @@ import java.util.stream.Stream;
  * @param complete true when every task's result and every self-check arrived before the deadline
  * @param suspectsByCluster per cluster, the newest policy change there not yet proven enforced (a cluster
  *     without one is absent)
+ * @param readiness workload mode: each destination pod port's readiness that arrived in the round's first
+ *     phase, by {@link #targetKey}
  */
 public record RoundObservations(
         RoundPlan plan,
@@ -29,7 +33,8 @@ public record RoundObservations(
         long startedAtEpochMillis,
         long finishedAtEpochMillis,
         boolean complete,
-        Map<String, PolicyChange> suspectsByCluster) {
+        Map<String, PolicyChange> suspectsByCluster,
+        Map<String, TargetReadiness> readiness) {
 
     public RoundObservations {
         requireNonNull(plan, "plan");
@@ -38,6 +43,20 @@ public record RoundObservations(
         agentStates = Map.copyOf(requireNonNull(agentStates, "agentStates"));
         agentsByState = Map.copyOf(requireNonNull(agentsByState, "agentsByState"));
         suspectsByCluster = Map.copyOf(requireNonNull(suspectsByCluster, "suspectsByCluster"));
+        readiness = Map.copyOf(requireNonNull(readiness, "readiness"));
+    }
+
+    /** Observations of a round with no workload-mode cells (no readiness). */
+    public RoundObservations(RoundPlan plan, Map<String, ProbeResult> resultsByTask, Map<String, SelfCheckStatus> selfChecks,
+            Map<String, AgentState> agentStates, Map<String, Integer> agentsByState, long startedAtEpochMillis,
+            long finishedAtEpochMillis, boolean complete, Map<String, PolicyChange> suspectsByCluster) {
+        this(plan, resultsByTask, selfChecks, agentStates, agentsByState, startedAtEpochMillis, finishedAtEpochMillis,
+                complete, suspectsByCluster, Map.of());
+    }
+
+    /** How a destination pod's port is known in {@code readiness}: its pod's uid and the port. */
+    public static String targetKey(String podUid, Responder port) {
+        return podUid + "|" + port.port() + "/" + port.protocol();
     }
 
     /** The newest suspect change of any cluster: the round's suspect; null when there is none. */

@@ -12,6 +12,8 @@ import io.reachproof.expectations.PortSpec;
 import io.reachproof.policy.FromPoliciesResolver;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.InconclusiveReason;
+import io.reachproof.protocol.PodListener;
+import io.reachproof.protocol.PodRef;
 import io.reachproof.protocol.ProbeTask;
 import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
@@ -49,6 +51,14 @@ import java.util.TreeMap;
  * <p>Cells derived from NetworkPolicies ({@code spec.fromPolicies}, a {@link FromPoliciesResolver}) are
  * planned the same way, but only within each cluster (policies are per cluster) and only on agent pairs
  * the policies decide; each sampled pair carries its own verdict and the policy that decided it.
+ *
+ * <p><b>Workload mode.</b> In a cluster given with its pods ({@code workloadPods}), groups select the real pods,
+ * not the agents: a pair is two pods, the probe leaves from the source pod's network namespace, sent by the
+ * agent in workload mode on that pod's node, and arrives at the destination pod, whose port the agent on its
+ * node prepares first (a {@link PodListener} in {@link RoundPlan#prepareByAgent}; the round's first phase). A
+ * pod whose node has no such agent cannot be a source or destination: its cells are inconclusive
+ * ({@code NO_AGENT_ON_NODE}). The same rotation and budgets apply, with pods in place of agents; the budget is
+ * the probing agent's, shared by all pods of its node.
  */
 public final class ProbePlanner {
 
@@ -78,20 +88,25 @@ public final class ProbePlanner {
      */
     public RoundPlan plan(String roundId, long roundNumber, String expectation, Map<String, Group> groups,
             List<GroupCell> cells, Optional<FromPoliciesResolver> derived, List<RegisteredAgent> agents) {
+        return plan(roundId, roundNumber, expectation, groups, cells, derived, agents, Map.of());
+    }
+
+    /**
+     * As {@link #plan(String, long, String, Map, List, Optional, List)}, with the clusters in workload mode and
+     * their pods ({@code workloadPods}, by cluster): there groups select those pods, not the agents, and
+     * {@code derived} must be compiled for those pods (see {@link #endpoints}).
+     */
+    public RoundPlan plan(String roundId, long roundNumber, String expectation, Map<String, Group> groups,
+            List<GroupCell> cells, Optional<FromPoliciesResolver> derived, List<RegisteredAgent> agents,
+            Map<String, List<WorkloadPod>> workloadPods) {
         requireNonNull(derived, "derived");
+        requireNonNull(workloadPods, "workloadPods");
         requireNonNull(roundId, "roundId");
         requireNonNull(expectation, "expectation");
         if (roundNumber < 0) {
             throw new IllegalArgumentException("roundNumber must not be negative: " + roundNumber);
         }
-        Map<String, AgentState> states = new HashMap<>();
-        List<Member> members = new ArrayList<>();
-        for (RegisteredAgent a : agents) {
-            if (a.state() != AgentState.GONE) {
-                states.put(a.agentId(), a.state());
-                members.add(new Member(a.identity(), endpoint(a.identity()), a.state() == AgentState.LIVE));
-            }
-        }
+        List<Member> members = members(agents, workloadPods);
         Builder b = new Builder(roundId);
         Map<String, Map<String, List<Member>>> membership = new HashMap<>();
         for (GroupCell cell : cells) {
@@ -116,8 +131,8 @@ public final class ProbePlanner {
                         List<Member> t = targets.get(toCluster);
                         boolean alone = onlyOneAgent(s, t);
                         if (s == null || t == null || alone) {
-                            b.unplanned(written, fromCluster, toCluster, s == null ? null : s.get(0).identity(),
-                                    t == null || alone ? null : t.get(0).identity(), InconclusiveReason.NO_AGENTS);
+                            b.unplanned(written, fromCluster, toCluster, s == null ? null : s.get(0),
+                                    t == null || alone ? null : t.get(0), InconclusiveReason.NO_AGENTS);
                         } else {
                             planClusterPair(b, prefix, cell.port(), roundNumber, (f, x) -> written, fromCluster, s, toCluster, t);
                         }
@@ -162,22 +177,24 @@ public final class ProbePlanner {
             List<Member> sourceMembers, String toCluster, List<Member> targetMembers) {
         String key = keyPrefix + "|" + fromCluster + "->" + toCluster;
         List<Member> sources = ordered(key, sourceMembers.stream().filter(Member::live).toList());
-        List<Member> targets = ordered(key, targetMembers.stream().filter(m -> answers(m.identity(), port)).toList());
+        List<Member> targets = ordered(key, targetMembers.stream().filter(m -> m.canBeTarget(port)).toList());
         if (targets.isEmpty()) {
             Member from = sources.isEmpty() ? sourceMembers.get(0) : sources.get(0);
             Member to = targetMembers.get(0);
             Choice cell = cellOf.of(from, to);
-            if (!from.identity().agentId().equals(to.identity().agentId()) && cell != null) {
-                b.unplanned(cell, fromCluster, toCluster, from.identity(), to.identity(), InconclusiveReason.TARGET_SELF_CHECK_FAILED);
+            if (!from.id().equals(to.id()) && cell != null) {
+                b.unplanned(cell, fromCluster, toCluster, from, to, to.pod() != null
+                        ? InconclusiveReason.NO_AGENT_ON_NODE : InconclusiveReason.TARGET_SELF_CHECK_FAILED);
             }
             return;
         }
         if (sources.isEmpty()) {
-            Member from = sourceMembers.get(0);
+            Member from = sourceMembers.stream().filter(m -> m.agent() != null).findFirst().orElse(sourceMembers.get(0));
             Member to = firstOther(targets, from);
             Choice cell = to == null ? null : cellOf.of(from, to);
             if (cell != null) {
-                b.unplanned(cell, fromCluster, toCluster, from.identity(), to.identity(), InconclusiveReason.NO_RESULT);
+                b.unplanned(cell, fromCluster, toCluster, from, to,
+                        from.agent() == null ? InconclusiveReason.NO_AGENT_ON_NODE : InconclusiveReason.NO_RESULT);
             }
             return;
         }
@@ -195,11 +212,11 @@ public final class ProbePlanner {
             int j = (int) ((i + p / s) % t);
             Member from = sources.get(i);
             Member to = targets.get(j);
-            Choice cell = from.identity().agentId().equals(to.identity().agentId()) ? null : cellOf.of(from, to);
+            Choice cell = from.id().equals(to.id()) ? null : cellOf.of(from, to);
             if (cell == null) {
                 continue;
             }
-            if (!b.hasBudget(from.identity().agentId())) {
+            if (!b.hasBudget(from.agent().agentId())) {
                 if (blocked == null) {
                     blocked = cell;
                     blockedFrom = from;
@@ -207,12 +224,11 @@ public final class ProbePlanner {
                 }
                 continue;
             }
-            b.probe(cell.cell(), cell.decidedBy(), fromCluster, toCluster, from.identity(), to.identity(), null,
-                    address(to.identity()));
+            b.probe(cell.cell(), cell.decidedBy(), fromCluster, toCluster, from, to, null, to.address());
             taken++;
         }
         if (taken == 0 && blocked != null) {
-            b.unplanned(blocked, fromCluster, toCluster, blockedFrom.identity(), blockedTo.identity(), InconclusiveReason.NO_RESULT);
+            b.unplanned(blocked, fromCluster, toCluster, blockedFrom, blockedTo, InconclusiveReason.NO_RESULT);
         }
     }
 
@@ -228,7 +244,9 @@ public final class ProbePlanner {
                 String key = cellKey(expectation, cell, fromCluster, address);
                 List<Member> live = ordered(key, members.stream().filter(Member::live).toList());
                 if (live.isEmpty()) {
-                    b.unplannedExternal(cell, fromCluster, members.get(0).identity(), address, InconclusiveReason.NO_RESULT);
+                    Member from = members.stream().filter(m -> m.agent() != null).findFirst().orElse(members.get(0));
+                    b.unplannedExternal(cell, fromCluster, from, address,
+                            from.agent() == null ? InconclusiveReason.NO_AGENT_ON_NODE : InconclusiveReason.NO_RESULT);
                     continue;
                 }
                 int taken = 0;
@@ -236,15 +254,15 @@ public final class ProbePlanner {
                 int start = (int) Math.floorMod(round * settings.pairsPerClusterPair(), (long) live.size());
                 for (int step = 0; step < live.size() && taken < settings.pairsPerClusterPair(); step++) {
                     Member from = live.get((start + step) % live.size());
-                    if (!b.hasBudget(from.identity().agentId())) {
+                    if (!b.hasBudget(from.agent().agentId())) {
                         blocked = blocked == null ? from : blocked;
                         continue;
                     }
-                    b.probe(cell, null, fromCluster, EXTERNAL, from.identity(), null, address, host(address));
+                    b.probe(cell, null, fromCluster, EXTERNAL, from, null, address, host(address));
                     taken++;
                 }
                 if (taken == 0 && blocked != null) {
-                    b.unplannedExternal(cell, fromCluster, blocked.identity(), address, InconclusiveReason.NO_RESULT);
+                    b.unplannedExternal(cell, fromCluster, blocked, address, InconclusiveReason.NO_RESULT);
                 }
             }
         }
@@ -263,6 +281,56 @@ public final class ProbePlanner {
     public static Endpoint endpoint(AgentIdentity a) {
         return Endpoint.pod(a.agentId(), a.cluster(), a.cloud(), a.namespace(), a.namespaceLabels(), a.pod(),
                 a.podLabels(), a.addresses()).withPorts(ports(a.responders()));
+    }
+
+    /** A workload pod as an expectation endpoint (its id {@code pod:CLUSTER/NAMESPACE/NAME}), for group membership. */
+    public static Endpoint endpoint(WorkloadPod pod, String cloud) {
+        return Endpoint.pod(podId(pod), pod.cluster(), cloud, pod.namespace(), pod.namespaceLabels(), pod.name(),
+                pod.labels(), List.of(pod.ip())).withPorts(ports(pod.ports()));
+    }
+
+    private static String podId(WorkloadPod pod) {
+        return "pod:" + pod.cluster() + "/" + pod.namespace() + "/" + pod.name();
+    }
+
+    /**
+     * What groups select, as endpoints: the non-gone agents of clusters in agent mode, and the pods of the clusters
+     * in {@code workloadPods}, ordered by id; what {@code fromPolicies} must be compiled for.
+     */
+    public static List<Endpoint> endpoints(List<RegisteredAgent> agents, Map<String, List<WorkloadPod>> workloadPods) {
+        return members(agents, workloadPods).stream().map(Member::endpoint).sorted(Comparator.comparing(Endpoint::id)).toList();
+    }
+
+    /**
+     * The members groups select: in a cluster of {@code workloadPods} its pods, each with the non-gone workload-mode
+     * agent on its node (null when none runs there; live when that agent is); elsewhere the non-gone agents.
+     */
+    private static List<Member> members(List<RegisteredAgent> agents, Map<String, List<WorkloadPod>> workloadPods) {
+        List<Member> members = new ArrayList<>();
+        Map<List<String>, RegisteredAgent> byNode = new HashMap<>();
+        Map<String, String> clouds = new HashMap<>();
+        for (RegisteredAgent a : agents) {
+            if (a.state() == AgentState.GONE) {
+                continue;
+            }
+            AgentIdentity id = a.identity();
+            clouds.putIfAbsent(id.cluster(), id.cloud());
+            if (!workloadPods.containsKey(id.cluster())) {
+                members.add(new Member(id.agentId(), id, null, endpoint(id), a.state() == AgentState.LIVE));
+            } else if (id.capabilities().contains(AgentIdentity.CAPABILITY_WORKLOAD)) {
+                // a live agent of a node wins over one that is lost (a restarted pod of the DaemonSet)
+                byNode.merge(List.of(id.cluster(), id.node()), a,
+                        (old, fresh) -> old.state() == AgentState.LIVE ? old : fresh);
+            }
+        }
+        workloadPods.forEach((cluster, pods) -> {
+            for (WorkloadPod pod : pods) {
+                RegisteredAgent agent = byNode.get(List.of(cluster, pod.node()));
+                members.add(new Member(podId(pod), agent == null ? null : agent.identity(), pod,
+                        endpoint(pod, clouds.get(cluster)), agent != null && agent.state() == AgentState.LIVE));
+            }
+        });
+        return members;
     }
 
     /**
@@ -292,10 +360,6 @@ public final class ProbePlanner {
         return new Responder(port.port(), port.protocol().spelling());
     }
 
-    private static String address(AgentIdentity agent) {
-        return agent.addresses().get(0);
-    }
-
     /** The host part of an external destination: {@code 169.254.169.254/32} -> {@code 169.254.169.254}. */
     static String host(String external) {
         int slash = external.indexOf('/');
@@ -304,7 +368,7 @@ public final class ProbePlanner {
 
     private static Member firstOther(List<Member> members, Member not) {
         for (Member m : members) {
-            if (!m.identity().agentId().equals(not.identity().agentId())) {
+            if (!m.id().equals(not.id())) {
                 return m;
             }
         }
@@ -325,14 +389,14 @@ public final class ProbePlanner {
     /** True when the only agent pair is one agent with itself: nothing to probe. */
     private static boolean onlyOneAgent(List<Member> sources, List<Member> targets) {
         return sources != null && targets != null && sources.size() == 1 && targets.size() == 1
-                && sources.get(0).identity().agentId().equals(targets.get(0).identity().agentId());
+                && sources.get(0).id().equals(targets.get(0).id());
     }
 
     private static Map<String, List<Member>> byCluster(List<Member> members, Group group) {
         Map<String, List<Member>> byCluster = new TreeMap<>();
         for (Member m : members) {
             if (group.matches(m.endpoint())) {
-                byCluster.computeIfAbsent(m.identity().cluster(), c -> new ArrayList<>()).add(m);
+                byCluster.computeIfAbsent(m.cluster(), c -> new ArrayList<>()).add(m);
             }
         }
         return byCluster;
@@ -342,14 +406,39 @@ public final class ProbePlanner {
         List<Member> sorted = new ArrayList<>(members);
         Map<String, Long> weights = new HashMap<>();
         for (Member m : sorted) {
-            weights.put(m.identity().agentId(), Rendezvous.weight(key, m.identity().agentId()));
+            weights.put(m.id(), Rendezvous.weight(key, m.id()));
         }
-        sorted.sort(Comparator.<Member>comparingLong(m -> weights.get(m.identity().agentId()))
-                .thenComparing(m -> m.identity().agentId()));
+        sorted.sort(Comparator.<Member>comparingLong(m -> weights.get(m.id())).thenComparing(Member::id));
         return sorted;
     }
 
-    private record Member(AgentIdentity identity, Endpoint endpoint, boolean live) {
+    /**
+     * What a group selects: an agent (agent mode: {@code pod} null, {@code agent} is the member), or a real pod
+     * (workload mode) with the agent on its node, null when none runs there. {@code live}: its agent is.
+     */
+    private record Member(String id, AgentIdentity agent, WorkloadPod pod, Endpoint endpoint, boolean live) {
+
+        String cluster() {
+            return pod != null ? pod.cluster() : agent.cluster();
+        }
+
+        /**
+         * Whether probes of {@code port} can be aimed at it: an agent with a responder for it; a pod whose node has an
+         * agent to make the port answer (whether it does, the round's first phase says).
+         */
+        boolean canBeTarget(PortSpec port) {
+            return pod != null ? agent != null : answers(agent, port);
+        }
+
+        String address() {
+            return pod != null ? pod.ip() : agent.addresses().get(0);
+        }
+
+        /** Whether the pod's containers declare {@code port} (its number, over TCP for HTTP): the app's port. */
+        boolean declares(PortSpec port) {
+            String transport = port.protocol() == Protocol.HTTP ? "TCP" : port.protocol().spelling();
+            return pod != null && pod.ports().contains(new Responder(port.port(), transport));
+        }
     }
 
     private final class Builder {
@@ -357,6 +446,7 @@ public final class ProbePlanner {
         private final List<PlannedCell> cells = new ArrayList<>();
         private final Map<String, List<ProbeTask>> tasks = new LinkedHashMap<>();
         private final Map<String, Set<Responder>> selfChecks = new LinkedHashMap<>();
+        private final Map<String, Set<PodListener>> prepare = new LinkedHashMap<>();
         private final Map<String, Integer> spent = new HashMap<>();
         private int nextTask;
 
@@ -368,36 +458,52 @@ public final class ProbePlanner {
             return spent.getOrDefault(agentId, 0) < settings.probeBudgetPerAgent();
         }
 
-        void probe(GroupCell cell, String decidedBy, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
+        /**
+         * A probe from {@code from} to {@code to} (or to {@code external}), sent by {@code from}'s agent. Aimed at a
+         * pod, it expects the identity a borrowed listener answers with; the round's first phase may say the app
+         * answers instead.
+         */
+        void probe(GroupCell cell, String decidedBy, String fromCluster, String toCluster, Member from, Member to,
                 String external, String host) {
             PortSpec port = cell.port();
             boolean http = port.protocol() == Protocol.HTTP;
             HttpCheck status = http ? port.http() : HttpCheck.DEFAULT;
+            PodRef targetPod = to == null || to.pod() == null ? null : to.pod().ref();
+            String expected = to == null ? null : targetPod != null ? targetPod.peerId() : to.agent().agentId();
             ProbeTask task = new ProbeTask(roundId + "/" + (nextTask++), port.protocol(), host, port.port(),
-                    http ? port.http().path() : null, http ? port.http().method() : null,
-                    to == null ? null : to.agentId(), settings.attempts(), settings.timeoutMillis(),
-                    status.statusMin(), status.statusMax());
-            spent.merge(from.agentId(), 1, Integer::sum);
-            tasks.computeIfAbsent(from.agentId(), a -> new ArrayList<>()).add(task);
-            if (to != null) {
-                selfChecks.computeIfAbsent(to.agentId(), a -> new LinkedHashSet<>()).add(responder(port));
+                    http ? port.http().path() : null, http ? port.http().method() : null, expected, settings.attempts(),
+                    settings.timeoutMillis(), status.statusMin(), status.statusMax(),
+                    from.pod() == null ? null : from.pod().ref(), targetPod);
+            String sender = from.agent().agentId();
+            spent.merge(sender, 1, Integer::sum);
+            tasks.computeIfAbsent(sender, a -> new ArrayList<>()).add(task);
+            if (targetPod != null) {
+                prepare.computeIfAbsent(to.agent().agentId(), a -> new LinkedHashSet<>())
+                        .add(new PodListener(targetPod, responder(port), http ? port.http().path() : null, to.declares(port)));
+            } else if (to != null) {
+                selfChecks.computeIfAbsent(to.agent().agentId(), a -> new LinkedHashSet<>()).add(responder(port));
             }
-            cells.add(new PlannedCell(cell, fromCluster, toCluster, from, to, external, task, null, decidedBy));
+            cells.add(new PlannedCell(cell, fromCluster, toCluster, from.agent(), to == null ? null : to.agent(), external,
+                    task, null, decidedBy, from.pod(), to == null ? null : to.pod()));
         }
 
-        void unplanned(Choice cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
-                InconclusiveReason reason) {
-            cells.add(new PlannedCell(cell.cell(), fromCluster, toCluster, from, to, null, null, reason, cell.decidedBy()));
+        void unplanned(Choice cell, String fromCluster, String toCluster, Member from, Member to, InconclusiveReason reason) {
+            cells.add(new PlannedCell(cell.cell(), fromCluster, toCluster, from == null ? null : from.agent(),
+                    to == null ? null : to.agent(), null, null, reason, cell.decidedBy(), from == null ? null : from.pod(),
+                    to == null ? null : to.pod()));
         }
 
-        void unplannedExternal(GroupCell cell, String fromCluster, AgentIdentity from, String address, InconclusiveReason reason) {
-            cells.add(new PlannedCell(cell, fromCluster, EXTERNAL, from, null, address, null, reason, null));
+        void unplannedExternal(GroupCell cell, String fromCluster, Member from, String address, InconclusiveReason reason) {
+            cells.add(new PlannedCell(cell, fromCluster, EXTERNAL, from == null ? null : from.agent(), null, address, null,
+                    reason, null, from == null ? null : from.pod(), null));
         }
 
         RoundPlan build(String expectation) {
             Map<String, List<Responder>> checks = new LinkedHashMap<>();
             selfChecks.forEach((agent, responders) -> checks.put(agent, List.copyOf(responders)));
-            return new RoundPlan(roundId, expectation, cells, tasks, checks);
+            Map<String, List<PodListener>> listeners = new LinkedHashMap<>();
+            prepare.forEach((agent, l) -> listeners.put(agent, List.copyOf(l)));
+            return new RoundPlan(roundId, expectation, cells, tasks, checks, listeners);
         }
     }
 }

@@ -30,14 +30,21 @@ final class DerivedCells {
 
     /** The derivation for {@code agents} and the policies in force now; empty when the set has no {@code fromPolicies}. */
     synchronized Optional<FromPoliciesResolver> forAgents(List<RegisteredAgent> agents) {
-        if (loaded.policies().isEmpty()) {
-            return Optional.empty();
-        }
-        List<Endpoint> endpoints = agents.stream()
+        return forEndpoints(agents.stream()
                 .filter(a -> a.state() != AgentState.GONE)
                 .map(a -> ProbePlanner.endpoint(a.identity()))
                 .sorted(Comparator.comparing(Endpoint::id))
-                .toList();
+                .toList());
+    }
+
+    /**
+     * The derivation for what groups select ({@link ProbePlanner#endpoints}: agents, and the pods of clusters in
+     * workload mode), ordered by id, and the policies in force now; empty when the set has no {@code fromPolicies}.
+     */
+    synchronized Optional<FromPoliciesResolver> forEndpoints(List<Endpoint> endpoints) {
+        if (loaded.policies().isEmpty()) {
+            return Optional.empty();
+        }
         PoliciesInForce.Snapshot policies = loaded.policies().get().snapshot();
         if (!endpoints.equals(compiledFor) || policies.generation() != compiledGeneration) {
             compiled = FromPoliciesResolver.compile(loaded.expectation(), policies.policies(), endpoints);

@@ -68,12 +68,19 @@ final class OpenRounds {
 
     /**
      * How long a round of {@code plan} may take: the busiest agent runs its probes in waves of
-     * {@code agentConcurrency}, each probe up to {@code attempts x timeout}; plus the slack.
+     * {@code agentConcurrency}, each probe up to {@code attempts x timeout}; plus the slack; plus, in workload
+     * mode, the prepare window of its first phase.
      */
     long budgetMillis(RoundPlan plan) {
         int maxTasks = plan.tasksByAgent().values().stream().mapToInt(List::size).max().orElse(0);
         long waves = Math.max(1, (maxTasks + settings.agentConcurrency() - 1) / settings.agentConcurrency());
-        return waves * probing.attempts() * probing.timeoutMillis() + settings.slack().toMillis();
+        return waves * probing.attempts() * probing.timeoutMillis() + settings.slack().toMillis()
+                + (plan.preparing() ? prepareWindowMillis() : 0);
+    }
+
+    /** How long a workload-mode round's first phase waits for readiness. */
+    long prepareWindowMillis() {
+        return settings.prepareWindow().toMillis();
     }
 
     Optional<OpenRound> of(String expectation) {

@@ -6,6 +6,7 @@ import io.reachproof.protocol.BatchAck;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.SelfCheckStatus;
+import io.reachproof.protocol.TargetReadiness;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,24 @@ final class ResultIngest {
      * delivery brought.
      */
     BatchAck accept(ResultBatch batch, OpenRounds open, Consumer<OpenRound> whenLast) {
+        return accept(batch, open, whenLast, round -> { });
+    }
+
+    /**
+     * As {@link #accept(ResultBatch, OpenRounds, Consumer)}; a destination pod's readiness counts only when the
+     * agent that delivers it is the one asked to prepare it, and {@code whenPrepared} is called with each round
+     * whose last outstanding readiness this delivery brought (its first phase is over).
+     */
+    BatchAck accept(ResultBatch batch, OpenRounds open, Consumer<OpenRound> whenLast, Consumer<OpenRound> whenPrepared) {
         requireNonNull(whenLast, "whenLast");
+        requireNonNull(whenPrepared, "whenPrepared");
+        for (TargetReadiness t : batch.targets()) {
+            Optional<OpenRound> round = open.byId(t.roundId());
+            if (round.isPresent() && t.agentId().equals(batch.agentId())
+                    && round.get().accept(t) == OpenRound.Arrival.LAST) {
+                whenPrepared.accept(round.get());
+            }
+        }
         int accepted = 0;
         int duplicates = 0;
         int late = 0;

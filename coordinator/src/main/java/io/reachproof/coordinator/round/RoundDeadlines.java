@@ -20,11 +20,17 @@ final class RoundDeadlines {
 
     /** Runs {@code atDeadline} when {@code round}'s time is up ({@code deadline - started} after now). */
     void arm(OpenRound round, Runnable atDeadline) {
+        arm(round, round.deadline() - round.started(), atDeadline);
+    }
+
+    /** Runs {@code due} in {@code delayMillis}, unless {@link #disarm} comes first; replaces what was armed. */
+    void arm(OpenRound round, long delayMillis, Runnable atDeadline) {
         requireNonNull(atDeadline, "atDeadline");
+        disarm(round);
         ScheduledFuture<?> due = timer.schedule(() -> {
             armed.remove(round);
             atDeadline.run();
-        }, round.deadline() - round.started(), TimeUnit.MILLISECONDS);
+        }, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
         armed.put(round, due);
         if (due.isDone()) {
             armed.remove(round, due);

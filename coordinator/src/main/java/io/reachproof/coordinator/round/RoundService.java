@@ -7,6 +7,8 @@ import io.reachproof.coordinator.evaluate.RoundEvaluator;
 import io.reachproof.coordinator.evaluate.RoundObservations;
 import io.reachproof.coordinator.plan.ProbePlanner;
 import io.reachproof.coordinator.plan.RoundPlan;
+import io.reachproof.coordinator.plan.WorkloadPod;
+import io.reachproof.coordinator.plan.WorkloadPods;
 import io.reachproof.coordinator.registry.AgentRegistry;
 import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.coordinator.registry.RegisteredAgent;
@@ -54,6 +56,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     private final SuspectLedger ledger = new SuspectLedger();
     private final ClosePipeline pipeline;
     private final ExecutorService roundThread;
+    private final WorkloadPods workloadPods;
     /** Set by {@link #close()}: a round that closes meanwhile starts no rerun on timers that are going away. */
     private volatile boolean shutDown;
 
@@ -71,6 +74,19 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     public RoundService(Clock clock, AgentRegistry registry, PlanBoard board, ProbePlanner planner,
             RoundEvaluator evaluator, RoundEnricher enricher, RoundListener listener, InMemoryRoundHistory history,
             List<LoadedExpectation> loaded, RoundSettings settings, ScheduledExecutorService timer) {
+        this(clock, registry, board, planner, evaluator, enricher, listener, history, loaded, settings, timer,
+                WorkloadPods.NONE);
+    }
+
+    /**
+     * @param workloadPods the clusters in workload mode and their pods: there groups select real pods, and a round
+     *     first has their destination ports prepared (see {@link ProbePlanner})
+     */
+    public RoundService(Clock clock, AgentRegistry registry, PlanBoard board, ProbePlanner planner,
+            RoundEvaluator evaluator, RoundEnricher enricher, RoundListener listener, InMemoryRoundHistory history,
+            List<LoadedExpectation> loaded, RoundSettings settings, ScheduledExecutorService timer,
+            WorkloadPods workloadPods) {
+        this.workloadPods = requireNonNull(workloadPods, "workloadPods");
         this.clock = requireNonNull(clock, "clock");
         this.registry = requireNonNull(registry, "registry");
         this.board = requireNonNull(board, "board");
@@ -109,12 +125,14 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         }
         OpenRounds.Next next = open.next(name);
         List<RegisteredAgent> agents = registry.snapshot();
+        Map<String, List<WorkloadPod>> pods = workloadPods.byCluster();
         RoundPlan plan = planner.plan(next.roundId(), next.number(), name, loaded.expectation().groups(), loaded.cells(),
-                derived.get(name).forAgents(agents), agents);
+                derived.get(name).forEndpoints(ProbePlanner.endpoints(agents, pods)), agents, pods);
         OpenRound round = open.open(plan);
         board.open(round.roundId(), round.shares());
-        LOG.info("round {} started: {} cells, {} probes, {} agents, deadline in {} ms", round.roundId(), plan.cells().size(),
-                plan.taskCount(), plan.participants().size(), round.deadline() - round.started());
+        LOG.info("round {} started: {} cells, {} probes, {} agents, {} destination ports to prepare first, deadline in {} ms",
+                round.roundId(), plan.cells().size(), plan.taskCount(), plan.participants().size(),
+                plan.prepareByAgent().values().stream().mapToInt(List::size).sum(), round.deadline() - round.started());
         if (plan.cells().isEmpty()) {
             // no agent in any group yet (a fleet still starting): a round that looked at nothing is no complete round
             LOG.warn("round {} planned no cells ({} agents registered, none in the groups of {}): closing it incomplete",
@@ -126,10 +144,31 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
                         + " ({} cells inconclusive)", round.roundId(), agents.size(), name, plan.cells().size());
             }
             closeLater(round, true);
+        } else if (round.preparing()) {
+            deadlines.arm(round, open.prepareWindowMillis(), () -> probe(round));
         } else {
             deadlines.arm(round, () -> closeLater(round, false));
         }
         return new Started(round.roundId(), round.report());
+    }
+
+    /**
+     * A workload-mode round's first phase is over (every readiness came, or its window passed): its probes go out,
+     * those whose destination answered its own check; the round then closes as one of one phase.
+     */
+    private void probe(OpenRound round) {
+        if (!round.startProbing()) {
+            return;
+        }
+        board.open(round.roundId(), round.shares());
+        LOG.info("round {} probes: {} of {} probes sent, the other destinations did not answer their own check",
+                round.roundId(), round.taskCount(), round.plan().taskCount());
+        if (round.outstanding() == 0) {
+            // nothing to probe: complete only when every destination said it cannot answer
+            closeLater(round, round.everyTargetReported());
+        } else {
+            deadlines.arm(round, round.deadline() - clock.millis(), () -> closeLater(round, false));
+        }
     }
 
     /** Runs a round and waits for its report: what the scheduled job does, so rounds of a set never overlap. */
@@ -143,7 +182,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
 
     /** Takes one agent's delivery; results are deduplicated by id, and those of closed rounds only counted. */
     public BatchAck accept(ResultBatch batch) {
-        return ingest.accept(batch, open, round -> closeLater(round, true));
+        return ingest.accept(batch, open, round -> closeLater(round, true), this::probe);
     }
 
     /** What one agent delivered so far: accepted, duplicates, late. */
@@ -194,7 +233,8 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
             Map<String, AgentState> states = new HashMap<>();
             registry.snapshot().forEach(a -> states.put(a.agentId(), a.state()));
             RoundObservations observed = new RoundObservations(round.plan(), arrived.resultsByTask(), arrived.selfChecks(),
-                    states, registry.countByState(), round.started(), clock.millis(), complete, ledger.suspectsOf(name));
+                    states, registry.countByState(), round.started(), clock.millis(), complete, ledger.suspectsOf(name),
+                    arrived.readiness());
             again = closed(round);
             board.close(round.roundId(), round.plan().participants());
             RoundReport kept = pipeline.close(observed);
