@@ -16,11 +16,13 @@ import io.reachproof.coordinator.api.TokenReviewer;
 import io.reachproof.coordinator.api.StatusRoutes;
 import io.reachproof.coordinator.evaluate.RoundEvaluator;
 import io.reachproof.coordinator.plan.ProbePlanner;
+import io.reachproof.coordinator.plan.WorkloadPods;
 import io.reachproof.coordinator.registry.AgentRegistry;
 import io.reachproof.coordinator.round.InMemoryRoundHistory;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PlanBoard;
 import io.reachproof.coordinator.round.RoundHistory;
+import io.reachproof.coordinator.round.RoundEnricher;
 import io.reachproof.coordinator.round.RoundListener;
 import io.reachproof.coordinator.round.RoundService;
 import io.reachproof.coordinator.round.RoundTrigger;
@@ -82,6 +84,15 @@ public final class Coordinator implements AutoCloseable {
     private volatile boolean leader = true;
 
     public Coordinator(CoordinatorSettings settings, List<LoadedExpectation> expectations, Clock clock) {
+        this(settings, expectations, clock, WorkloadPods.NONE);
+    }
+
+    /**
+     * @param workloadPods the pods of the clusters in workload mode ({@link CoordinatorSettings#workloadClusters}),
+     *     current at each round
+     */
+    public Coordinator(CoordinatorSettings settings, List<LoadedExpectation> expectations, Clock clock,
+            WorkloadPods workloadPods) {
         this.settings = requireNonNull(settings, "settings");
         this.expectations = List.copyOf(requireNonNull(expectations, "expectations"));
         requireNonNull(clock, "clock");
@@ -100,7 +111,8 @@ public final class Coordinator implements AutoCloseable {
             return report;
         };
         this.rounds = new RoundService(clock, registry, board, new ProbePlanner(settings.planner()),
-                new RoundEvaluator(settings.failedAttemptsForDeny()), chain, history, expectations, settings.rounds(), timer);
+                new RoundEvaluator(settings.failedAttemptsForDeny()), RoundEnricher.NONE, chain, history, expectations,
+                settings.rounds(), timer, workloadPods);
         this.schedule = new LeaderSchedule(() -> new RoundScheduler(rounds, this.expectations, settings.maxJitter()), true);
     }
 

@@ -10,6 +10,9 @@ import io.reachproof.coordinator.kube.KubernetesClients;
 import io.reachproof.coordinator.kube.KubernetesTokenReviewer;
 import io.reachproof.coordinator.kube.LeaderElection;
 import io.reachproof.coordinator.kube.NetworkPolicyWatch;
+import io.reachproof.coordinator.kube.PodInventory;
+import io.reachproof.coordinator.plan.WorkloadPod;
+import io.reachproof.coordinator.plan.WorkloadPods;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.rollback.WebhookSink;
 import io.reachproof.coordinator.telemetry.Telemetry;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * and {@link #close()} stops them in reverse (as Strimzi's {@code Main} does):
  * <ol>
  *   <li>telemetry (its round listener and {@code /metrics});</li>
- *   <li>the Kubernetes clients, when Kubernetes is used;</li>
+ *   <li>the Kubernetes clients, when Kubernetes is used, and the pod inventory (Pods and Namespaces informers) of
+ *       each cluster in workload mode;</li>
  *   <li>the round service (registry, plan board, rounds, history; a standby until elected when leader election
  *       is configured);</li>
  *   <li>the rollback signals: the webhook and Event sinks, the signal listener and the gate endpoint;</li>
@@ -101,7 +105,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
             clients = Optional.of(made);
         }
 
-        coordinator = new Coordinator(settings.coordinator(), settings.expectations(), settings.clock());
+        coordinator = new Coordinator(settings.coordinator(), settings.expectations(), settings.clock(), workloadPods());
         parts.started("round service", coordinator);
         if (kubernetes.flatMap(KubernetesSettings::leaderElection).isPresent()) {
             coordinator.leading(false);
@@ -160,6 +164,41 @@ public final class CoordinatorAssembly implements AutoCloseable {
             made.forEach(RollbackSink::close);
             throw e;
         }
+    }
+
+    /**
+     * The pod inventory of each cluster in workload mode, started and listed (a round plans with what they hold
+     * then); each such cluster must be watched.
+     */
+    private WorkloadPods workloadPods() throws StartFailure {
+        Map<String, PodInventory> inventories = new LinkedHashMap<>();
+        for (String cluster : settings.coordinator().workloadClusters()) {
+            boolean watched = settings.kubernetes().map(k -> k.clusters().stream().anyMatch(c -> c.name().equals(cluster)))
+                    .orElse(false);
+            if (!watched) {
+                throw new StartFailure("workloadMode.clusters names cluster " + cluster + ", which is not watched: its"
+                        + " groups select its pods, read from its API server, so watch it (--kubernetes " + cluster
+                        + "[=KUBECONFIG])", null);
+            }
+            KubernetesClient client = clients.orElseThrow().of(cluster);
+            PodInventory inventory;
+            try {
+                inventory = PodInventory.start(client, cluster);
+            } catch (KubernetesClientException e) {
+                throw new StartFailure("cluster " + cluster + ": cannot list Pods and Namespaces at " + client.getMasterUrl()
+                        + " for workload mode: " + KubernetesClients.problem(e), e);
+            }
+            parts.started("pod inventory of cluster " + cluster, inventory);
+            inventories.put(cluster, inventory);
+        }
+        if (inventories.isEmpty()) {
+            return WorkloadPods.NONE;
+        }
+        return () -> {
+            Map<String, List<WorkloadPod>> pods = new LinkedHashMap<>();
+            inventories.forEach((cluster, inventory) -> pods.put(cluster, inventory.pods()));
+            return pods;
+        };
     }
 
     /** A TokenReview client for each cluster whose agents present service-account tokens; each must be watched. */

@@ -50,6 +50,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * tokenReview:                # optional: these clusters' agents present projected service-account tokens,
  *   clusters: [gcp-prod]      #   reviewed by the cluster's API server (watched with --kubernetes)
  *   audience: reachproof      #   the audience the tokens are bound to (default reachproof)
+ * workloadMode:               # optional: in these clusters (watched with --kubernetes) groups select the real
+ *   clusters: [gcp-prod]      #   pods, probed from and at by the agents in workload mode on their nodes
+ * prepareWindow: 8s           # workload mode: how long a round waits for its destination pods to be prepared
  * adminToken: ops-s3cret      # optional: required by the operator endpoints when set
  * expectations: [shop.yaml]   # expectation files, relative to this file (required)
  * policies: [policies/]       # NetworkPolicy files or directories for spec.fromPolicies (read once at start;
@@ -87,11 +90,13 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
         Optional<LeaderElectionSettings> leaderElection) {
 
-    private static final List<String> KEYS = List.of("bind", "port", "tls", "tokens", "tokenReview", "adminToken", "expectations", "policies",
+    private static final List<String> KEYS = List.of("bind", "port", "tls", "tokens", "tokenReview", "workloadMode",
+            "prepareWindow", "adminToken", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection");
     private static final List<String> TOKEN_REVIEW_KEYS = List.of("clusters", "audience");
+    private static final List<String> WORKLOAD_KEYS = List.of("clusters");
     private static final List<String> TLS_KEYS = List.of("certFile", "keyFile", "clientCaFile");
     private static final List<String> ELECTION_KEYS = List.of("enabled", "namespace", "name", "identity", "leaseDuration",
             "renewDeadline", "retryPeriod");
@@ -197,6 +202,8 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             Optional<Integer> budget = k.integer("probeBudgetPerAgent", 500, 1, 1_000_000);
             Optional<Duration> probeTimeout = k.duration("probeTimeout", Duration.ofSeconds(1));
             Optional<Duration> slack = k.duration("roundSlack", Duration.ofSeconds(2));
+            Optional<Set<String>> workload = workloadMode(k);
+            Optional<Duration> prepare = k.duration("prepareWindow", RoundSettings.DEFAULT_PREPARE_WINDOW);
             Optional<Integer> retain = k.integer("retainReports", 20, 1, 10_000);
             Optional<Duration> poll = k.duration("pollTimeout", Duration.ofSeconds(25)).filter(p -> {
                 if (p.compareTo(Duration.ofSeconds(60)) > 0) {
@@ -214,10 +221,10 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             ApiServerSettings api = new ApiServerSettings(bind.get(), port.get(), maxBody.get(),
                     ApiServerSettings.DEFAULT_IDLE_TIMEOUT, inFlight.get(), deadline.get(), tls.get());
             PlannerSettings planner = new PlannerSettings(pairs.get(), budget.get(), attempts.get(), probeTimeout.get().toMillis());
-            RoundSettings rounds = new RoundSettings(slack.get(), 32, retain.get());
+            RoundSettings rounds = new RoundSettings(slack.get(), 32, retain.get(), prepare.get());
             CoordinatorSettings settings = new CoordinatorSettings(api, tokens.get(), admin,
                     new RegistrySettings(heartbeat.get(), missed.get(), gone.get()), planner, rounds, failed.get(), poll.get(),
-                    maxBatch.get(), true, jitter.get(), agentAuth.get());
+                    maxBatch.get(), true, jitter.get(), agentAuth.get(), workload.get());
             return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election));
         }
 
@@ -259,10 +266,30 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                 }
                 return !a.isBlank();
             });
+            Optional<Set<String>> names = clusterNames(k, "whose agents present service-account tokens");
+            return names.isEmpty() ? Optional.empty() : audience.map(a -> new AgentAuthSettings(names.get(), a));
+        }
+
+        /** {@code workloadMode: {clusters: [...]}}: no clusters when absent. */
+        private Optional<Set<String>> workloadMode(Keys outer) {
+            Optional<Node> block = outer.value("workloadMode");
+            if (block.isEmpty()) {
+                return Optional.of(Set.of());
+            }
+            if (!(block.get() instanceof MappingNode m)) {
+                outer.error("workloadMode", "must be a mapping (clusters), not " + text(block.get()));
+                return Optional.empty();
+            }
+            Keys k = new Keys(m, "workloadMode.", WORKLOAD_KEYS);
+            k.rejectUnknown();
+            return clusterNames(k, "whose groups select real pods, probed by their node agents in workload mode");
+        }
+
+        /** {@code clusters}: a non-empty list of cluster names. */
+        private Optional<Set<String>> clusterNames(Keys k, String whose) {
             Optional<Node> clusters = k.value("clusters");
             if (clusters.isEmpty() || !(clusters.get() instanceof SequenceNode list) || list.getValue().isEmpty()) {
-                k.error("clusters", "must be a non-empty list of the clusters (watched with --kubernetes) whose agents"
-                        + " present service-account tokens");
+                k.error("clusters", "must be a non-empty list of the clusters (watched with --kubernetes) " + whose);
                 return Optional.empty();
             }
             Set<String> names = new LinkedHashSet<>();
@@ -273,7 +300,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                 }
                 names.add(sc.getValue());
             }
-            return audience.map(a -> new AgentAuthSettings(names, a));
+            return Optional.of(names);
         }
 
         private Optional<LeaderElectionSettings> leaderElection(Keys outer) {

@@ -9,6 +9,7 @@ import io.reachproof.coordinator.round.RoundSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the coordinator is configured with, typed and validated.
@@ -20,6 +21,8 @@ import java.util.Optional;
  * @param maxBatchResults entries (results + self-checks) one delivery may carry
  * @param scheduled false to run rounds only on demand (tests, benchmarks)
  * @param agentAuth which clusters' agents authenticate by TokenReview instead of the cluster token
+ * @param workloadClusters clusters in workload mode: their groups select real pods (watched with
+ *     {@code --kubernetes}), probed from and at by their node agents in workload mode
  */
 public record CoordinatorSettings(
         ApiServerSettings api,
@@ -33,9 +36,11 @@ public record CoordinatorSettings(
         int maxBatchResults,
         boolean scheduled,
         Duration maxJitter,
-        AgentAuthSettings agentAuth) {
+        AgentAuthSettings agentAuth,
+        Set<String> workloadClusters) {
 
     public CoordinatorSettings {
+        workloadClusters = Set.copyOf(requireNonNull(workloadClusters, "workloadClusters"));
         requireNonNull(api, "api");
         tokens = Map.copyOf(requireNonNull(tokens, "tokens"));
         requireNonNull(adminToken, "adminToken");
@@ -70,46 +75,51 @@ public record CoordinatorSettings(
     public static CoordinatorSettings defaults(int port, Map<String, String> tokens) {
         return new CoordinatorSettings(ApiServerSettings.loopback(port), tokens, Optional.empty(),
                 RegistrySettings.defaults(), PlannerSettings.defaults(), RoundSettings.defaults(), 2,
-                Duration.ofSeconds(25), 5000, true, Duration.ofSeconds(5), AgentAuthSettings.CLUSTER_TOKENS);
+                Duration.ofSeconds(25), 5000, true, Duration.ofSeconds(5), AgentAuthSettings.CLUSTER_TOKENS, Set.of());
     }
 
     public CoordinatorSettings withApi(ApiServerSettings value) {
         return new CoordinatorSettings(value, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
     }
 
     public CoordinatorSettings withRegistry(RegistrySettings value) {
         return new CoordinatorSettings(api, tokens, adminToken, value, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
     }
 
     public CoordinatorSettings withPlanner(PlannerSettings value, int failedAttempts) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, value, rounds, failedAttempts,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
     }
 
     public CoordinatorSettings withRounds(RoundSettings value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, value, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
     }
 
     public CoordinatorSettings withPollTimeout(Duration value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                value, maxBatchResults, scheduled, maxJitter, agentAuth);
+                value, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
     }
 
     public CoordinatorSettings withScheduled(boolean value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, value, maxJitter, agentAuth);
+                pollTimeout, maxBatchResults, value, maxJitter, agentAuth, workloadClusters);
     }
 
     public CoordinatorSettings withAdminToken(Optional<String> value) {
         return new CoordinatorSettings(api, tokens, value, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
+    }
+
+    public CoordinatorSettings withWorkloadClusters(Set<String> value) {
+        return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, value);
     }
 
     public CoordinatorSettings withAgentAuth(AgentAuthSettings value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, value);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, value, workloadClusters);
     }
 }

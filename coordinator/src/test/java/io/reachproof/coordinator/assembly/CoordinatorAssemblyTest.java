@@ -130,4 +130,36 @@ class CoordinatorAssemblyTest {
             await().atMost(10, SECONDS).until(() -> leftRunning().isEmpty());
         }
     }
+
+    @Test
+    void aClusterInWorkloadModeHasItsPodInventoryStartedAfterTheClientsAndMustBeWatched() throws Exception {
+        try (MockCluster cluster = MockCluster.start();
+                ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            ClusterAccess access = new ClusterAccess("assembly-lab", "cluster assembly-lab",
+                    Optional.of(cluster.kubeconfig(dir.resolve("kubeconfig"))), Optional.empty());
+            KubernetesSettings watched = new KubernetesSettings(List.of(access),
+                    PoliciesInForce.of(Optional.empty(), List.of("assembly-lab")), Optional.empty(), "--kubeconfig",
+                    Optional.empty(), "config", "test");
+            CoordinatorSettings workload = CoordinatorSettings.defaults(port, Map.of("assembly-lab", "t", "other", "u"))
+                    .withWorkloadClusters(java.util.Set.of("assembly-lab"));
+            AssemblySettings settings = AssemblySettings.of(workload,
+                    List.of(LabExpectation.loaded("lab", Duration.ofSeconds(60))))
+                    .withTelemetry(() -> Telemetry.builder().build()).withKubernetes(Optional.of(watched));
+
+            StartFailure failure = catchThrowableOfType(StartFailure.class, () -> CoordinatorAssembly.start(settings));
+
+            assertThat(failure.closed()).containsExactly("API server", "NetworkPolicy watch of cluster assembly-lab",
+                    "rollback signals", "round service", "pod inventory of cluster assembly-lab", "Kubernetes clients",
+                    "telemetry");
+
+            AssemblySettings unwatched = AssemblySettings.of(workload.withWorkloadClusters(java.util.Set.of("other")),
+                    List.of(LabExpectation.loaded("lab", Duration.ofSeconds(60))))
+                    .withTelemetry(() -> Telemetry.builder().build()).withKubernetes(Optional.of(watched));
+            StartFailure notWatched = catchThrowableOfType(StartFailure.class, () -> CoordinatorAssembly.start(unwatched));
+            assertThat(notWatched).hasMessage("workloadMode.clusters names cluster other, which is not watched: its groups"
+                    + " select its pods, read from its API server, so watch it (--kubernetes other[=KUBECONFIG])");
+            assertThat(notWatched.closed()).containsExactly("Kubernetes clients", "telemetry");
+        }
+    }
 }

@@ -161,6 +161,34 @@ class CoordinatorConfigTest {
     }
 
     @Test
+    void workloadModeNamesItsClustersAndThePrepareWindowIsADuration() throws Exception {
+        Path f = write("""
+                tokens: {gke-prod: t, eks-prod: u}
+                workloadMode: {clusters: [gke-prod]}
+                prepareWindow: 12s
+                expectations: [shop.yaml]
+                """);
+
+        CoordinatorSettings settings = CoordinatorConfig.read(f).settings();
+
+        assertThat(settings.workloadClusters()).containsExactly("gke-prod");
+        assertThat(settings.rounds().prepareWindow()).isEqualTo(Duration.ofSeconds(12));
+        CoordinatorSettings plain = CoordinatorConfig.read(write("tokens: {lab: t}\nexpectations: [shop.yaml]\n")).settings();
+        assertThat(plain.workloadClusters()).isEmpty();
+        assertThat(plain.rounds().prepareWindow()).isEqualTo(Duration.ofSeconds(8));
+
+        Path wrong = write("tokens: {lab: t}\nworkloadMode: {cluster: [lab]}\nexpectations: [shop.yaml]\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(wrong)).hasMessageContaining(wrong + ":2:16: workloadMode.cluster:"
+                + " unknown key (did you mean 'clusters'?)");
+        Path list = write("tokens: {lab: t}\nworkloadMode: [lab]\nexpectations: [shop.yaml]\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(list)).hasMessageContaining(list + ":2:15: workloadMode: must be a"
+                + " mapping (clusters)");
+        Path zero = write("tokens: {lab: t}\nprepareWindow: 0s\nexpectations: [shop.yaml]\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(zero)).hasMessageContaining(zero + ":2:16: prepareWindow: must be a"
+                + " positive duration");
+    }
+
+    @Test
     void tlsFilesAreRelativeToTheConfigurationAndMustExist() throws Exception {
         Files.createDirectories(dir.resolve("tls"));
         for (String f : List.of("tls.crt", "tls.key", "ca.crt")) {
