@@ -111,8 +111,8 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
                     + " is declared by the pod: the app's, and an app need not echo, so nothing proves a probe reached it")
                     : new Opened(l, TargetAnswer.APP, null);
         }
-        BorrowedListener.Outcome borrowed = BorrowedListener.borrow(l.pod(), l.port(), namespace.get(), sockets, group,
-                transport);
+        BorrowedListener.Outcome borrowed = BorrowedListener.borrow(l.pod(), l.port(), l.path(), namespace.get(), sockets,
+                group, transport);
         if (borrowed.listener().isPresent()) {
             borrowedByRound.computeIfAbsent(roundId, r -> new CopyOnWriteArrayList<>()).add(borrowed.listener().get());
             return new Opened(l, TargetAnswer.BORROWED, null);

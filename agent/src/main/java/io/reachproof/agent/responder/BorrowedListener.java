@@ -13,6 +13,7 @@ import io.reachproof.agent.Transport;
 import io.reachproof.agent.netns.NetnsRef;
 import io.reachproof.agent.netns.NetnsSockets;
 import io.reachproof.agent.netns.NetnsUnavailable;
+import io.reachproof.agent.wire.IdentityWire;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.PodRef;
 import io.reachproof.protocol.Responder;
@@ -44,9 +45,11 @@ public final class BorrowedListener implements AutoCloseable {
     }
 
     /**
-     * Binds {@code port} on all addresses inside the pod's namespace {@code namespace}, served by {@code group}.
+     * Binds {@code port} on all addresses inside the pod's namespace {@code namespace}, served by {@code group}; an
+     * HTTP port answers its identity at {@code httpPath} (the path probes of it request; null: the agents' identity
+     * path).
      */
-    public static Outcome borrow(PodRef pod, Responder port, NetnsRef namespace, NetnsSockets sockets,
+    public static Outcome borrow(PodRef pod, Responder port, String httpPath, NetnsRef namespace, NetnsSockets sockets,
             EventLoopGroup group, Transport transport) {
         requireNonNull(pod, "pod");
         requireNonNull(port, "port");
@@ -61,7 +64,8 @@ public final class BorrowedListener implements AutoCloseable {
                 bound = new ServerBootstrap().group(group).channelFactory(sockets.server(namespace, transport))
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .childHandler("TCP".equals(port.protocol()) ? new TcpBannerHandler(id)
-                                : new HttpResponderInitializer(new HttpIdentityHandler(id, identityJson(pod))))
+                                : new HttpResponderInitializer(new HttpIdentityHandler(id, identityJson(pod),
+                                        httpPath == null ? IdentityWire.HTTP_IDENTITY_PATH : pathOnly(httpPath))))
                         .bind(any);
             } else {
                 return new Outcome(Optional.empty(), false, "cannot borrow a " + port.protocol() + " port");
@@ -77,6 +81,12 @@ public final class BorrowedListener implements AutoCloseable {
         boolean inUse = String.valueOf(cause.getMessage()).contains("Address already in use");
         return inUse ? new Outcome(Optional.empty(), true, "")
                 : new Outcome(Optional.empty(), false, "cannot bind " + port + " in pod " + pod.displayName() + ": " + cause);
+    }
+
+    /** A request path without its query: what the identity handler compares. */
+    private static String pathOnly(String path) {
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
     }
 
     private static byte[] identityJson(PodRef pod) {

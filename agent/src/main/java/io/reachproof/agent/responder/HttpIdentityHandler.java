@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET}/{@code HEAD /reachproof/identity} -> 200 with the identity JSON; any other path 404, any
+ * {@code GET}/{@code HEAD /reachproof/identity} (or the path it is made for: a listener borrowed in a pod answers
+ * at the path probes of that pod request) -> 200 with the identity JSON; any other path 404, any
  * other method 405, a request line too long 414, headers too large 431, a malformed request or a malformed
  * percent-escape in its path or query 400 (a body
  * too large gets 413 from the aggregator in front). Every response names the agent in the
@@ -38,10 +39,16 @@ final class HttpIdentityHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private final String agentId;
     private final byte[] identityJson;
+    private final String identityPath;
 
     HttpIdentityHandler(String agentId, byte[] identityJson) {
+        this(agentId, identityJson, IdentityWire.HTTP_IDENTITY_PATH);
+    }
+
+    HttpIdentityHandler(String agentId, byte[] identityJson, String identityPath) {
         this.agentId = agentId;
         this.identityJson = identityJson.clone();
+        this.identityPath = identityPath;
     }
 
     @Override
@@ -67,7 +74,7 @@ final class HttpIdentityHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     StandardCharsets.UTF_8), false);
             return;
         }
-        if (!IdentityWire.HTTP_IDENTITY_PATH.equals(path)) {
+        if (!identityPath.equals(path)) {
             respond(ctx, HttpResponseStatus.NOT_FOUND, text(HttpResponseStatus.NOT_FOUND), false);
         } else if (HttpMethod.GET.equals(request.method())) {
             respond(ctx, HttpResponseStatus.OK, Unpooled.wrappedBuffer(identityJson), false);

@@ -1,0 +1,219 @@
+package io.reachproof.cli.dataplane;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Clusters made of network namespaces, as the lab and the workload-mode tests run them:
+ * <ul>
+ *   <li>a <b>core</b> namespace ({@code PREFIX-core}) with a bridge joining every node (the network between
+ *       nodes and between clusters, flat: no address translation, a pod's address is what others see);</li>
+ *   <li>per cluster {@code c} (in the order given) and node {@code n}: a <b>node</b> namespace
+ *       ({@code PREFIX-CLUSTER-NODE}) forwarding between its bridge of pods ({@code 10.(200+c).(n+1).0/24},
+ *       gateway {@code .1}) and the core ({@code 10.199.c.(n+1)/16}), with a route to every other node's pods;</li>
+ *   <li>per <b>pod</b>: a namespace ({@code PREFIX-CLUSTER-NAMESPACE-NAME}, see {@link #podNetnsTemplate}) with a veth
+ *       {@code eth0} on its node's bridge, the next free address of the node's subnet from {@code .10}, and a default
+ *       route through its node.</li>
+ * </ul>
+ * Nothing outside namespaces whose names start with the prefix is touched: the addresses live only inside them.
+ * {@link #close()} deletes every namespace it made (veths, bridges, addresses and nftables rules go with them), and
+ * {@link #removeLeftovers} deletes what a crashed run left, by name.
+ */
+public final class Dataplane implements AutoCloseable {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?");
+
+    /** A node: its namespace, the prefix of its pods' addresses ({@code 10.200.1.}) and its gateway. */
+    public record Node(String cluster, String name, String netns, String podPrefix, String gateway, String coreAddress) {
+    }
+
+    /** A pod of the dataplane: where it runs, its address, and its network namespace's name (under /run/netns). */
+    public record Pod(String cluster, String node, String namespace, String name, String ip, String netns) {
+    }
+
+    private final String prefix;
+    private final String core;
+    private final Map<String, Map<String, Node>> nodes = new LinkedHashMap<>();
+    private final Map<String, Integer> nextHost = new LinkedHashMap<>();
+    private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private final List<String> made = new ArrayList<>();
+    private int nextVeth;
+
+    private Dataplane(String prefix) {
+        this.prefix = prefix;
+        this.core = prefix + "-core";
+    }
+
+    /**
+     * Builds the core and the nodes of {@code nodesByCluster} (cluster name -> its node names), under {@code prefix}
+     * (a short lowercase name; every namespace's name starts with it). Fails naming the command when one fails,
+     * after deleting what it made.
+     */
+    public static Dataplane create(String prefix, Map<String, List<String>> nodesByCluster) {
+        requireNonNull(prefix, "prefix");
+        requireNonNull(nodesByCluster, "nodesByCluster");
+        if (!NAME.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("prefix must be a short lowercase name: " + prefix);
+        }
+        if (nodesByCluster.size() > 50) {
+            throw new IllegalArgumentException("at most 50 clusters: " + nodesByCluster.size());
+        }
+        Dataplane d = new Dataplane(prefix);
+        try {
+            d.namespace(d.core);
+            Shell.in(d.core, null, "ip", "link", "add", "br0", "type", "bridge");
+            Shell.in(d.core, null, "ip", "link", "set", "br0", "up");
+            int c = 0;
+            for (Map.Entry<String, List<String>> cluster : nodesByCluster.entrySet()) {
+                check("cluster", cluster.getKey());
+                if (cluster.getValue().isEmpty() || cluster.getValue().size() > 200) {
+                    throw new IllegalArgumentException("cluster " + cluster.getKey() + " needs 1 to 200 nodes");
+                }
+                int n = 0;
+                for (String node : cluster.getValue()) {
+                    check("node", node);
+                    d.addNode(cluster.getKey(), node, c, n++);
+                }
+                c++;
+            }
+            d.route();
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private static void check(String what, String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " names must be short lowercase names: " + name);
+        }
+    }
+
+    private void namespace(String name) {
+        Shell.run(null, "ip", "netns", "add", name);
+        made.add(name);
+        Shell.in(name, null, "ip", "link", "set", "lo", "up");
+    }
+
+    private void addNode(String cluster, String name, int c, int n) {
+        String netns = prefix + "-" + cluster + "-" + name;
+        String podPrefix = "10." + (200 + c) + "." + (n + 1) + ".";
+        String coreAddress = "10.199." + c + "." + (n + 1);
+        namespace(netns);
+        String coreEnd = "n" + c + "-" + n;
+        Shell.in(core, null, "ip", "link", "add", coreEnd, "type", "veth", "peer", "name", "core0", "netns", netns);
+        Shell.in(core, null, "ip", "link", "set", coreEnd, "master", "br0");
+        Shell.in(core, null, "ip", "link", "set", coreEnd, "up");
+        Shell.in(netns, null, "ip", "addr", "add", coreAddress + "/16", "dev", "core0");
+        Shell.in(netns, null, "ip", "link", "set", "core0", "up");
+        Shell.in(netns, null, "ip", "link", "add", "br0", "type", "bridge");
+        Shell.in(netns, null, "ip", "addr", "add", podPrefix + "1/24", "dev", "br0");
+        Shell.in(netns, null, "ip", "link", "set", "br0", "up");
+        Shell.in(netns, null, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        nodes.computeIfAbsent(cluster, k -> new LinkedHashMap<>())
+                .put(name, new Node(cluster, name, netns, podPrefix, podPrefix + "1", coreAddress));
+        nextHost.put(netns, 10);
+    }
+
+    /** Each node reaches every other node's pods through the core. */
+    private void route() {
+        List<Node> all = new ArrayList<>();
+        nodes.values().forEach(m -> all.addAll(m.values()));
+        for (Node from : all) {
+            for (Node to : all) {
+                if (from != to) {
+                    Shell.in(from.netns(), null, "ip", "route", "add", to.podPrefix() + "0/24", "via", to.coreAddress());
+                }
+            }
+        }
+    }
+
+    /** The namespace name a pod of {@code cluster} gets: {@code {namespace}} and {@code {name}} filled in. */
+    public static String podNetnsTemplate(String prefix, String cluster) {
+        return prefix + "-" + cluster + "-{namespace}-{name}";
+    }
+
+    /** Adds pod {@code namespace/name} on {@code node} of {@code cluster}; its address is the node's next one. */
+    public synchronized Pod addPod(String cluster, String node, String namespace, String name) {
+        Node n = Optional.ofNullable(nodes.get(cluster)).map(m -> m.get(node)).orElseThrow(() ->
+                new IllegalArgumentException("no node " + node + " in cluster " + cluster + " (nodes: " + nodes() + ")"));
+        String key = cluster + "/" + namespace + "/" + name;
+        if (pods.containsKey(key)) {
+            throw new IllegalArgumentException("pod " + namespace + "/" + name + " is in cluster " + cluster + " already");
+        }
+        int host = nextHost.get(n.netns());
+        if (host > 254) {
+            throw new IllegalArgumentException("node " + node + " of cluster " + cluster + " is full (245 pods)");
+        }
+        nextHost.put(n.netns(), host + 1);
+        String netns = podNetnsTemplate(prefix, cluster).replace("{namespace}", namespace).replace("{name}", name);
+        String ip = n.podPrefix() + host;
+        String nodeEnd = "p" + (nextVeth++);
+        namespace(netns);
+        Shell.in(n.netns(), null, "ip", "link", "add", nodeEnd, "type", "veth", "peer", "name", "eth0", "netns", netns);
+        Shell.in(n.netns(), null, "ip", "link", "set", nodeEnd, "master", "br0");
+        Shell.in(n.netns(), null, "ip", "link", "set", nodeEnd, "up");
+        Shell.in(netns, null, "ip", "addr", "add", ip + "/24", "dev", "eth0");
+        Shell.in(netns, null, "ip", "link", "set", "eth0", "up");
+        Shell.in(netns, null, "ip", "route", "add", "default", "via", n.gateway());
+        Pod pod = new Pod(cluster, node, namespace, name, ip, netns);
+        pods.put(key, pod);
+        return pod;
+    }
+
+    /** The nodes of every cluster, by cluster. */
+    public synchronized Map<String, List<String>> nodes() {
+        Map<String, List<String>> names = new LinkedHashMap<>();
+        nodes.forEach((cluster, byName) -> names.put(cluster, List.copyOf(byName.keySet())));
+        return names;
+    }
+
+    /** The pods added so far, in order. */
+    public synchronized List<Pod> pods() {
+        return List.copyOf(pods.values());
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /**
+     * Deletes every network namespace whose name starts with {@code prefix + "-"} (what a crashed lab left);
+     * returns their names.
+     */
+    public static List<String> removeLeftovers(String prefix) {
+        List<String> removed = new ArrayList<>();
+        for (String line : Shell.run(null, "ip", "netns", "list").split("\n")) {
+            String name = line.strip().split(" ")[0];
+            if (name.startsWith(prefix + "-")) {
+                Shell.run(null, "ip", "netns", "delete", name);
+                removed.add(name);
+            }
+        }
+        return removed;
+    }
+
+    /** Deletes every namespace it made, pods first; what is gone already is skipped. */
+    @Override
+    public synchronized void close() {
+        List<String> reversed = new ArrayList<>(made);
+        Collections.reverse(reversed);
+        for (String ns : reversed) {
+            try {
+                Shell.run(null, "ip", "netns", "delete", ns);
+            } catch (DataplaneException gone) {
+                // deleted already
+            }
+        }
+        made.clear();
+        pods.clear();
+    }
+}
