@@ -147,6 +147,11 @@ class DeployManifestsTest {
                 .containsEntry("value", "true"));
         Map<String, Object> ns = docs(DEPLOY.resolve("daemonset/workload-mode/namespace-privileged.yaml")).get(0);
         assertThat(at(ns, "metadata", "labels", "pod-security.kubernetes.io/enforce")).isEqualTo("privileged");
+        // the coordinator watching this cluster from another reads its pods (it plans them); the agents read nothing
+        List<Map<String, Object>> rbac = docs(DEPLOY.resolve("daemonset/workload-mode/coordinator-reads-pods.yaml"));
+        assertThat((List<Object>) at(rbac.get(0), "rules")).singleElement().satisfies(r -> assertThat((Map<String, Object>) r)
+                .containsEntry("resources", List.of("namespaces", "pods")).containsEntry("verbs", List.of("get", "list", "watch")));
+        assertThat(at(rbac.get(1), "subjects", "0", "name")).isEqualTo("reachproof-coordinator-remote");
     }
 
     @Test
