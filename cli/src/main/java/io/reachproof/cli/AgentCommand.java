@@ -1,6 +1,5 @@
 package io.reachproof.cli;
 
-import io.netty.channel.EventLoopGroup;
 import io.reachproof.agent.AgentConfig;
 import io.reachproof.agent.AgentConfig.Key;
 import io.reachproof.agent.Transport;
@@ -10,15 +9,13 @@ import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
 import io.reachproof.agent.control.NettyAgentRuntime;
 import io.reachproof.agent.control.TargetPreparer;
+import io.reachproof.agent.control.WorkloadMode;
 import io.reachproof.agent.netns.NamedNetns;
-import io.reachproof.agent.netns.NetnsSockets;
-import io.reachproof.agent.netns.NetnsThread;
 import io.reachproof.agent.netns.NetnsUnavailable;
 import io.reachproof.agent.netns.PodNetworkNamespaces;
 import io.reachproof.agent.pods.NamedPodNetworkNamespaces;
 import io.reachproof.agent.pods.ProcPodNetworkNamespaces;
 import io.reachproof.agent.probe.Prober;
-import io.reachproof.agent.probe.SocketPlacement;
 import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.agent.responder.SelfCheck;
 import io.reachproof.protocol.AgentIdentity;
@@ -35,10 +32,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -301,28 +296,18 @@ final class AgentCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--pod-netns must be proc, named or named:TEMPLATE, not "
                     + source);
         }
-        NetnsSockets sockets = new NetnsSockets(Clock.systemUTC(), Duration.ofMinutes(10));
-        running.push(sockets);
-        try (NetnsThread own = NetnsThread.enter(NamedNetns.of(Path.of("/proc/self/ns/net")))) {
-            own.namespace();
+        WorkloadMode mode;
+        try {
+            mode = WorkloadMode.start(config.identity(), prober, pods);
         } catch (NetnsUnavailable e) {
             throw new UserError("workload mode: " + e.getMessage());
         }
-        prober.placeSocketsWith(SocketPlacement.fromSourcePod(pods, sockets));
-        AgentIdentity id = config.identity();
-        EventLoopGroup borrowedLoops = prober.transport().newEventLoopGroup(1, "reachproof-borrowed");
-        running.push(() -> borrowedLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS));
-        TargetPreparer preparer = new TargetPreparer(id.agentId(), pods, sockets, prober, borrowedLoops,
-                prober.transport(), Clock.systemUTC());
-        running.push(preparer);
-        targets = preparer;
-        Set<String> capabilities = new HashSet<>(id.capabilities());
-        capabilities.add(AgentIdentity.CAPABILITY_WORKLOAD);
+        running.push(mode);
+        targets = mode.targets();
+        AgentIdentity id = mode.identity();
         out.println("agent " + id.agentId() + ": workload mode: probes from pods leave from their network namespaces ("
                 + (source.equals("proc") ? "found through /proc" : "named under " + NamedNetns.RUN_NETNS) + ")");
-        return new AgentConfig(new AgentIdentity(id.agentId(), id.cluster(), id.cloud(), id.region(), id.node(),
-                id.namespace(), id.pod(), id.addresses(), id.podLabels(), id.namespaceLabels(), id.responders(),
-                capabilities), config.bindAddress());
+        return new AgentConfig(id, config.bindAddress());
     }
 
     private Optional<Path> pathOf(Path flag, String variable) {

@@ -1,0 +1,202 @@
+package io.reachproof.cli.dataplane;
+
+import static java.util.Objects.requireNonNull;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import io.reachproof.protocol.Json;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * The Kubernetes API of one lab cluster: fabric8's mock API server in CRUD mode (HTTPS on a free loopback port)
+ * holding the cluster's Namespaces, Pods and NetworkPolicies, and a kubeconfig for it, so that
+ * {@code kubectl --kubeconfig FILE apply -f policy.yaml}, the coordinator's watch ({@code --kubernetes
+ * CLUSTER=FILE}) and the cluster's enforcer all read and write the same objects.
+ */
+public final class LabApiServer implements AutoCloseable {
+
+    private final String cluster;
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final Path kubeconfig;
+
+    private LabApiServer(String cluster, KubernetesMockServer server, Path kubeconfig) {
+        this.cluster = cluster;
+        this.server = server;
+        this.client = server.createClient();
+        this.kubeconfig = kubeconfig;
+    }
+
+    /** Serves the API of {@code cluster} and writes its kubeconfig to {@code dir/CLUSTER.kubeconfig}. */
+    public static LabApiServer start(String cluster, Path dir) {
+        requireNonNull(cluster, "cluster");
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new Discovery(responses), true);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try {
+            Path file = dir.resolve(cluster + ".kubeconfig");
+            String url = "https://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+            Files.writeString(file, String.join("\n",
+                    "# the Kubernetes API of lab cluster " + cluster + " (reachproof lab --dataplane)",
+                    "apiVersion: v1",
+                    "kind: Config",
+                    "clusters: [{name: " + cluster + ", cluster: {server: \"" + url + "\", insecure-skip-tls-verify: true}}]",
+                    "users: [{name: lab, user: {token: lab}}]",
+                    "contexts: [{name: " + cluster + ", context: {cluster: " + cluster + ", user: lab, namespace: default}}]",
+                    "current-context: " + cluster,
+                    ""));
+            return new LabApiServer(cluster, server, file);
+        } catch (IOException e) {
+            server.destroy();
+            throw new UncheckedIOException("cannot write the kubeconfig of lab cluster " + cluster + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The CRUD store, plus the API discovery documents clients such as kubectl read first (which groups, versions
+     * and resources this server has): the core group's Namespaces and Pods, and networking.k8s.io/v1
+     * NetworkPolicies. A strategic merge patch (what {@code kubectl apply} sends for an object that exists) and a
+     * JSON merge patch are applied here, as RFC 7386 says (a list is replaced whole, {@code null} removes a key),
+     * without the strategic patch's {@code $} directives: for these kinds the two agree, as none of their lists has
+     * a merge key. The store's own merge would append to lists.
+     */
+    private static final class Discovery extends KubernetesMixedDispatcher {
+
+        private static final Map<String, String> DOCUMENTS = Map.of(
+                "/version", """
+                        {"major": "1", "minor": "32", "gitVersion": "v1.32.0-reachproof-lab", "platform": "linux/amd64"}""",
+                "/api", """
+                        {"kind": "APIVersions", "versions": ["v1"],
+                         "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}""",
+                "/api/v1", """
+                        {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+                          {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace",
+                           "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["ns"]},
+                          {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod",
+                           "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["po"]}]}""",
+                "/apis", """
+                        {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+                          {"name": "networking.k8s.io", "versions": [{"groupVersion": "networking.k8s.io/v1", "version": "v1"}],
+                           "preferredVersion": {"groupVersion": "networking.k8s.io/v1", "version": "v1"}}]}""",
+                "/apis/networking.k8s.io/v1", """
+                        {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "networking.k8s.io/v1", "resources": [
+                          {"name": "networkpolicies", "singularName": "networkpolicy", "namespaced": true,
+                           "kind": "NetworkPolicy", "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"],
+                           "shortNames": ["netpol"]}]}""");
+
+        Discovery(Map<ServerRequest, Queue<ServerResponse>> responses) {
+            super(responses);
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            String path = request.getPath();
+            int query = path.indexOf('?');
+            String document = "GET".equals(request.getMethod()) ? DOCUMENTS.get(query < 0 ? path : path.substring(0, query))
+                    : null;
+            if (document != null) {
+                return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                        .setBody(document);
+            }
+            String type = request.getHeader("Content-Type");
+            if ("PATCH".equals(request.getMethod()) && type != null
+                    && (type.startsWith(STRATEGIC_MERGE_PATCH) || type.startsWith(MERGE_PATCH))) {
+                return mergePatch(request);
+            }
+            return super.dispatch(request);
+        }
+
+        private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+        private static final String MERGE_PATCH = "application/merge-patch+json";
+
+        /** Reads the object, merges the patch into it and replaces it. */
+        private MockResponse mergePatch(RecordedRequest request) {
+            String path = request.getPath();
+            int query = path.indexOf('?');
+            String object = query < 0 ? path : path.substring(0, query);
+            MockResponse current = super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.GET, object,
+                    request.getHeaders(), new Buffer()));
+            if (current.code() != 200) {
+                return current;
+            }
+            try {
+                JsonNode merged = merge(Json.mapper().readTree(current.getBody().readUtf8()),
+                        Json.mapper().readTree(request.getUtf8Body()));
+                if (merged instanceof ObjectNode o && o.get("metadata") instanceof ObjectNode metadata) {
+                    metadata.remove("resourceVersion"); // the store sets the next one
+                }
+                Headers headers = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
+                return super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, object, headers,
+                        new Buffer(Json.mapper().writeValueAsBytes(merged))));
+            } catch (IOException e) {
+                return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"BadRequest\","
+                                + "\"code\":400,\"message\":\"the patch is not JSON\"}");
+            }
+        }
+
+        /** RFC 7386, skipping strategic merge patch directives ({@code $...} keys). */
+        private static JsonNode merge(JsonNode target, JsonNode patch) {
+            if (!(patch instanceof ObjectNode p)) {
+                return patch;
+            }
+            ObjectNode result = target instanceof ObjectNode t ? t : Json.mapper().createObjectNode();
+            for (var e : p.properties()) {
+                if (e.getKey().startsWith("$")) {
+                    continue;
+                }
+                if (e.getValue().isNull()) {
+                    result.remove(e.getKey());
+                } else {
+                    result.set(e.getKey(), merge(result.get(e.getKey()), e.getValue()));
+                }
+            }
+            return result;
+        }
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    /** A client of this API server (closed with it). */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The kubeconfig file for this cluster's API. */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** The API server's URL. */
+    public String url() {
+        return client.getMasterUrl().toString();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
