@@ -47,7 +47,8 @@ public final class ExpectationReader {
     static final List<String> GROUP_KEYS = List.of("clusters", "namespace", "namespaceSelector", "podSelector", "external");
     static final List<String> SELECTOR_KEYS = List.of("matchLabels", "matchExpressions");
     static final List<String> REQUIREMENT_KEYS = List.of("key", "operator", "values");
-    static final List<String> RULE_KEYS = List.of("from", "to", "ports", "verdict");
+    static final List<String> RULE_KEYS = List.of("from", "to", "ports", "verdict", "clusters");
+    static final List<String> CLUSTER_SCOPES = List.of("any", "same", "other");
     static final List<String> PORT_KEYS = List.of("port", "protocol", "path", "method", "status");
     static final List<String> POLICY_KEYS = List.of("groups", "ports");
     static final List<String> HTTP_KEYS = List.of("path", "method", "status");
@@ -189,7 +190,8 @@ public final class ExpectationReader {
             List<RuleExpansion.Conflict> conflicts = RuleExpansion.of(expectation.get()).conflicts();
             for (RuleExpansion.Conflict c : conflicts) {
                 RuleExpansion.Key k = c.key();
-                error(c.later().source(), "conflicting verdicts for " + k.from() + " -> " + k.to() + " " + k.port() + "/" + k.protocol()
+                error(c.later().source(), "conflicting verdicts for "
+                        + k.describe(c.earlier().clusters() == ClusterScope.ANY && c.later().clusters() == ClusterScope.ANY)
                         + ": " + c.later().verdict().spelling() + " here, " + c.earlier().verdict().spelling() + " at " + c.earlier().source().fileLine());
             }
             if (conflicts.isEmpty()) {
@@ -379,10 +381,15 @@ public final class ExpectationReader {
             Optional<List<PortSpec>> ports = required(e, m.get(), "ports", context).flatMap(n -> ports(n, context, false));
             Optional<Verdict> verdict = required(e, m.get(), "verdict", context).flatMap(n -> oneOf(n, "verdict", "verdict", VERDICTS))
                     .map(ExpectationReader::verdict);
-            if (problems.size() > before || from.isEmpty() || to.isEmpty() || ports.isEmpty() || verdict.isEmpty()) {
+            Optional<ClusterScope> clusters = e.containsKey("clusters")
+                    ? oneOf(e.get("clusters").getValueNode(), "clusters", "cluster scope", CLUSTER_SCOPES)
+                            .map(c -> ClusterScope.valueOf(c.toUpperCase(java.util.Locale.ROOT)))
+                    : Optional.of(ClusterScope.ANY);
+            if (problems.size() > before || from.isEmpty() || to.isEmpty() || ports.isEmpty() || verdict.isEmpty()
+                    || clusters.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Rule(from.get(), to.get(), ports.get(), verdict.get(), at(m.get())));
+            return Optional.of(new Rule(from.get(), to.get(), ports.get(), verdict.get(), at(m.get()), clusters.get()));
         }
 
         private Optional<String> groupRef(Node node, String what, Set<String> groupNames, Set<String> externalNames, boolean source) {

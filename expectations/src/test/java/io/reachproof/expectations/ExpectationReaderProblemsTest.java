@@ -79,7 +79,7 @@ class ExpectationReaderProblemsTest {
                           groups: {a: {}}
                           expect: [{from: a, to: a, ports: [80], verdict: allow, comment: x}]
                         """),
-                        "t.yaml:6:58: unknown key 'comment' in expect[0] (expected one of from, to, ports, verdict)"),
+                        "t.yaml:6:58: unknown key 'comment' in expect[0] (expected one of from, to, ports, verdict, clusters)"),
                 c("duplicate key", spec("""
                           groups:
                             a:

@@ -107,9 +107,7 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
         if (l.declared()) {
             // the pod declares the port: it is the app's even while the app is starting, so it is never borrowed
             // (an app binding it meanwhile would fail); it answers when the app serves it, which its check proves
-            return "UDP".equals(l.port().protocol()) ? unready(roundId, l, "UDP " + l.port().port()
-                    + " is declared by the pod: the app's, and an app need not echo, so nothing proves a probe reached it")
-                    : new Opened(l, TargetAnswer.APP, null);
+            return new Opened(l, TargetAnswer.APP, null);
         }
         BorrowedListener.Outcome borrowed = BorrowedListener.borrow(l.pod(), l.port(), l.path(), namespace.get(), sockets,
                 group, transport);
@@ -120,10 +118,6 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
         if (!borrowed.appServes()) {
             return unready(roundId, l, borrowed.problem());
         }
-        if ("UDP".equals(l.port().protocol())) {
-            return unready(roundId, l, "UDP " + l.port().port()
-                    + " is the app's: it need not echo, so nothing proves a probe reached it");
-        }
         return new Opened(l, TargetAnswer.APP, null);
     }
 
@@ -132,6 +126,12 @@ public final class TargetPreparer implements TargetPreparing, AutoCloseable {
     }
 
     private TargetReadiness checked(String roundId, Opened o, ProbeResult check) {
+        if (check.outcome() != Outcome.CONNECTED && o.answer() == TargetAnswer.APP && "UDP".equals(o.listener().port().protocol())) {
+            // a probe of a UDP port is proven by a reply: an app that does not answer a datagram proves nothing
+            return readiness(roundId, o.listener(), TargetAnswer.NONE, "UDP " + o.listener().port().port()
+                    + " is the app's and did not answer its check from inside the pod (" + check.outcome()
+                    + "): an app need not answer a datagram, so nothing would prove a probe reached it");
+        }
         if (check.outcome() != Outcome.CONNECTED) {
             return readiness(roundId, o.listener(), TargetAnswer.NONE,
                     "the port did not answer its check from inside the pod: " + check.outcome()

@@ -177,7 +177,7 @@ class TargetPreparerIT {
         assertThat(ready).extracting(TargetReadiness::answer).containsExactly(TargetAnswer.NONE, TargetAnswer.NONE);
         assertThat(ready.get(0).detail()).startsWith("the port did not answer its check from inside the pod: REFUSED")
                 .endsWith("the pod declares it, so it is left to the app (not borrowed)");
-        assertThat(ready.get(1).detail()).startsWith("UDP 9192 is declared by the pod");
+        assertThat(ready.get(1).detail()).startsWith("UDP 9192 is the app's and did not answer its check from inside the pod");
         assertThat(preparer.borrowed()).isZero();
         // the app starts during the round: its port is free
         try (NetnsThread inPod = NetnsThread.enter(NamedNetns.resolve(node.namespaceOf("checkout")));
@@ -193,6 +193,36 @@ class TargetPreparerIT {
         }
         preparer.release("round-6");
         preparer.release("round-7");
+    }
+
+    @Test
+    void anAppsUdpPortIsProbedAsTheAppOnlyWhenTheAppAnswersADatagram() throws Exception {
+        java.net.DatagramSocket app;
+        try (NetnsThread inPod = NetnsThread.enter(NamedNetns.resolve(node.namespaceOf("checkout")))) {
+            app = inPod.make(() -> new java.net.DatagramSocket(new InetSocketAddress("0.0.0.0", 9193)));
+        }
+        Thread echo = new Thread(() -> {
+            byte[] buf = new byte[2048];
+            while (!app.isClosed()) {
+                try {
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                    app.receive(p);
+                    app.send(new java.net.DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+                } catch (java.io.IOException closed) {
+                    return;
+                }
+            }
+        }, "udp-echo-app");
+        echo.start();
+        try (app) {
+            List<TargetReadiness> ready = preparer.prepare("round-8", later(),
+                    List.of(new PodListener(checkout, new Responder(9193, "UDP"), null, true)));
+
+            assertThat(ready).extracting(TargetReadiness::answer).containsExactly(TargetAnswer.APP);
+            assertThat(probeFromFrontend(Protocol.UDP, 9193, null).outcome()).isEqualTo(Outcome.CONNECTED);
+        }
+        echo.join(5_000);
+        preparer.release("round-8");
     }
 
     @Test

@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The apps of the dataplane's pods: each declared port answers inside its pod's namespace, as a real server would.
  * A TCP port accepts connections and answers an HTTP request with {@code 200} and {@code app NAMESPACE/NAME}
- * (a plain TCP client just connects); a UDP port takes datagrams and answers nothing (an app need not echo, which
- * is why workload mode cannot prove an app's UDP port). No identity banner: the agents probe these as the app.
+ * (a plain TCP client just connects); a UDP port answers each datagram with the same bytes (an echo service: an
+ * app's UDP port is proven only by a reply). No identity banner: the agents probe these as the app.
  */
 public final class PodApps implements AutoCloseable {
 
@@ -57,7 +57,7 @@ public final class PodApps implements AutoCloseable {
                             .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                                 @Override
                                 protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-                                    // taken, not answered
+                                    ctx.writeAndFlush(new DatagramPacket(msg.content().retain(), msg.sender()));
                                 }
                             }).bind(new InetSocketAddress(port))
                     : new ServerBootstrap().group(group).channelFactory(sockets.server(namespace, transport))

@@ -44,7 +44,8 @@ import java.util.TreeMap;
  * <p>Only live agents send probes; lost agents stay targets so their cells become inconclusive
  * ({@code TARGET_LOST}) instead of disappearing; gone agents are not planned. A cluster pair where a group
  * has no agent (the group's named clusters, or anywhere) still gets the cell, inconclusive
- * ({@code NO_AGENTS}): every rule of the expectations is in every report, proven or not. A target is an agent with a
+ * ({@code NO_AGENTS}): every rule of the expectations is in every report, proven or not. A rule for
+ * {@code clusters: same} (or {@code other}) gets only the cluster pairs of one (or of two different) clusters. A target is an agent with a
  * responder for the cell's port and protocol. External groups are probed from the sampled sources of
  * each source cluster. Self pairs are left out.
  *
@@ -127,6 +128,9 @@ public final class ProbePlanner {
                 Choice written = new Choice(cell, null);
                 for (String fromCluster : clusters(from, sources)) {
                     for (String toCluster : clusters(to, targets)) {
+                        if (!cell.clusters().admits(fromCluster, toCluster)) {
+                            continue; // the rule speaks only for in-cluster, or only for cross-cluster, pairs
+                        }
                         List<Member> s = sources.get(fromCluster);
                         List<Member> t = targets.get(toCluster);
                         boolean alone = onlyOneAgent(s, t);

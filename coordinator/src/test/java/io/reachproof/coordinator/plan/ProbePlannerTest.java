@@ -117,6 +117,23 @@ class ProbePlannerTest {
     }
 
     @Test
+    void aRuleForTheSameClusterOrForOtherClustersIsPlannedOnlyInThoseClusterPairs() {
+        List<AgentIdentity> fleet = List.of(pod("a1", "c1", "a"), pod("b1", "c1", "b"), pod("a2", "c2", "a"),
+                pod("b2", "c2", "b"));
+        PortSpec port = PortSpec.of(80, Protocol.TCP);
+        List<GroupCell> cells = List.of(
+                new GroupCell("a", "b", port, Verdict.ALLOW, AT, io.reachproof.expectations.ClusterScope.SAME),
+                new GroupCell("b", "a", port, Verdict.DENY, AT, io.reachproof.expectations.ClusterScope.OTHER),
+                new GroupCell("a", "a", port, Verdict.ALLOW, AT));
+
+        RoundPlan plan = planner.plan("r1", 0, "e", groups("a", "b"), cells, Optional.empty(), live(fleet));
+
+        assertThat(plan.cells()).extracting(c -> c.cell().from() + ">" + c.cell().to() + " " + c.fromCluster() + ">" + c.toCluster())
+                .containsExactlyInAnyOrder("a>b c1>c1", "a>b c2>c2", "b>a c1>c2", "b>a c2>c1",
+                        "a>a c1>c1", "a>a c1>c2", "a>a c2>c1", "a>a c2>c2");
+    }
+
+    @Test
     void consecutivePairsOfOneRoundUseDistinctSourcesAndTargets() {
         List<AgentIdentity> fleet = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
