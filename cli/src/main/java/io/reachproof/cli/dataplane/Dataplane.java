@@ -16,12 +16,17 @@ import java.util.regex.Pattern;
  *   <li>a <b>core</b> namespace ({@code PREFIX-core}) with a bridge joining every node (the network between
  *       nodes and between clusters, flat: no address translation, a pod's address is what others see);</li>
  *   <li>per cluster {@code c} (in the order given) and node {@code n}: a <b>node</b> namespace
- *       ({@code PREFIX-CLUSTER-NODE}) forwarding between its bridge of pods ({@code 10.(200+c).(n+1).0/24},
- *       gateway {@code .1}) and the core ({@code 10.199.c.(n+1)/16}), with a route to every other node's pods;</li>
- *   <li>per <b>pod</b>: a namespace ({@code PREFIX-CLUSTER-NAMESPACE-NAME}, see {@link #podNetnsTemplate}) with a veth
- *       {@code eth0} on its node's bridge, the next free address of the node's subnet from {@code .10}, and a default
- *       route through its node.</li>
+ *       ({@code PREFIX-CLUSTER-NODE}) routing between its pods ({@code 10.(200+c).(n+1).0/24}) and the core
+ *       ({@code 10.199.c.(n+1)/16}), with a route to every other node's pods;</li>
+ *   <li>per <b>pod</b>: a namespace ({@code PREFIX-CLUSTER-NAMESPACE-NAME}, see {@link #podNetnsTemplate}) with the
+ *       next free address of its node's subnet from {@code .10} as a /32 on {@code eth0}, a veth whose other end
+ *       ({@link Pod#nodeInterface()}) is in the node, and a default route through the node (the link-local gateway
+ *       {@value #GATEWAY}, an address of the node, which answers for it on each pod's veth).</li>
  * </ul>
+ * Every packet between pods, on one node or two, is routed through the nodes (as Calico does), so a node's
+ * {@code forward} hook sees each one on its way out of the source pod ({@code iifname} its interface) and into the
+ * destination pod ({@code oifname}): where a CNI enforces NetworkPolicies, and where a dropped packet is silence to
+ * its sender, as on a real network.
  * Nothing outside namespaces whose names start with the prefix is touched: the addresses live only inside them.
  * {@link #close()} deletes every namespace it made (veths, bridges, addresses and nftables rules go with them), and
  * {@link #removeLeftovers} deletes what a crashed run left, by name.
@@ -29,13 +34,19 @@ import java.util.regex.Pattern;
 public final class Dataplane implements AutoCloseable {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?");
+    /** Every pod's gateway: the node's end of its veth answers for it. */
+    public static final String GATEWAY = "169.254.1.1";
 
-    /** A node: its namespace, the prefix of its pods' addresses ({@code 10.200.1.}) and its gateway. */
-    public record Node(String cluster, String name, String netns, String podPrefix, String gateway, String coreAddress) {
+    /** A node: its namespace, the prefix of its pods' addresses ({@code 10.200.1.}) and its address on the core. */
+    public record Node(String cluster, String name, String netns, String podPrefix, String coreAddress) {
     }
 
-    /** A pod of the dataplane: where it runs, its address, and its network namespace's name (under /run/netns). */
-    public record Pod(String cluster, String node, String namespace, String name, String ip, String netns) {
+    /**
+     * A pod of the dataplane: where it runs, its address, its network namespace's name (under /run/netns), and its
+     * node's namespace and the name of the pod's veth there.
+     */
+    public record Pod(String cluster, String node, String namespace, String name, String ip, String netns, String nodeNetns,
+            String nodeInterface) {
     }
 
     private final String prefix;
@@ -114,12 +125,11 @@ public final class Dataplane implements AutoCloseable {
         Shell.in(core, null, "ip", "link", "set", coreEnd, "up");
         Shell.in(netns, null, "ip", "addr", "add", coreAddress + "/16", "dev", "core0");
         Shell.in(netns, null, "ip", "link", "set", "core0", "up");
-        Shell.in(netns, null, "ip", "link", "add", "br0", "type", "bridge");
-        Shell.in(netns, null, "ip", "addr", "add", podPrefix + "1/24", "dev", "br0");
-        Shell.in(netns, null, "ip", "link", "set", "br0", "up");
         Shell.in(netns, null, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        // every pod's gateway is a local address of its node: the node answers the pods' ARP for it on each veth
+        Shell.in(netns, null, "ip", "addr", "add", GATEWAY + "/32", "dev", "lo");
         nodes.computeIfAbsent(cluster, k -> new LinkedHashMap<>())
-                .put(name, new Node(cluster, name, netns, podPrefix, podPrefix + "1", coreAddress));
+                .put(name, new Node(cluster, name, netns, podPrefix, coreAddress));
         nextHost.put(netns, 10);
     }
 
@@ -159,12 +169,13 @@ public final class Dataplane implements AutoCloseable {
         String nodeEnd = "p" + (nextVeth++);
         namespace(netns);
         Shell.in(n.netns(), null, "ip", "link", "add", nodeEnd, "type", "veth", "peer", "name", "eth0", "netns", netns);
-        Shell.in(n.netns(), null, "ip", "link", "set", nodeEnd, "master", "br0");
         Shell.in(n.netns(), null, "ip", "link", "set", nodeEnd, "up");
-        Shell.in(netns, null, "ip", "addr", "add", ip + "/24", "dev", "eth0");
+        Shell.in(n.netns(), null, "ip", "route", "add", ip + "/32", "dev", nodeEnd);
+        Shell.in(netns, null, "ip", "addr", "add", ip + "/32", "dev", "eth0");
         Shell.in(netns, null, "ip", "link", "set", "eth0", "up");
-        Shell.in(netns, null, "ip", "route", "add", "default", "via", n.gateway());
-        Pod pod = new Pod(cluster, node, namespace, name, ip, netns);
+        Shell.in(netns, null, "ip", "route", "add", GATEWAY, "dev", "eth0", "scope", "link");
+        Shell.in(netns, null, "ip", "route", "add", "default", "via", GATEWAY, "dev", "eth0");
+        Pod pod = new Pod(cluster, node, namespace, name, ip, netns, n.netns(), nodeEnd);
         pods.put(key, pod);
         return pod;
     }
@@ -174,6 +185,17 @@ public final class Dataplane implements AutoCloseable {
         Map<String, List<String>> names = new LinkedHashMap<>();
         nodes.forEach((cluster, byName) -> names.put(cluster, List.copyOf(byName.keySet())));
         return names;
+    }
+
+    /** Pod {@code namespace/name} of {@code cluster}, when it was added. */
+    public synchronized Optional<Pod> pod(String cluster, String namespace, String name) {
+        return Optional.ofNullable(pods.get(cluster + "/" + namespace + "/" + name));
+    }
+
+    /** Where a pod of {@code cluster} is attached, as the enforcer needs it. */
+    public Optional<NftRuleset.Attachment> attachment(String cluster, io.fabric8.kubernetes.api.model.Pod pod) {
+        return pod(cluster, pod.getMetadata().getNamespace(), pod.getMetadata().getName())
+                .map(p -> new NftRuleset.Attachment(p.nodeNetns(), p.nodeInterface()));
     }
 
     /** The pods added so far, in order. */
