@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.control.AgentRuntime;
 import io.reachproof.agent.control.NettyAgentRuntime;
+import io.reachproof.cli.dataplane.DataplaneException;
+import io.reachproof.cli.dataplane.DataplaneLab;
+import io.reachproof.cli.dataplane.Shell;
 import io.reachproof.coordinator.assembly.AssemblySettings;
+import io.reachproof.coordinator.assembly.KubernetesSettings;
 import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.assembly.StartFailure;
 import io.reachproof.coordinator.api.GateRoute;
@@ -17,7 +21,9 @@ import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.PolicyFiles;
 import io.reachproof.coordinator.round.RoundListener;
 import io.reachproof.expectations.GoDuration;
+import io.reachproof.policy.Located;
 import io.reachproof.policy.PolicyInput;
+import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.RoundReport;
@@ -43,34 +49,72 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code reachproof lab}: a coordinator and N agents on this machine (loopback addresses 127.0.X.Y posing as
- * three clusters in three clouds) proving the lab expectations, with a live table per round. The lab
- * expectations expect frontend -> payments 7001/TCP to be denied, and nothing on loopback enforces that:
- * the table shows it as a HOLE.
+ * {@code reachproof lab}: a coordinator and its agents on this machine, proving the lab expectations, with a live
+ * table per round. Two labs:
+ * <ul>
+ *   <li>the <b>dataplane</b> lab (as root, with {@code ip} and {@code nft}; the default where it can run): three
+ *       clusters of network namespaces ({@link DataplaneLab}), each with its own Kubernetes API (kubectl works on it)
+ *       and an enforcer turning its NetworkPolicies into nftables rules on its nodes, and one node agent per node in
+ *       workload mode probing as the pods: the verdicts are what the kernel does;</li>
+ *   <li>the <b>loopback</b> lab: N agents on loopback addresses 127.0.X.Y posing as three clusters; nothing
+ *       enforces a NetworkPolicy there, so the lab's expected deny shows as a HOLE.</li>
+ * </ul>
  */
-@Command(name = "lab", description = "Run a coordinator and a fleet of agents on this machine (loopback 127.0.X.Y,"
-        + " three clusters in three clouds) and show each probe round as a table: group x group, cluster x cluster,"
-        + " and every mismatch.")
+@Command(name = "lab", description = "Run a coordinator and its agents on this machine and show each probe round as a"
+        + " table: group x group, cluster x cluster, and every mismatch. As root with ip and nft: three clusters of"
+        + " network namespaces with their own Kubernetes API and NetworkPolicies enforced by nftables (--dataplane);"
+        + " else a fleet on loopback addresses (--loopback).")
 final class LabCommand implements Callable<Integer> {
 
     static final String LAB_RESOURCE = "/lab/lab.yaml";
     static final String LAB_FILE = "expectations/examples/lab.yaml";
+    static final String DATAPLANE_RESOURCES = "/lab/dataplane/";
+    static final String DATAPLANE_FILES = "expectations/examples/dataplane/";
+    static final String DATAPLANE_TOPOLOGY_FILE = DATAPLANE_FILES + "topology.yaml";
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
     @Option(names = "--agents", defaultValue = "9", paramLabel = "N",
-            description = "agents in the fleet (default ${DEFAULT-VALUE}); agent i: cluster i%%3, role (i/3)%%3")
+            description = "loopback lab: agents in the fleet (default ${DEFAULT-VALUE}); agent i: cluster i%%3, role (i/3)%%3")
     int agents;
+
+    @Option(names = "--dataplane", description = "the lab of network namespaces, NetworkPolicies enforced by nftables"
+            + " (needs root, ip and nft; the default where they are)")
+    boolean dataplane;
+
+    @Option(names = "--loopback", description = "the lab on loopback addresses, where nothing enforces NetworkPolicies")
+    boolean loopback;
+
+    @Option(names = "--topology", paramLabel = "FILE", description = "dataplane lab: the Namespaces and Pods every lab"
+            + " cluster runs (kubectl get ns,pods -o yaml form; default: " + DATAPLANE_TOPOLOGY_FILE + ")")
+    Path topology;
+
+    @Option(names = "--nodes", defaultValue = "2", paramLabel = "N",
+            description = "dataplane lab: nodes per cluster (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--netns-prefix", hidden = true, defaultValue = DataplaneLab.PREFIX,
+            description = "dataplane lab: what the lab's network namespace names start with (tests use their own)")
+    String netnsPrefix;
+
+    /** Counted down to stop the lab before its duration (tests). */
+    final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+
+    @Option(names = "--lab-dir", paramLabel = "DIR", description = "dataplane lab: where the clusters' kubeconfigs are"
+            + " written (default: the temporary directory's reachproof-lab)")
+    Path labDir;
 
     @Option(names = "--port", defaultValue = "7070", paramLabel = "P", description = "coordinator port (default ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--expectations", paramLabel = "FILE",
-            description = "expectation file written against the lab fleet (default: " + LAB_FILE + ")")
+            description = "expectation file (default: " + DATAPLANE_FILES + "lab.yaml, or " + LAB_FILE + " on loopback)")
     Path expectations;
 
     @Option(names = "--policies", paramLabel = "PATH",
-            description = "NetworkPolicy files or directories that expectations with spec.fromPolicies derive their verdicts from")
+            description = "NetworkPolicy files or directories: dataplane lab: applied to every lab cluster (default: "
+                    + DATAPLANE_FILES + "policies.yaml); loopback lab: what expectations with spec.fromPolicies derive"
+                    + " their verdicts from")
     List<Path> policies;
 
     @Option(names = "--duration", paramLabel = "D", description = "stop after D (e.g. 30s, 2m); default: until Ctrl-C (20s with --json)")
@@ -122,14 +166,15 @@ final class LabCommand implements Callable<Integer> {
                 : GoDuration.parse(duration).filter(d -> !d.isZero()).orElseThrow(() -> new CommandLine.ParameterException(
                         spec.commandLine(), "--duration must be a duration such as 30s or 2m: " + duration));
         Optional<WebhookConfig> hook = webhook.config(System.getenv());
-        List<LoadedExpectation> sets = load();
+        if (!net.matches("127\\.\\d{1,3}")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--loopback-net must be 127.N: " + net);
+        }
+        boolean onDataplane = dataplaneChosen();
+        List<LoadedExpectation> sets = onDataplane ? dataplaneSets() : load();
         PrintWriter table = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         boolean live = !json && System.console() != null && !"dumb".equals(System.getenv("TERM"));
         AtomicReference<RoundReport> last = new AtomicReference<>();
         AtomicReference<String> header = new AtomicReference<>("");
-        if (!net.matches("127\\.\\d{1,3}")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--loopback-net must be 127.N: " + net);
-        }
         RoundListener show = report -> {
             last.set(report);
             synchronized (table) {
@@ -142,19 +187,77 @@ final class LabCommand implements Callable<Integer> {
         };
         AssemblySettings settings = AssemblySettings.of(Lab.settings(port), sets).withWebhook(hook)
                 .withListeners(List.of(show));
-        table.println("reachproof lab: starting a coordinator and " + agents + " agents on loopback ...");
-        table.flush();
-        try (CoordinatorAssembly assembly = start(settings)) {
-            assembly.closeOnShutdown();
+        String fleet;
+        CoordinatorAssembly started;
+        if (onDataplane) {
+            table.println("reachproof lab: three clusters of network namespaces (" + nodes + " nodes each), their"
+                    + " Kubernetes APIs and NetworkPolicies enforced by nftables; starting ...");
+            table.flush();
+            DataplaneLab lab = startDataplane();
+            if (!lab.leftoversRemoved().isEmpty()) {
+                table.println("reachproof lab: removed " + lab.leftoversRemoved().size() + " network namespaces a previous"
+                        + " lab left behind (" + lab.leftoversRemoved().get(0) + ", ...)");
+                table.flush();
+            }
             try {
-                Lab.startAround(assembly, agents, net, runtimes);
-            } catch (IllegalStateException e) {
+                started = start(settings.withCoordinator(settings.coordinator().withWorkloadClusters(
+                        new java.util.LinkedHashSet<>(lab.kubeconfigs().keySet()))).withKubernetes(Optional.of(
+                        new KubernetesSettings(lab.access(), PoliciesInForce.of(Optional.empty(),
+                                List.copyOf(lab.kubeconfigs().keySet())), Optional.empty(), "--kubeconfig", Optional.empty(),
+                                "the lab", "reachproof-lab"))));
+            } catch (RuntimeException | InterruptedException e) {
+                lab.close();
+                throw e;
+            }
+            started.own("dataplane lab", lab);
+            try {
+                started.own("lab node agents", lab.startAgents(started.url(), LabFleet::token));
+            } catch (IllegalStateException | DataplaneException e) {
+                started.close();
                 throw new UserError("the lab could not start: " + e.getMessage());
             }
+            started.startRounds();
+            StringBuilder f = new StringBuilder("clusters: ");
+            lab.kubeconfigs().forEach((cluster, file) -> f.append(cluster).append(" (").append(nodes).append(" nodes, ")
+                    .append(lab.dataplane().pods().stream().filter(p -> p.cluster().equals(cluster)).count())
+                    .append(" pods)  "));
+            f.append("\nnode agents in workload mode probe as the pods; NetworkPolicies enforced by nftables on the nodes\n");
+            f.append("kubectl: ");
+            lab.kubeconfigs().forEach((cluster, file) -> f.append("\n  kubectl --kubeconfig ").append(file)
+                    .append(" apply -f policy.yaml   # ").append(cluster));
+            fleet = f.toString();
+        } else {
+            if (!loopback) {
+                table.println("reachproof lab: on loopback, where nothing enforces NetworkPolicies: the dataplane lab "
+                        + Shell.whyNoDataplane().orElse("was not asked for"));
+            }
+            table.println("reachproof lab: starting a coordinator and " + agents + " agents on loopback ...");
+            table.flush();
+            started = start(settings);
+            try {
+                Lab.startAround(started, agents, net, runtimes);
+            } catch (IllegalStateException e) {
+                started.close();
+                throw new UserError("the lab could not start: " + e.getMessage());
+            }
+            fleet = "fleet: " + agents + " agents in aws-lab, gcp-lab, azure-lab";
+        }
+        try (CoordinatorAssembly assembly = started) {
+            assembly.closeOnShutdown();
+            Thread stopper = new Thread(() -> {
+                try {
+                    stop.await();
+                    started.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "reachproof-lab-stop");
+            stopper.setDaemon(true);
+            stopper.start();
             URI url = assembly.url();
             header.set("coordinator: " + url + "  (status page " + url
                     + "/, JSON: /v1/rounds/latest, /v1/matrix, /v1/agents)\n"
-                    + "fleet: " + agents + " agents in aws-lab, gcp-lab, azure-lab; proving "
+                    + fleet + "\nproving "
                     + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())
                     + (runFor == null ? "; Ctrl-C to stop" : "; stopping after " + GoDuration.format(runFor)) + "\n"
                     + TelemetryStartup.describe(assembly.telemetry(), url.toString()) + "\n"
@@ -171,6 +274,81 @@ final class LabCommand implements Callable<Integer> {
             }
         }
         return finish(last.get());
+    }
+
+    /**
+     * Whether this run is the dataplane lab: asked for ({@code --dataplane}; exit 2 naming what is missing), or the
+     * default where it can run, unless {@code --loopback} or a loopback-only option was given.
+     */
+    private boolean dataplaneChosen() {
+        var parsed = spec.commandLine().getParseResult();
+        boolean loopbackOptions = parsed.hasMatchedOption("--agents") || parsed.hasMatchedOption("--loopback-net");
+        if (dataplane && (loopback || loopbackOptions)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dataplane cannot go with --loopback, --agents"
+                    + " or --loopback-net (they are the loopback lab's)");
+        }
+        if (nodes < 1 || nodes > 20) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be in 1..20: " + nodes);
+        }
+        Optional<String> missing = Shell.whyNoDataplane();
+        if (dataplane && missing.isPresent()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dataplane " + missing.get()
+                    + "; run the loopback lab with --loopback");
+        }
+        return dataplane || !loopback && !loopbackOptions && missing.isEmpty();
+    }
+
+    /** The dataplane lab's expectations: the file given, or the lab's own. */
+    private List<LoadedExpectation> dataplaneSets() throws IOException {
+        try {
+            List<LoadedExpectation> sets = expectations != null ? expectationSets()
+                    : ExpectationFiles.load(DATAPLANE_FILES + "lab.yaml", resource("lab.yaml"));
+            return PolicyFiles.attach(sets, PoliciesInForce.of(Optional.empty(), DataplaneLab.CLUSTERS.stream()
+                    .map(DataplaneLab.LabCluster::name).toList()), "the dataplane lab takes them live from its clusters");
+        } catch (InvalidFiles e) {
+            throw new UserError(e.problems(), Main.EXIT_FAILED);
+        }
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = LabCommand.class.getResourceAsStream(DATAPLANE_RESOURCES + name)) {
+            if (in == null) {
+                throw new UserError("the dataplane lab's " + name + " is missing from this build (" + DATAPLANE_RESOURCES
+                        + name + ")");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Builds the lab's clusters from the topology and the policies (given, or the lab's own). */
+    private DataplaneLab startDataplane() throws IOException {
+        PolicyInputReader.Result workloads = topology != null
+                ? PolicyInputReader.read(List.of(), List.of(topology))
+                : PolicyInputReader.readString(DATAPLANE_TOPOLOGY_FILE, resource("topology.yaml"));
+        if (!workloads.errors().isEmpty()) {
+            throw new UserError(workloads.errors(), Main.EXIT_FAILED);
+        }
+        List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> applied;
+        try {
+            PolicyInput given = policies != null && !policies.isEmpty() ? PolicyFiles.load(policies)
+                    : PolicyInputReader.readString(DATAPLANE_FILES + "policies.yaml", resource("policies.yaml")).input();
+            applied = given.policies().stream().map(Located::object).toList();
+        } catch (InvalidFiles e) {
+            throw new UserError(e.problems(), Main.EXIT_FAILED);
+        }
+        if (workloads.input().pods().isEmpty()) {
+            throw new UserError((topology != null ? topology : DATAPLANE_TOPOLOGY_FILE) + ": no Pods: the lab clusters"
+                    + " would have nothing to probe");
+        }
+        Path dir = labDir != null ? labDir : Path.of(System.getProperty("java.io.tmpdir"), "reachproof-lab");
+        try {
+            return DataplaneLab.start(new DataplaneLab.Spec(netnsPrefix, dir, DataplaneLab.CLUSTERS, nodes,
+                    workloads.input().namespaces().stream().map(Located::object).toList(),
+                    workloads.input().pods().stream().map(Located::object).toList(), applied),
+                    DataplaneLab.Enforcers.NFTABLES);
+        } catch (DataplaneException e) {
+            throw new UserError("the dataplane lab could not start: " + e.getMessage());
+        }
     }
 
     /** The started coordinator; the port taken or another part that cannot start exits 1 naming it. */

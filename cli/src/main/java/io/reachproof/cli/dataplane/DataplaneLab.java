@@ -106,6 +106,7 @@ public final class DataplaneLab implements AutoCloseable {
     private final Map<String, LabApiServer> apis = new LinkedHashMap<>();
     private Dataplane dataplane;
     private PodApps apps;
+    private List<String> leftovers = List.of();
 
     private DataplaneLab(Spec spec) {
         this.spec = spec;
@@ -129,10 +130,8 @@ public final class DataplaneLab implements AutoCloseable {
     }
 
     private void build(Enforcers enforcers) throws IOException {
-        List<String> left = Dataplane.removeLeftovers(spec.prefix());
-        if (!left.isEmpty()) {
-            LOG.warn("removed {} network namespaces a previous lab left behind ({} ...)", left.size(), left.get(0));
-        }
+        running.push(lock(spec.prefix()));
+        leftovers = Dataplane.removeLeftovers(spec.prefix());
         Files.createDirectories(spec.dir());
         Map<String, List<String>> nodes = new LinkedHashMap<>();
         for (LabCluster c : spec.clusters()) {
@@ -159,6 +158,30 @@ public final class DataplaneLab implements AutoCloseable {
                                 .endMetadata().build()).create();
             }
         }
+    }
+
+    /**
+     * Holds the lab's lock ({@code /run/reachproof-lab-PREFIX.lock}) while it runs: a second lab of the same prefix
+     * would take the first one's namespaces for a crashed lab's leftovers. The kernel releases it with the process,
+     * so a crashed lab's lock is free again.
+     */
+    private static AutoCloseable lock(String prefix) throws IOException {
+        Path file = Path.of("/run", "reachproof-lab-" + prefix + ".lock");
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (held == null) {
+            channel.close();
+            throw new DataplaneException("another lab with the namespaces " + prefix + "-* is running on this machine (it"
+                    + " holds " + file + "); stop it first");
+        }
+        return channel::close;
     }
 
     /** Namespaces and pods of the topology in {@code cluster}: each pod made in the dataplane, its ports served. */
@@ -217,6 +240,11 @@ public final class DataplaneLab implements AutoCloseable {
 
     public Dataplane dataplane() {
         return dataplane;
+    }
+
+    /** The network namespaces a crashed lab of the same prefix had left, which this one removed first. */
+    public List<String> leftoversRemoved() {
+        return leftovers;
     }
 
     /**

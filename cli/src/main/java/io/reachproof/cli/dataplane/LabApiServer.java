@@ -34,6 +34,13 @@ import java.util.Queue;
  */
 public final class LabApiServer implements AutoCloseable {
 
+    /** The mock server logs every request at INFO (java.util.logging): the lab keeps its warnings only. */
+    private static final java.util.logging.Logger REQUEST_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        REQUEST_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final String cluster;
     private final KubernetesMockServer server;
     private final KubernetesClient client;

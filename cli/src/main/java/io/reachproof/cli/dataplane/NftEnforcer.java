@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -45,7 +44,8 @@ public final class NftEnforcer implements AutoCloseable {
     private final Map<String, String> applied = new HashMap<>();
     private final AtomicLong rulesetsLoaded = new AtomicLong();
     private volatile Instant lastEnforced = Instant.EPOCH;
-    private ScheduledFuture<?> pending;
+    /** A look at the cluster is scheduled and has not begun: a change now is seen by it. */
+    private boolean scheduled;
 
     private NftEnforcer(String cluster, Function<Pod, Optional<NftRuleset.Attachment>> attachment, KubernetesClient client) {
         this.cluster = cluster;
@@ -94,10 +94,20 @@ public final class NftEnforcer implements AutoCloseable {
         }
     }
 
+    /**
+     * A change: a look at the cluster follows within {@link #DEBOUNCE_MILLIS}, unless one is scheduled and has not begun
+     * (it will see this change); a change during a look gets a look of its own.
+     */
     private synchronized void later() {
-        if (pending == null || pending.isDone()) {
+        if (!scheduled) {
             try {
-                pending = worker.schedule(this::enforce, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+                worker.schedule(() -> {
+                    synchronized (this) {
+                        scheduled = false;
+                    }
+                    enforce();
+                }, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+                scheduled = true;
             } catch (java.util.concurrent.RejectedExecutionException closing) {
                 // stopping
             }

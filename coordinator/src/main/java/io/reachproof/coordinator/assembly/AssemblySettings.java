@@ -62,6 +62,10 @@ public record AssemblySettings(
                 Optional.empty(), List.of(), Confirmations.DEFAULT, Clock.systemUTC());
     }
 
+    public AssemblySettings withCoordinator(CoordinatorSettings value) {
+        return new AssemblySettings(value, expectations, telemetry, webhook, kubernetes, listeners, confirmations, clock);
+    }
+
     public AssemblySettings withTelemetry(Supplier<Telemetry> value) {
         return new AssemblySettings(coordinator, expectations, value, webhook, kubernetes, listeners, confirmations, clock);
     }

@@ -32,6 +32,9 @@ final class RoundJob implements Job {
             rounds.runAndWait(expectation);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.CancellationException stopping) {
+            // the coordinator is stopping: the open round is given up, not failed
+            LOG.debug("scheduled round of {} given up: the coordinator is stopping", expectation);
         } catch (RuntimeException e) {
             LOG.warn("scheduled round of {} failed", expectation, e);
         }

@@ -1,0 +1,222 @@
+package io.reachproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.reachproof.cli.dataplane.Shell;
+import io.reachproof.coordinator.kube.KubernetesClients;
+import io.reachproof.coordinator.kube.KubernetesEventSink;
+import io.reachproof.protocol.Json;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code reachproof lab --dataplane} end to end: three clusters of network namespaces with their own API servers,
+ * NetworkPolicies enforced by nftables, node agents in workload mode. The default lab's first rounds show real denies
+ * next to the mistakes its policies hide; a policy applied through a lab cluster's API opens a rollback signal (a
+ * Kubernetes Event there) and deleting it resolves the signal; nothing of the lab is left behind, not even after the
+ * lab is killed with SIGKILL.
+ */
+class DataplaneLabIT {
+
+    private static final Path JAR = Path.of("target", "reachproof.jar").toAbsolutePath();
+
+    /** A lab of two pods per cluster: the frontend may not reach payments, whose namespace denies all ingress. */
+    private static final String TOPOLOGY = """
+            apiVersion: v1
+            kind: List
+            items:
+            - {apiVersion: v1, kind: Namespace, metadata: {name: shop}}
+            - {apiVersion: v1, kind: Namespace, metadata: {name: payments}}
+            - apiVersion: v1
+              kind: Pod
+              metadata: {name: frontend, namespace: shop, labels: {app: frontend}}
+              spec: {containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]}
+            - apiVersion: v1
+              kind: Pod
+              metadata: {name: payments, namespace: payments, labels: {app: payments}}
+              spec: {containers: [{name: api, image: api, ports: [{containerPort: 7001}]}]}
+            """;
+    private static final String EXPECTATIONS = """
+            apiVersion: reachproof.io/v1alpha1
+            kind: ConnectivityExpectation
+            metadata: {name: small}
+            spec:
+              interval: 2s
+              groups:
+                frontend: {namespace: shop, podSelector: {matchLabels: {app: frontend}}}
+                payments: {namespace: payments, podSelector: {matchLabels: {app: payments}}}
+              expect:
+                - {from: frontend, to: payments, ports: ["7001/TCP"], verdict: deny, clusters: same}
+            """;
+    private static final String DENY = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny-ingress, namespace: payments}
+            spec: {podSelector: {}, policyTypes: [Ingress]}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private String prefix;
+
+    @BeforeEach
+    void needsADataplane() {
+        Assumptions.assumeTrue(Shell.whyNoDataplane().isEmpty(), () -> "the dataplane lab " + Shell.whyNoDataplane().orElse(""));
+        prefix = "rpl" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private List<String> namespacesLeft() {
+        return Arrays.stream(Shell.run(null, "ip", "netns", "list").split("\n")).map(l -> l.strip().split(" ")[0])
+                .filter(n -> n.startsWith(prefix + "-")).toList();
+    }
+
+    @Test
+    void theDefaultLabsRoundsShowRealDeniesAndTheMistakesItsPoliciesHide() throws Exception {
+        CliRun cli = new CliRun();
+
+        int exit = cli.run("lab", "--dataplane", "--netns-prefix", prefix, "--lab-dir", dir.toString(), "--port",
+                String.valueOf(freePort()), "--duration", "12s", "--json");
+
+        assertThat(exit).as(cli.err()).isEqualTo(Main.EXIT_FAILED);
+        JsonNode report = Json.mapper().readTree(cli.out());
+        assertThat(report.get("coverage").asDouble()).isEqualTo(1.0);
+        List<String> mismatches = new ArrayList<>();
+        report.get("mismatches").forEach(m -> mismatches.add(m.get("kind").asText() + " "
+                + m.get("cell").get("fromGroup").asText() + "->" + m.get("cell").get("toGroup").asText() + " "
+                + m.get("cell").get("port").asInt() + "/" + m.get("cell").get("protocol").asText()));
+        // the two mistakes of the lab's policies, in each of the three clusters, and nothing else
+        assertThat(mismatches).containsExactlyInAnyOrder(
+                "HOLE frontend->checkout 9090/TCP", "HOLE frontend->checkout 9090/TCP", "HOLE frontend->checkout 9090/TCP",
+                "BLOCKED checkout->payments 7001/TCP", "BLOCKED checkout->payments 7001/TCP", "BLOCKED checkout->payments 7001/TCP",
+                "BLOCKED checkout->payments 7002/UDP", "BLOCKED checkout->payments 7002/UDP", "BLOCKED checkout->payments 7002/UDP");
+        // denies are real: silence on the wire, from live destinations, inside a cluster and across clusters
+        List<String> denies = new ArrayList<>();
+        report.get("cells").forEach(c -> {
+            if (c.get("observed").asText().equals("DENY")) {
+                denies.add(c.get("outcome").asText() + " " + (c.get("from").get("cluster").asText()
+                        .equals(c.get("to").get("cluster").asText()) ? "in" : "across"));
+            }
+        });
+        assertThat(denies).contains("TIMEOUT in", "TIMEOUT across").allSatisfy(d -> assertThat(d).startsWith("TIMEOUT"));
+        assertThat(cli.err()).contains("kubectl --kubeconfig " + dir.resolve("aws-lab.kubeconfig"));
+        assertThat(namespacesLeft()).as("namespaces left after the lab stopped").isEmpty();
+    }
+
+    @Test
+    void aPolicyAppliedThroughALabClustersApiOpensASignalThereAndDeletingItResolvesIt() throws Exception {
+        Path topology = Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY);
+        Path expectations = Files.writeString(dir.resolve("small.yaml"), EXPECTATIONS);
+        Path policies = Files.writeString(dir.resolve("deny.yaml"), DENY);
+        int port = freePort();
+        CliRun cli = new CliRun();
+        LabCommand lab = new LabCommand();
+        CommandLine cmd = cli.wrap(lab);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cmd.execute("--dataplane", "--netns-prefix",
+                prefix, "--lab-dir", dir.toString(), "--port", String.valueOf(port), "--nodes", "1", "--duration", "3m",
+                "--topology", topology.toString(), "--expectations", expectations.toString(), "--policies",
+                policies.toString()));
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI latest = URI.create("http://127.0.0.1:" + port + "/v1/rounds/latest?expectation=small");
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(latest).build(), HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200 && Json.mapper().readTree(r.body()).get("mismatches").isEmpty()
+                            && Json.mapper().readTree(r.body()).get("coverage").asDouble() == 1.0;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            try (KubernetesClient gcp = KubernetesClients.connect(dir.resolve("gcp-lab.kubeconfig"), null)) {
+                NetworkPolicy open = new NetworkPolicyBuilder().withNewMetadata().withName("payments-from-frontend")
+                        .withNamespace("payments").endMetadata().withNewSpec().withNewPodSelector().endPodSelector()
+                        .addNewIngress().addNewFrom().withNewNamespaceSelector().endNamespaceSelector().endFrom().endIngress()
+                        .endSpec().build();
+                gcp.network().v1().networkPolicies().inNamespace("payments").resource(open).create();
+
+                Event opened = await().atMost(Duration.ofSeconds(30)).until(() -> event(gcp, KubernetesEventSink.REASON),
+                        e -> e != null);
+                assertThat(opened.getRegarding().getName()).as("the suspect").isEqualTo("payments-from-frontend");
+                assertThat(opened.getNote()).contains("7001");
+
+                gcp.network().v1().networkPolicies().inNamespace("payments").withName("payments-from-frontend").delete();
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> event(gcp, KubernetesEventSink.RESOLVED_REASON),
+                        e -> e != null);
+            }
+        } finally {
+            lab.stop.countDown();
+            assertThat(exit.get(60, TimeUnit.SECONDS)).as(cli.err()).isIn(Main.EXIT_OK);
+        }
+        assertThat(namespacesLeft()).as("namespaces left after the lab stopped").isEmpty();
+    }
+
+    private static Event event(KubernetesClient client, String reason) {
+        return client.events().v1().events().inAnyNamespace().list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).findFirst().orElse(null);
+    }
+
+    @Test
+    void aLabKilledWithSigkillLeavesNamespacesTheNextLabRemovesFirst() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(JAR), "needs the packaged jar " + JAR + " (mvn package)");
+        Path topology = Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY);
+        Path policies = Files.writeString(dir.resolve("deny.yaml"), DENY);
+        Path expectations = Files.writeString(dir.resolve("small.yaml"), EXPECTATIONS);
+        List<String> args = List.of("--dataplane", "--netns-prefix", prefix, "--lab-dir", dir.toString(), "--nodes", "1",
+                "--topology", topology.toString(), "--policies", policies.toString(), "--expectations",
+                expectations.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "lab", "--port", String.valueOf(freePort()), "--duration", "5m"));
+        command.addAll(args);
+        Process killed = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(dir.resolve("killed.log"))
+                    .contains("coordinator: "));
+        } finally {
+            killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        List<String> left = namespacesLeft();
+        assertThat(left).as("what SIGKILL left").contains(prefix + "-core", prefix + "-aws-lab-shop-frontend");
+
+        CliRun cli = new CliRun();
+        List<String> again = new ArrayList<>(List.of("lab", "--port", String.valueOf(freePort()), "--duration", "3s"));
+        again.addAll(args);
+        int exit = cli.run(again.toArray(new String[0]));
+
+        assertThat(exit).as(cli.err()).isEqualTo(Main.EXIT_OK);
+        assertThat(cli.out()).contains("removed " + left.size() + " network namespaces a previous lab left behind");
+        assertThat(namespacesLeft()).as("namespaces left after the second lab stopped").isEmpty();
+    }
+}
