@@ -123,7 +123,7 @@ class DataplaneLabIT {
         // denies are real: silence on the wire, from live destinations, inside a cluster and across clusters
         List<String> denies = new ArrayList<>();
         report.get("cells").forEach(c -> {
-            if (c.get("observed").asText().equals("DENY")) {
+            if (c.get("observed").asText().equalsIgnoreCase("deny")) {
                 denies.add(c.get("outcome").asText() + " " + (c.get("from").get("cluster").asText()
                         .equals(c.get("to").get("cluster").asText()) ? "in" : "across"));
             }
