@@ -17,6 +17,7 @@ import io.reachproof.protocol.PolicyChange;
 import io.reachproof.protocol.ResultBatch;
 import io.reachproof.protocol.RoundReport;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,9 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
     private final SuspectLedger ledger = new SuspectLedger();
     private final ClosePipeline pipeline;
     private final ExecutorService roundThread;
+    private final ScheduledExecutorService timer;
+    /** The follow-up rounds of recent NetworkPolicy changes, cancelled at close. */
+    private final List<java.util.concurrent.ScheduledFuture<?>> followUps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final WorkloadPods workloadPods;
     /** Set by {@link #close()}: a round that closes meanwhile starts no rerun on timers that are going away. */
     private volatile boolean shutDown;
@@ -101,6 +106,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         this.open = new OpenRounds(clock, requireNonNull(settings, "settings"), planner.settings(), loaded,
                 Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36));
         this.deadlines = new RoundDeadlines(timer);
+        this.timer = timer;
         this.roundThread = Executors.newSingleThreadExecutor(new DefaultThreadFactory("reachproof-round", true));
     }
 
@@ -201,10 +207,51 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
         requireNonNull(change, "change");
         for (String name : expectations.keySet()) {
             ledger.suspect(name, change);
-            if (open.isOpen(name)) {
+            rerun(name, true);
+        }
+        // a dataplane takes a while to enforce a change: look again soon, until a round proves it enforced
+        followUps.removeIf(java.util.concurrent.Future::isDone);
+        long after = 0;
+        for (Duration gap : ENFORCEMENT_FOLLOW_UPS) {
+            after += gap.toMillis();
+            try {
+                followUps.add(timer.schedule(this::followUp, after, TimeUnit.MILLISECONDS));
+            } catch (RejectedExecutionException stopping) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * After a NetworkPolicy change, the rounds that follow it at once may see the dataplane before it enforced the
+     * change: each set whose suspect is not yet proven enforced gets a round again this long after the one before
+     * (1, 3, 7 and 15 s after the change), so time-to-enforce is measured in seconds, not in intervals.
+     */
+    static final List<Duration> ENFORCEMENT_FOLLOW_UPS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(4), Duration.ofSeconds(8));
+
+    private synchronized void followUp() {
+        if (shutDown) {
+            return;
+        }
+        for (String name : expectations.keySet()) {
+            if (ledger.newest(name).isPresent()) {
+                rerun(name, false);
+            }
+        }
+    }
+
+    /** Runs a round of {@code name} now, or once its open round closes (always, or only when {@code always}). */
+    private void rerun(String name, boolean always) {
+        if (open.isOpen(name)) {
+            if (always) {
                 ledger.rerunAfterOpenRound(name);
-            } else {
+            }
+        } else {
+            try {
                 runNow(name);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot start a round of {} after a NetworkPolicy change", name, e);
             }
         }
     }
@@ -276,6 +323,7 @@ public final class RoundService implements RoundTrigger, AutoCloseable {
             // under the lock runNow holds: once this returns, no rerun schedules on the caller's timer
             shutDown = true;
         }
+        followUps.forEach(f -> f.cancel(false));
         roundThread.shutdownNow();
         open.all().forEach(r -> r.report().cancel(false));
     }

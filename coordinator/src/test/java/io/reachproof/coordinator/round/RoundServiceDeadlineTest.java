@@ -68,4 +68,26 @@ class RoundServiceDeadlineTest {
         assertThat(timer.pending()).as("no deadline of a new round").isZero();
         assertThat(board.current("frontend-0").rounds()).extracting(PlanRound::roundId).containsExactly(open.roundId());
     }
+
+    @Test
+    void afterAPolicyChangeRoundsFollowWithinSecondsUntilOneProvesItEnforced() {
+        rounds.policyChanged(new PolicyChange("aws-lab", "payments", "deny-frontend", "u1", "7", "ADDED", 1));
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        long at = 0;
+        // the round the change started, then the follow-ups 1 s and 3 s after the change: nobody answers, so none
+        // proves the change enforced and the suspect stays
+        for (long followUp : new long[] {1000, 3000}) {
+            seen.add(board.current("frontend-0").rounds().get(0).roundId());
+            timer.advance(BUDGET);
+            at += BUDGET.toMillis();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> board.current("frontend-0").rounds().isEmpty());
+            timer.advance(Duration.ofMillis(followUp - at));
+            at = followUp;
+        }
+        seen.add(board.current("frontend-0").rounds().get(0).roundId());
+
+        assertThat(seen).hasSize(3).doesNotHaveDuplicates();
+        assertThat(rounds.suspect("lab")).isPresent();
+    }
 }
