@@ -94,6 +94,7 @@
         state.set = page.views.length ? page.views[0].expectation : null;
       }
       await render();
+      performance.mark('reachproof-drawn');
       setLive('live', 'on');
       feed();
     } catch (e) {
@@ -233,7 +234,7 @@
           + (v.complete ? '' : ' (incomplete)')}),
         el('dt', {text: 'coverage'}), el('dd', {text: pct(v.coverage) + ' of ' + v.cells + ' cells'}),
         el('dt', {text: 'mismatches'}), el('dd', {id: 'mismatch-count', class: mismatches ? 'bad' : 'good',
-          text: mismatches ? '✖ ' + v.holes + ' HOLE, ⛔ ' + v.blocked + ' BLOCKED' : '✓ none'}),
+          text: mismatches ? '✖ ' + v.holes + ' HOLE, ⊘ ' + v.blocked + ' BLOCKED' : '✓ none'}),
         el('dt', {text: 'inconclusive'}), el('dd', {text: String(v.inconclusive)}),
         el('dt', {text: 'suspect change'}), el('dd', {text: v.suspectChange || 'none'}),
         el('dt', {text: 'trace'}), el('dd', null, traceLink(v.traceId))));
@@ -266,8 +267,9 @@
           continue;
         }
         const selected = state.pair && state.pair.from === from && state.pair.to === to;
-        const counts = '✓' + (t.allow + t.deny - t.holes - t.blocked) + (t.holes ? ' ✖' + t.holes + ' HOLE' : '')
-          + (t.blocked ? ' ⛔' + t.blocked + ' BLOCKED' : '') + (t.inconclusive ? ' ?' + t.inconclusive : '');
+        const proven = t.allow + t.deny - t.holes - t.blocked;
+        const counts = (proven ? '✓' + proven : '') + (t.holes ? ' ✖' + t.holes + ' HOLE' : '')
+          + (t.blocked ? ' ⊘' + t.blocked + ' BLOCKED' : '') + (t.inconclusive ? ' ?' + t.inconclusive : '');
         row.append(el('td', {class: 'tile ' + t.state},
           el('button', {type: 'button', class: 'tile-button', 'aria-pressed': String(!!selected),
             'data-pair': from + '>' + to, title: t.state,
@@ -308,7 +310,7 @@
   }
 
   function portLine(p) {
-    const mark = p.holes ? '✖ HOLE ×' + p.holes : p.blocked ? '⛔ BLOCKED ×' + p.blocked
+    const mark = p.holes ? '✖ HOLE ×' + p.holes : p.blocked ? '⊘ BLOCKED ×' + p.blocked
       : p.allow + p.deny === 0 ? '?' : p.inconclusive ? '✓ ?' : '✓';
     return p.port + '/' + p.protocol + ' ' + expectedText(p) + '→' + observedText(p) + ' ' + mark;
   }
@@ -354,7 +356,7 @@
             const rest = cell.ports.slice(MAX_PORT_LINES);
             const holes = rest.reduce((n, p) => n + p.holes, 0);
             const blocked = rest.reduce((n, p) => n + p.blocked, 0);
-            lines.push('+' + rest.length + ' ports' + (holes ? ' ✖ HOLE ×' + holes : '') + (blocked ? ' ⛔ BLOCKED ×' + blocked : ''));
+            lines.push('+' + rest.length + ' ports' + (holes ? ' ✖ HOLE ×' + holes : '') + (blocked ? ' ⊘ BLOCKED ×' + blocked : ''));
           }
           text = lines.join('\n');
           cls = cellClass(cell.ports);
@@ -471,7 +473,7 @@
       for (const c of d.pairs) {
         const kind = kindOf(c);
         table.append(el('tr', {class: kind ? kind.toLowerCase() : c.observed === 'inconclusive' ? 'inconclusive' : 'ok'},
-          el('td', {text: kind === 'HOLE' ? '✖ HOLE' : kind === 'BLOCKED' ? '⛔ BLOCKED' : c.observed === 'inconclusive' ? '?' : '✓'}),
+          el('td', {text: kind === 'HOLE' ? '✖ HOLE' : kind === 'BLOCKED' ? '⊘ BLOCKED' : c.observed === 'inconclusive' ? '?' : '✓'}),
           el('td', {text: endpoint(c.from)}),
           el('td', {text: endpoint(c.to)}),
           el('td', {text: c.port + '/' + c.protocol}),
