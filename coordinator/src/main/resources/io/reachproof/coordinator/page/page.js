@@ -162,8 +162,10 @@
     state.page.pending = state.page.pending.filter((p) => p !== view.expectation);
     if (!state.set) state.set = view.expectation;
     state.updates++;
-    document.body.dataset.updates = String(state.updates);
+    const started = performance.now();
     await render();
+    performance.measure('reachproof-update-' + state.updates, {start: started});
+    document.body.dataset.updates = String(state.updates);
   }
 
   function setLive(text, mode) {
