@@ -152,7 +152,7 @@ final class LabCommand implements Callable<Integer> {
                 throw new UserError("the lab could not start: " + e.getMessage());
             }
             URI url = assembly.url();
-            header.set("coordinator: " + url + "  (status page " + url
+            header.set("coordinator: " + url + "  (reachability page " + url
                     + "/, JSON: /v1/rounds/latest, /v1/matrix, /v1/agents)\n"
                     + "fleet: " + agents + " agents in aws-lab, gcp-lab, azure-lab; proving "
                     + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())
