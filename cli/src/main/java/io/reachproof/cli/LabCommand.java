@@ -255,7 +255,7 @@ final class LabCommand implements Callable<Integer> {
             stopper.setDaemon(true);
             stopper.start();
             URI url = assembly.url();
-            header.set("coordinator: " + url + "  (status page " + url
+            header.set("coordinator: " + url + "  (reachability page " + url
                     + "/, JSON: /v1/rounds/latest, /v1/matrix, /v1/agents)\n"
                     + fleet + "\nproving "
                     + String.join(", ", sets.stream().map(s -> s.name() + " every " + GoDuration.format(s.expectation().interval())).toList())

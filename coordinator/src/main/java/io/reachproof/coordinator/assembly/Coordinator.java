@@ -13,6 +13,8 @@ import io.reachproof.coordinator.api.ApiServer;
 import io.reachproof.coordinator.api.AgentAuth;
 import io.reachproof.coordinator.api.ClusterTokens;
 import io.reachproof.coordinator.api.TokenReviewer;
+import io.reachproof.coordinator.api.PageRoutes;
+import io.reachproof.coordinator.api.RoundEvents;
 import io.reachproof.coordinator.api.StatusRoutes;
 import io.reachproof.coordinator.evaluate.RoundEvaluator;
 import io.reachproof.coordinator.plan.ProbePlanner;
@@ -35,10 +37,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -65,6 +69,9 @@ public final class Coordinator implements AutoCloseable {
     /** 200 on the leader, 503 on a standby: the readiness probe that routes the Service to the leader. */
     public static final String READY_PATH = "/v1/ready";
     static final String RETRY_AFTER_SECONDS = "5";
+    /** How long the page's event feed holds an answer open waiting for a round (below every idle timeout). */
+    static final Duration PAGE_EVENTS_WAIT = Duration.ofSeconds(25);
+    static final int PAGE_EVENTS_MAX_WAITING = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
@@ -171,6 +178,10 @@ public final class Coordinator implements AutoCloseable {
         for (ApiRoute r : new StatusRoutes(mapper, registry, rounds, history, settings.adminToken()).routes()) {
             routes.add(r.method().equals("POST") && r.path().equals(ProtocolV1.ROUNDS) ? leaderOnly(r) : r);
         }
+        // the page's feed hears each round last, after the listeners that enrich it (the trace id)
+        RoundEvents events = new RoundEvents(mapper, history, PAGE_EVENTS_WAIT, PAGE_EVENTS_MAX_WAITING);
+        addListener(events);
+        routes.addAll(new PageRoutes(mapper, history, events, settings.adminToken(), Optional.empty()).routes());
         routes.add(ApiRoute.of("GET", READY_PATH, r -> leader ? ApiResponse.json(200, "{\"leader\":true}".getBytes(
                 StandardCharsets.UTF_8)) : standbyAnswer()));
         routes.addAll(extraRoutes);

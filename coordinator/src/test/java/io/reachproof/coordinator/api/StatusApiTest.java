@@ -77,9 +77,11 @@ class StatusApiTest {
         List<MatrixEntry> matrix = mapper.readValue(get("/v1/matrix", "ops-secret").body(), new TypeReference<>() { });
         assertThat(matrix).containsExactly(MatrixEntry.of(report));
 
-        HttpResponse<String> page = get("/", "ops-secret");
+        HttpResponse<String> page = get("/", null);
         assertThat(page.headers().firstValue("content-type")).contains("text/html; charset=utf-8");
-        assertThat(page.body()).contains("<h1>reachproof coordinator</h1>", "live: 0", report.roundId());
+        assertThat(page.body()).contains("<h1>reachproof</h1>", "src=\"ui/page.js\"").doesNotContain(report.roundId());
+        assertThat(get(PageRoutes.VIEW, null).statusCode()).isEqualTo(401);
+        assertThat(get(PageRoutes.VIEW, "ops-secret").body()).contains(report.roundId());
     }
 
     @Test
