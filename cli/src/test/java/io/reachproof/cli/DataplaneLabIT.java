@@ -219,4 +219,25 @@ class DataplaneLabIT {
         assertThat(cli.out()).contains("removed " + left.size() + " network namespaces a previous lab left behind");
         assertThat(namespacesLeft()).as("namespaces left after the second lab stopped").isEmpty();
     }
+
+    @Test
+    void theDataplaneLabAskedForWithoutRootIsAUsageErrorSayingWhy() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(JAR), "needs the packaged jar " + JAR + " (mvn package)");
+        Assumptions.assumeTrue(Shell.onPath("runuser"), "needs runuser to run the lab as another user");
+        Process p = new ProcessBuilder("runuser", "-u", "nobody", "--", Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", JAR.toString(), "lab", "--dataplane", "--duration", "1s").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).as(out).isEqualTo(Main.EXIT_USAGE);
+        assertThat(out).contains("--dataplane needs root to make network namespaces (running as nobody);"
+                + " run the loopback lab with --loopback").doesNotContain("Exception");
+    }
+
+    @Test
+    void theDataplaneLabTakesNoLoopbackOptions() {
+        CliRun cli = new CliRun();
+
+        assertThat(cli.run("lab", "--dataplane", "--agents", "3")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(cli.err()).contains("--dataplane cannot go with --loopback, --agents or --loopback-net");
+    }
 }
