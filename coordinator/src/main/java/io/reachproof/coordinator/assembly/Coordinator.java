@@ -181,7 +181,7 @@ public final class Coordinator implements AutoCloseable {
         // the page's feed hears each round last, after the listeners that enrich it (the trace id)
         RoundEvents events = new RoundEvents(mapper, history, PAGE_EVENTS_WAIT, PAGE_EVENTS_MAX_WAITING);
         addListener(events);
-        routes.addAll(new PageRoutes(mapper, history, events, settings.adminToken(), Optional.empty()).routes());
+        routes.addAll(new PageRoutes(mapper, history, events, settings.adminToken(), settings.traceUi()).routes());
         routes.add(ApiRoute.of("GET", READY_PATH, r -> leader ? ApiResponse.json(200, "{\"leader\":true}".getBytes(
                 StandardCharsets.UTF_8)) : standbyAnswer()));
         routes.addAll(extraRoutes);

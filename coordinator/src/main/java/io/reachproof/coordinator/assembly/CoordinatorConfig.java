@@ -54,6 +54,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   clusters: [gcp-prod]      #   pods, probed from and at by the agents in workload mode on their nodes
  * prepareWindow: 8s           # workload mode: how long a round waits for its destination pods to be prepared
  * adminToken: ops-s3cret      # optional: required by the operator endpoints when set
+ * traceUi: https://jaeger.example/trace/   # optional: the page links a round's trace as this + its trace id
  * expectations: [shop.yaml]   # expectation files, relative to this file (required)
  * policies: [policies/]       # NetworkPolicy files or directories for spec.fromPolicies (read once at start;
  *                            # a cluster watched with --kubernetes takes its policies live instead)
@@ -91,7 +92,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
         Optional<LeaderElectionSettings> leaderElection) {
 
     private static final List<String> KEYS = List.of("bind", "port", "tls", "tokens", "tokenReview", "workloadMode",
-            "prepareWindow", "adminToken", "expectations", "policies",
+            "prepareWindow", "adminToken", "traceUi", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection");
@@ -183,6 +184,14 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                 }
                 return !t.isBlank();
             }) : Optional.empty();
+            Optional<Optional<String>> traceUi = !k.present("traceUi") ? Optional.of(Optional.empty())
+                    : k.string("traceUi", "").filter(u -> {
+                        boolean web = u.startsWith("http://") || u.startsWith("https://");
+                        if (!web) {
+                            k.error("traceUi", "must be an http:// or https:// URL, not " + u);
+                        }
+                        return web;
+                    }).map(Optional::of);
             Optional<List<Path>> files = k.files("expectations", "files", true);
             Optional<List<Path>> policies = k.files("policies", "files or directories", false);
             Optional<Duration> heartbeat = k.duration("heartbeatInterval", Duration.ofSeconds(5));
@@ -224,7 +233,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             RoundSettings rounds = new RoundSettings(slack.get(), 32, retain.get(), prepare.get());
             CoordinatorSettings settings = new CoordinatorSettings(api, tokens.get(), admin,
                     new RegistrySettings(heartbeat.get(), missed.get(), gone.get()), planner, rounds, failed.get(), poll.get(),
-                    maxBatch.get(), true, jitter.get(), agentAuth.get(), workload.get());
+                    maxBatch.get(), true, jitter.get(), agentAuth.get(), workload.get(), traceUi.get());
             return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election));
         }
 

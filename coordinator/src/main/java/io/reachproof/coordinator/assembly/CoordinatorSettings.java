@@ -23,6 +23,7 @@ import java.util.Set;
  * @param agentAuth which clusters' agents authenticate by TokenReview instead of the cluster token
  * @param workloadClusters clusters in workload mode: their groups select real pods (watched with
  *     {@code --kubernetes}), probed from and at by their node agents in workload mode
+ * @param traceUi the base URL of a trace UI: the reachability page links a round's trace as this followed by its id
  */
 public record CoordinatorSettings(
         ApiServerSettings api,
@@ -37,9 +38,11 @@ public record CoordinatorSettings(
         boolean scheduled,
         Duration maxJitter,
         AgentAuthSettings agentAuth,
-        Set<String> workloadClusters) {
+        Set<String> workloadClusters,
+        Optional<String> traceUi) {
 
     public CoordinatorSettings {
+        requireNonNull(traceUi, "traceUi");
         workloadClusters = Set.copyOf(requireNonNull(workloadClusters, "workloadClusters"));
         requireNonNull(api, "api");
         tokens = Map.copyOf(requireNonNull(tokens, "tokens"));
@@ -75,51 +78,57 @@ public record CoordinatorSettings(
     public static CoordinatorSettings defaults(int port, Map<String, String> tokens) {
         return new CoordinatorSettings(ApiServerSettings.loopback(port), tokens, Optional.empty(),
                 RegistrySettings.defaults(), PlannerSettings.defaults(), RoundSettings.defaults(), 2,
-                Duration.ofSeconds(25), 5000, true, Duration.ofSeconds(5), AgentAuthSettings.CLUSTER_TOKENS, Set.of());
+                Duration.ofSeconds(25), 5000, true, Duration.ofSeconds(5), AgentAuthSettings.CLUSTER_TOKENS, Set.of(),
+                Optional.empty());
     }
 
     public CoordinatorSettings withApi(ApiServerSettings value) {
         return new CoordinatorSettings(value, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters, traceUi);
     }
 
     public CoordinatorSettings withRegistry(RegistrySettings value) {
         return new CoordinatorSettings(api, tokens, adminToken, value, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters, traceUi);
     }
 
     public CoordinatorSettings withPlanner(PlannerSettings value, int failedAttempts) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, value, rounds, failedAttempts,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters, traceUi);
     }
 
     public CoordinatorSettings withRounds(RoundSettings value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, value, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters, traceUi);
     }
 
     public CoordinatorSettings withPollTimeout(Duration value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                value, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
+                value, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters, traceUi);
     }
 
     public CoordinatorSettings withScheduled(boolean value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, value, maxJitter, agentAuth, workloadClusters);
+                pollTimeout, maxBatchResults, value, maxJitter, agentAuth, workloadClusters, traceUi);
     }
 
     public CoordinatorSettings withAdminToken(Optional<String> value) {
         return new CoordinatorSettings(api, tokens, value, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters, traceUi);
     }
 
     public CoordinatorSettings withWorkloadClusters(Set<String> value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, value);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, value, traceUi);
+    }
+
+    public CoordinatorSettings withTraceUi(Optional<String> value) {
+        return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
+                pollTimeout, maxBatchResults, scheduled, maxJitter, agentAuth, workloadClusters, value);
     }
 
     public CoordinatorSettings withAgentAuth(AgentAuthSettings value) {
         return new CoordinatorSettings(api, tokens, adminToken, registry, planner, rounds, failedAttemptsForDeny,
-                pollTimeout, maxBatchResults, scheduled, maxJitter, value, workloadClusters);
+                pollTimeout, maxBatchResults, scheduled, maxJitter, value, workloadClusters, traceUi);
     }
 }

@@ -189,6 +189,18 @@ class CoordinatorConfigTest {
     }
 
     @Test
+    void aTraceUiIsAWebUrlThePageLinksTracesWith() throws Exception {
+        Path f = write("tokens: {lab: t}\ntraceUi: https://jaeger.example/trace/\nexpectations: [shop.yaml]\n");
+
+        assertThat(CoordinatorConfig.read(f).settings().traceUi()).contains("https://jaeger.example/trace/");
+        assertThat(CoordinatorConfig.read(write("tokens: {lab: t}\nexpectations: [shop.yaml]\n")).settings().traceUi())
+                .isEmpty();
+        Path ftp = write("tokens: {lab: t}\ntraceUi: ftp://traces\nexpectations: [shop.yaml]\n");
+        assertThatThrownBy(() -> CoordinatorConfig.read(ftp)).hasMessageContaining(ftp + ":2:10: traceUi: must be an"
+                + " http:// or https:// URL, not ftp://traces");
+    }
+
+    @Test
     void tlsFilesAreRelativeToTheConfigurationAndMustExist() throws Exception {
         Files.createDirectories(dir.resolve("tls"));
         for (String f : List.of("tls.crt", "tls.key", "ca.crt")) {
