@@ -199,7 +199,7 @@ public final class PolicyInputReader {
             if (!roles.contains(Role.TOPOLOGY)) {
                 return;
             }
-            recordUnder = List.of("spec.containers", "status.podIP");
+            recordUnder = List.of("spec.containers", "status.podIP", "metadata.name", "metadata.labels");
         } else {
             skipped.add(at.fileLine() + ": skipped " + describe(kind, apiVersion, node)
                     + " (only networking.k8s.io/v1 NetworkPolicy, v1 Namespace and v1 Pod are read)");
