@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             CompileCommand.class,
             ExplainCommand.class,
+            CheckCommand.class,
             ProbeCommand.class,
             AgentCommand.class,
             CoordinatorCommand.class,

@@ -71,6 +71,21 @@ public record Explanation(PodRef from, PodRef to, PodPort port, Verdict verdict,
         return lines;
     }
 
+    /**
+     * The reason in one line: for a denied cell the side(s) that deny it, for an allowed one what allows each
+     * side ({@code egress from x/a: allowed by ...; ingress to y/b: allowed by ...}).
+     */
+    public String reason() {
+        List<String> parts = new ArrayList<>();
+        if (verdict == Verdict.ALLOW || !egress.allows()) {
+            parts.add(describe(egress, "egress from " + from, to).strip());
+        }
+        if (verdict == Verdict.ALLOW || !ingress.allows()) {
+            parts.add(describe(ingress, "ingress to " + to, from).strip());
+        }
+        return String.join("; ", parts);
+    }
+
     private String describe(Side side, String title, PodRef peer) {
         if (!side.isolated()) {
             return "  " + title + ": allowed: not isolated (no NetworkPolicy selects " + side.pod()
