@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             CompileCommand.class,
             ExplainCommand.class,
             CheckCommand.class,
+            DiffCommand.class,
             ProbeCommand.class,
             AgentCommand.class,
             CoordinatorCommand.class,

@@ -102,6 +102,21 @@ public final class PolicyInputReader {
         return reader.result();
     }
 
+    /**
+     * Reads NetworkPolicies from texts named like files ({@code name -> YAML}, e.g. the files of a git revision,
+     * named {@code git:REV:PATH}) and the topology from the files under {@code topologyPaths}.
+     */
+    public static Result read(Map<String, String> policyTexts, List<Path> topologyPaths) {
+        PolicyInputReader reader = new PolicyInputReader(YamlLimits.DEFAULTS);
+        policyTexts.forEach((name, text) -> reader.readLoaded(name, reader.loader.load(name, text), Set.of(Role.POLICIES)));
+        for (Path path : topologyPaths) {
+            for (Path file : reader.filesOf(path)) {
+                reader.readFile(file, Set.of(Role.TOPOLOGY));
+            }
+        }
+        return reader.result();
+    }
+
     /** Reads every object (policies and topology) of the files under the given paths. */
     public static Result read(List<Path> paths) {
         return read(paths, paths);
