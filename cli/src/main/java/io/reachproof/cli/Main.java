@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             CheckCommand.class,
             DiffCommand.class,
+            SnapshotCommand.class,
             ProbeCommand.class,
             AgentCommand.class,
             CoordinatorCommand.class,
