@@ -1,6 +1,7 @@
 package io.reachproof.cli;
 
 import io.reachproof.policy.PolicyEngine;
+import io.reachproof.policy.PolicyInput;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.policy.TruthTable;
 import java.io.IOException;
@@ -71,16 +72,44 @@ final class ClusterInputs {
         return clusters;
     }
 
-    /** The truth table of {@code policies} (none when empty) over {@code topology}; bad input is a UserError (exit 2). */
-    static TruthTable compile(List<Path> policies, Path topology, PrintWriter err) {
-        return compile(PolicyInputReader.read(policies, List.of(topology)), err);
+    /** The NetworkPolicies under {@code paths} (Pods and Namespaces there are ignored). */
+    static PolicyInputReader.Result readPolicies(List<Path> paths) {
+        return PolicyInputReader.read(paths, List.of());
     }
 
-    /** The truth table of what was read; bad input is a UserError (exit 2), skipped objects are named on {@code err}. */
-    static TruthTable compile(PolicyInputReader.Result read, PrintWriter err) {
-        read.input().skipped().forEach(err::println);
+    /** The Namespaces, Pods and workloads of {@code topology} (NetworkPolicies there are ignored). */
+    static PolicyInputReader.Result readTopology(Path topology) {
+        return PolicyInputReader.read(List.of(), List.of(topology));
+    }
+
+    /** The truth table of {@code policies} (none when empty) over {@code topology}; bad input is a UserError (exit 2). */
+    static TruthTable compile(List<Path> policies, Path topology, PrintWriter err) {
+        PolicyInputReader.Result policiesRead = readPolicies(policies);
+        PolicyInputReader.Result topologyRead = readTopology(topology);
+        printSkipped(err, policiesRead, topologyRead);
+        return compile(policiesRead, topologyRead);
+    }
+
+    /** Names the objects of other kinds that the reads skipped, one line each, on {@code err}. */
+    static void printSkipped(PrintWriter err, PolicyInputReader.Result... reads) {
+        for (PolicyInputReader.Result read : reads) {
+            read.input().skipped().forEach(err::println);
+        }
         err.flush();
-        PolicyEngine.Result result = PolicyEngine.compile(read.input(), read.errors());
+    }
+
+    /**
+     * The truth table of the policies read over the topology read (each read once, whatever compiles them); bad
+     * input is a UserError (exit 2) listing every problem.
+     */
+    static TruthTable compile(PolicyInputReader.Result policies, PolicyInputReader.Result topology) {
+        List<String> skipped = new ArrayList<>(policies.input().skipped());
+        skipped.addAll(topology.input().skipped());
+        List<String> readErrors = new ArrayList<>(policies.errors());
+        readErrors.addAll(topology.errors());
+        PolicyInput input = new PolicyInput(policies.input().policies(), topology.input().namespaces(),
+                topology.input().pods(), skipped);
+        PolicyEngine.Result result = PolicyEngine.compile(input, readErrors);
         if (!result.errors().isEmpty()) {
             throw new UserError(result.errors(), Main.EXIT_USAGE);
         }

@@ -77,15 +77,20 @@ final class DiffCommand implements Callable<Integer> {
         var gitTexts = git == null ? null : git.read(after);
         List<Report> reports = new ArrayList<>();
         for (ClusterInputs.Cluster cluster : clusters.clusters()) {
-            Path topologyBefore = beforeTopology != null ? beforeTopology : cluster.topology();
-            TruthTable old;
+            PolicyInputReader.Result topologyAfter = ClusterInputs.readTopology(cluster.topology());
+            PolicyInputReader.Result topologyBefore = beforeTopology != null ? ClusterInputs.readTopology(beforeTopology)
+                    : topologyAfter;
+            PolicyInputReader.Result policiesBefore;
             if (gitTexts != null) {
-                old = ClusterInputs.compile(PolicyInputReader.read(gitTexts, List.of(topologyBefore)), err);
+                policiesBefore = PolicyInputReader.read(gitTexts, List.of());
             } else {
-                List<Path> paths = before != null ? List.of(Path.of(before)) : cluster.livePolicies().stream().toList();
-                old = ClusterInputs.compile(paths, topologyBefore, err);
+                policiesBefore = ClusterInputs.readPolicies(before != null ? List.of(Path.of(before))
+                        : cluster.livePolicies().stream().toList());
             }
-            TruthTable now = ClusterInputs.compile(List.of(after), cluster.topology(), err);
+            PolicyInputReader.Result policiesAfter = ClusterInputs.readPolicies(List.of(after));
+            ClusterInputs.printSkipped(err, policiesBefore, policiesAfter, topologyAfter);
+            TruthTable old = ClusterInputs.compile(policiesBefore, topologyBefore);
+            TruthTable now = ClusterInputs.compile(policiesAfter, topologyAfter);
             List<PolicyDiff.Change> changes = PolicyDiff.diff(cluster.name(), old, now);
             Set<String> broken = new TreeSet<>();
             if (!expected.isEmpty()) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Hand-written expectations against the truth table the policies imply, in one cluster, before anything is
@@ -35,10 +36,11 @@ public final class PolicyCheck {
     /**
      * A cell where the policies contradict a rule: {@code rule} (the expectation rule, or its
      * {@code defaultVerdict}) says {@code expected} for groups {@code fromGroup -> toGroup}; the policies say the
-     * opposite, for the reason in {@code explanation}.
+     * opposite. {@link #explanation()} says why; it is worked out when asked for (a report shows a few examples of
+     * thousands of cells), from {@code why}.
      */
     public record Violation(String cluster, String expectation, String fromGroup, String toGroup, SourceRef rule,
-            PodRef from, PodRef to, PodPort port, Verdict expected, Explanation explanation) {
+            PodRef from, PodRef to, PodPort port, Verdict expected, Supplier<Explanation> why) {
 
         public Violation {
             requireNonNull(cluster, "cluster");
@@ -50,14 +52,17 @@ public final class PolicyCheck {
             requireNonNull(to, "to");
             requireNonNull(port, "port");
             requireNonNull(expected, "expected");
-            requireNonNull(explanation, "explanation");
-            if (explanation.verdict() == expected) {
-                throw new IllegalArgumentException("a violation predicts the opposite of " + expected);
-            }
+            requireNonNull(why, "why");
         }
 
+        /** Why the policies decide this cell as they do. */
+        public Explanation explanation() {
+            return why.get();
+        }
+
+        /** What the policies decide: the opposite of {@code expected}. */
         public Verdict predicted() {
-            return explanation.verdict();
+            return expected == Verdict.ALLOW ? Verdict.DENY : Verdict.ALLOW;
         }
 
         public MismatchKind kind() {
@@ -143,9 +148,11 @@ public final class PolicyCheck {
                         }
                         cells++;
                         if (table.verdict(from, to, k) != cell.verdict()) {
+                            int source = from;
+                            int destination = to;
                             violations.add(new Violation(cluster, expectation.name(), cell.from(), cell.to(), cell.rule(),
                                     pods.get(from), pods.get(to), table.ports(to).get(k), cell.verdict(),
-                                    table.explain(from, to, port, protocol)));
+                                    () -> table.explain(source, destination, port, protocol)));
                         }
                     }
                 }
@@ -163,16 +170,21 @@ public final class PolicyCheck {
                 }
             });
         }
-        violations.sort(Comparator.comparing(Violation::fromGroup).thenComparing(Violation::toGroup)
-                .thenComparing(Violation::port).thenComparing(Violation::from).thenComparing(Violation::to));
+        violations.sort(ORDER);
         return new Report(cluster, dedupe(violations), warnings, cells);
     }
 
+    private static final Comparator<Violation> ORDER = Comparator.comparing(Violation::fromGroup)
+            .thenComparing(Violation::toGroup).thenComparing(Violation::port).thenComparing(Violation::from)
+            .thenComparing(Violation::to).thenComparing(Violation::expected)
+            .thenComparing(v -> v.rule().file()).thenComparingInt(v -> v.rule().line())
+            .thenComparingInt(v -> v.rule().column()).thenComparing(Violation::expectation);
+
+    /** The sorted violations without repeats (one cell claimed by the same rule through two group cells). */
     private static List<Violation> dedupe(List<Violation> sorted) {
-        Set<List<Object>> seen = new LinkedHashSet<>();
-        List<Violation> out = new ArrayList<>();
+        List<Violation> out = new ArrayList<>(sorted.size());
         for (Violation v : sorted) {
-            if (seen.add(List.of(v.from(), v.to(), v.port(), v.expected(), v.rule()))) {
+            if (out.isEmpty() || ORDER.compare(out.get(out.size() - 1), v) != 0) {
                 out.add(v);
             }
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 /**
  * Every cell whose verdict differs between two truth tables of one cluster: policies before and after a
@@ -21,11 +22,12 @@ public final class PolicyDiff {
     }
 
     /**
-     * One changed cell: {@code before} or {@code after} is empty when that table has no such cell;
-     * {@code explanation} is why the cell has its new verdict (or, for a removed cell, had its old one).
+     * One changed cell: {@code before} or {@code after} is empty when that table has no such cell.
+     * {@link #explanation()} is why the cell has its new verdict (or, for a removed cell, had its old one), worked
+     * out from {@code why} when asked for.
      */
     public record Change(String cluster, PodRef from, PodRef to, PodPort port, Optional<Verdict> before,
-            Optional<Verdict> after, Explanation explanation) {
+            Optional<Verdict> after, Supplier<Explanation> why) {
 
         public Change {
             requireNonNull(cluster, "cluster");
@@ -34,10 +36,15 @@ public final class PolicyDiff {
             requireNonNull(port, "port");
             requireNonNull(before, "before");
             requireNonNull(after, "after");
-            requireNonNull(explanation, "explanation");
+            requireNonNull(why, "why");
             if (before.equals(after)) {
                 throw new IllegalArgumentException("a change needs different verdicts: " + before);
             }
+        }
+
+        /** Why the cell has its verdict after the change (before it, for a cell that is gone). */
+        public Explanation explanation() {
+            return why.get();
         }
 
         /** Whether the change opens the cell (to allow from deny or absent). */
@@ -80,7 +87,7 @@ public final class PolicyDiff {
                         : Optional.of(before.verdict(bFrom, beforeIndex[to], bk));
                 if (was.isEmpty() || was.get() != now) {
                     changes.add(new Change(cluster, afterPods.get(f), afterPods.get(to), port, was, Optional.of(now),
-                            after.explain(f, to, port.port(), port.protocol())));
+                            () -> after.explain(f, to, port.port(), port.protocol())));
                 }
             });
         }
@@ -106,7 +113,7 @@ public final class PolicyDiff {
                 if (sourceGone || gone[to][before.portIndex(to, port.port(), port.protocol())]) {
                     changes.add(new Change(cluster, beforePods.get(f), beforePods.get(to), port,
                             Optional.of(allowed ? Verdict.ALLOW : Verdict.DENY), Optional.empty(),
-                            before.explain(f, to, port.port(), port.protocol())));
+                            () -> before.explain(f, to, port.port(), port.protocol())));
                 }
             });
         }
