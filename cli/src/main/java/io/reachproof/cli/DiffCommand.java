@@ -3,13 +3,19 @@ package io.reachproof.cli;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.policy.PolicyCheck;
 import io.reachproof.policy.PolicyDiff;
+import io.reachproof.policy.PodPort;
+import io.reachproof.policy.PodRef;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.policy.TruthTable;
+import io.reachproof.yaml.SourceRef;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -92,14 +98,8 @@ final class DiffCommand implements Callable<Integer> {
             TruthTable old = ClusterInputs.compile(policiesBefore, topologyBefore);
             TruthTable now = ClusterInputs.compile(policiesAfter, topologyAfter);
             List<PolicyDiff.Change> changes = PolicyDiff.diff(cluster.name(), old, now);
-            Set<String> broken = new TreeSet<>();
-            if (!expected.isEmpty()) {
-                Set<List<Object>> wasViolated = PolicyCheck.check(cluster.name(), old, expected).violations().stream()
-                        .map(DiffCommand::key).collect(Collectors.toSet());
-                PolicyCheck.check(cluster.name(), now, expected).violations().stream()
-                        .filter(v -> !wasViolated.contains(key(v)))
-                        .forEach(v -> broken.add(v.rule().fileLine()));
-            }
+            Set<String> broken = expected.isEmpty() ? Set.of()
+                    : broken(PolicyCheck.check(cluster.name(), old, expected), PolicyCheck.check(cluster.name(), now, expected), now);
             reports.add(new Report(cluster.name(), changes, broken));
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -109,7 +109,32 @@ final class DiffCommand implements Callable<Integer> {
         return broke ? Main.EXIT_FAILED : Main.EXIT_OK;
     }
 
-    private static List<Object> key(PolicyCheck.Violation v) {
-        return List.of(v.from(), v.to(), v.port().label(), v.rule());
+    /** The rules ({@code file:line}) with a violation after the change that they did not have before it. */
+    static Set<String> broken(PolicyCheck.Report before, PolicyCheck.Report after, TruthTable now) {
+        Map<PodRef, Integer> index = new HashMap<>();
+        List<PodRef> pods = now.pods();
+        for (int i = 0; i < pods.size(); i++) {
+            index.put(pods.get(i), i);
+        }
+        Map<SourceRef, Set<Long>> was = new HashMap<>();
+        for (PolicyCheck.Violation v : before.violations()) {
+            Integer from = index.get(v.from());
+            Integer to = index.get(v.to());
+            if (from != null && to != null) {
+                was.computeIfAbsent(v.rule(), r -> new HashSet<>()).add(cell(from, to, v.port(), pods.size()));
+            }
+        }
+        Set<SourceRef> broken = new HashSet<>();
+        for (PolicyCheck.Violation v : after.violations()) {
+            if (!broken.contains(v.rule()) && !was.getOrDefault(v.rule(), Set.of())
+                    .contains(cell(index.get(v.from()), index.get(v.to()), v.port(), pods.size()))) {
+                broken.add(v.rule());
+            }
+        }
+        return broken.stream().map(SourceRef::fileLine).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static long cell(int from, int to, PodPort port, int pods) {
+        return (((long) from * pods + to) * 65536 + port.port()) * 4 + port.protocol().ordinal();
     }
 }

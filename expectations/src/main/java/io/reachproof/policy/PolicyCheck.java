@@ -13,6 +13,7 @@ import io.reachproof.protocol.Verdict;
 import io.reachproof.yaml.SourceRef;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,9 +109,10 @@ public final class PolicyCheck {
             endpoints.add(Endpoint.pod(Integer.toString(i), cluster, "", pod.namespace(),
                     table.namespaceLabels(pod.namespace()), pod.name(), table.labels(i), List.of()));
         }
-        List<Violation> violations = new ArrayList<>();
+        List<List<Violation>> byCell = new ArrayList<>();
         List<Warning> warnings = new ArrayList<>();
         long cells = 0;
+        Set<List<Object>> seen = new HashSet<>();
         for (ConnectivityExpectation expectation : expectations) {
             if (expectation.fromPolicies()) {
                 warnings.add(new Warning(cluster, expectation.name(), expectation.source(),
@@ -136,31 +138,36 @@ public final class PolicyCheck {
                 }
                 Protocol protocol = cell.port().protocol() == Protocol.HTTP ? Protocol.TCP : cell.port().protocol();
                 int port = cell.port().port();
+                if (!seen.add(List.of(expectation.name(), cell.from(), cell.to(), port, protocol, cell.verdict(), cell.rule()))) {
+                    continue; // an HTTP check on a TCP port of the same rule: the same table cells, checked already
+                }
+                int[] portIndex = new int[destinations.length];
+                for (int d = 0; d < destinations.length; d++) {
+                    portIndex[d] = table.portIndex(destinations[d], port, protocol);
+                }
                 long before = cells;
-                for (int to : destinations) {
-                    int k = table.portIndex(to, port, protocol);
-                    if (k < 0) {
-                        continue;
-                    }
-                    for (int from : sources) {
-                        if (from == to) {
+                List<Violation> found = new ArrayList<>();
+                for (int from : sources) {
+                    for (int d = 0; d < destinations.length; d++) {
+                        int to = destinations[d];
+                        int k = portIndex[d];
+                        if (k < 0 || from == to) {
                             continue;
                         }
                         cells++;
                         if (table.verdict(from, to, k) != cell.verdict()) {
-                            int source = from;
-                            int destination = to;
-                            violations.add(new Violation(cluster, expectation.name(), cell.from(), cell.to(), cell.rule(),
+                            found.add(new Violation(cluster, expectation.name(), cell.from(), cell.to(), cell.rule(),
                                     pods.get(from), pods.get(to), table.ports(to).get(k), cell.verdict(),
-                                    () -> table.explain(source, destination, port, protocol)));
+                                    () -> table.explain(from, to, port, protocol)));
                         }
                     }
                 }
+                if (!found.isEmpty()) {
+                    byCell.add(found);
+                }
                 covered.cells += cells - before;
                 if (cells == before) {
-                    covered.why.add("no pod of group " + cell.to() + " declares " + port + "/" + protocol
-                            + (sources.length == 1 && destinations.length == 1 && sources[0] == destinations[0]
-                                    ? " (or its only pod would talk to itself)" : ""));
+                    covered.why.add("no pod of group " + cell.to() + " declares " + port + "/" + protocol);
                 }
             }
             coverage.forEach((rule, c) -> {
@@ -170,26 +177,20 @@ public final class PolicyCheck {
                 }
             });
         }
-        violations.sort(ORDER);
-        return new Report(cluster, dedupe(violations), warnings, cells);
+        byCell.sort(Comparator.comparing(found -> found.get(0), ORDER));
+        List<Violation> violations = new ArrayList<>();
+        byCell.forEach(violations::addAll);
+        return new Report(cluster, violations, warnings, cells);
     }
 
+    /**
+     * Violations by group pair, port, expected verdict and rule; within one, by source and destination pod (the
+     * order of the loops, pods being sorted by name).
+     */
     private static final Comparator<Violation> ORDER = Comparator.comparing(Violation::fromGroup)
-            .thenComparing(Violation::toGroup).thenComparing(Violation::port).thenComparing(Violation::from)
-            .thenComparing(Violation::to).thenComparing(Violation::expected)
+            .thenComparing(Violation::toGroup).thenComparing(Violation::port).thenComparing(Violation::expected)
             .thenComparing(v -> v.rule().file()).thenComparingInt(v -> v.rule().line())
             .thenComparingInt(v -> v.rule().column()).thenComparing(Violation::expectation);
-
-    /** The sorted violations without repeats (one cell claimed by the same rule through two group cells). */
-    private static List<Violation> dedupe(List<Violation> sorted) {
-        List<Violation> out = new ArrayList<>(sorted.size());
-        for (Violation v : sorted) {
-            if (out.isEmpty() || ORDER.compare(out.get(out.size() - 1), v) != 0) {
-                out.add(v);
-            }
-        }
-        return out;
-    }
 
     private static final class Coverage {
         long cells;
