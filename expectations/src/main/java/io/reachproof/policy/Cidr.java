@@ -61,6 +61,11 @@ public final class Cidr {
         return other.network.length == network.length && other.prefix >= prefix && contains(other.network);
     }
 
+    /** The prefix length: 24 for {@code 10.0.0.0/24}. */
+    public int prefix() {
+        return prefix;
+    }
+
     @Override
     public String toString() {
         return text;

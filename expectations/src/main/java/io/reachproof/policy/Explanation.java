@@ -71,6 +71,22 @@ public record Explanation(PodRef from, PodRef to, PodPort port, Verdict verdict,
         return lines;
     }
 
+    /**
+     * The reason in one line: for a denied cell the side(s) that deny it; for an allowed one the rules that allow
+     * it on each isolated side, or, when neither pod is isolated, that both sides are open.
+     */
+    public String reason() {
+        List<String> parts = new ArrayList<>();
+        boolean anyIsolated = egress.isolated() || ingress.isolated();
+        if (verdict == Verdict.ALLOW ? egress.isolated() || !anyIsolated : !egress.allows()) {
+            parts.add(describe(egress, "egress from " + from, to).strip());
+        }
+        if (verdict == Verdict.ALLOW ? ingress.isolated() || !anyIsolated : !ingress.allows()) {
+            parts.add(describe(ingress, "ingress to " + to, from).strip());
+        }
+        return String.join("; ", parts);
+    }
+
     private String describe(Side side, String title, PodRef peer) {
         if (!side.isolated()) {
             return "  " + title + ": allowed: not isolated (no NetworkPolicy selects " + side.pod()

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Validates one NetworkPolicy and turns it into a {@link CompiledPolicy}. Every problem becomes an
@@ -26,9 +25,6 @@ import java.util.regex.Pattern;
  * are reported, not only the first.
  */
 final class PolicyCompiler {
-
-    /** IANA service name, what Kubernetes accepts as a named port. */
-    private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
 
     private final Located<NetworkPolicy> located;
     private final List<String> errors;
@@ -50,8 +46,26 @@ final class PolicyCompiler {
         PolicyCompiler c = new PolicyCompiler(located, errors, label(policy));
         if (name == null || name.isEmpty()) {
             c.error("metadata", "metadata.name is missing");
+        } else {
+            KubernetesSyntax.subdomainName(name).ifPresent(m -> c.error("metadata.name", m));
         }
+        if (meta.getNamespace() != null && !meta.getNamespace().isEmpty()) {
+            KubernetesSyntax.labelName(meta.getNamespace()).ifPresent(m -> c.error("metadata.namespace", m));
+        }
+        c.labels(meta.getLabels(), "metadata.labels");
         return c.compile(namespace, name, policy.getSpec() == null ? new NetworkPolicySpec() : policy.getSpec());
+    }
+
+    /** The policy's own labels, checked as the API server checks them. */
+    private void labels(Map<String, String> labels, String path) {
+        if (labels == null) {
+            return;
+        }
+        labels.forEach((key, value) -> {
+            String at = path + "." + key;
+            KubernetesSyntax.labelKey(key).ifPresent(m -> error(at, m));
+            KubernetesSyntax.labelValue(value).ifPresent(m -> error(at, m));
+        });
     }
 
     /** How errors name {@code policy}: {@code NetworkPolicy ns/name} (namespace {@code default} when absent). */
@@ -177,6 +191,8 @@ final class PolicyCompiler {
                 error(at, "invalid CIDR " + quote(written.get(i)));
             } else if (!cidr.get().contains(e.get())) {
                 error(at, "except " + e.get() + " is not inside cidr " + cidr.get());
+            } else if (e.get().prefix() == cidr.get().prefix()) {
+                error(at, "except " + e.get() + " must be smaller than cidr " + cidr.get() + " (a strict subset)");
             } else {
                 except.add(e.get());
             }
@@ -201,9 +217,9 @@ final class PolicyCompiler {
         if (value.getStrVal() != null) {
             String name = value.getStrVal();
             boolean ok = true;
-            if (!PORT_NAME.matcher(name).matches() || name.contains("--") || name.chars().noneMatch(Character::isLetter)) {
-                error(path + ".port", "invalid named port " + quote(name)
-                        + " (at most 15 lower-case letters, digits and '-', with at least one letter)");
+            Optional<String> badName = KubernetesSyntax.portName(name);
+            if (badName.isPresent()) {
+                error(path + ".port", badName.get());
                 ok = false;
             }
             if (endPort != null) {
@@ -256,9 +272,12 @@ final class PolicyCompiler {
         int before = errorCount;
         if (selector.getMatchLabels() != null) {
             for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
-                if (e.getKey() == null || e.getKey().isEmpty()) {
-                    error(path + ".matchLabels", "a label key must not be empty");
-                } else {
+                String at = path + ".matchLabels" + (e.getKey() == null || e.getKey().isEmpty() ? "" : "." + e.getKey());
+                Optional<String> badKey = KubernetesSyntax.labelKey(e.getKey());
+                Optional<String> badValue = KubernetesSyntax.labelValue(e.getValue());
+                badKey.ifPresent(m -> error(at, m));
+                badValue.ifPresent(m -> error(at, m));
+                if (badKey.isEmpty() && badValue.isEmpty()) {
                     labels.put(e.getKey(), e.getValue() == null ? "" : e.getValue());
                 }
             }
@@ -288,7 +307,24 @@ final class PolicyCompiler {
                     + " (expected In, NotIn, Exists or DoesNotExist)");
             return null;
         }
-        Set<String> values = new HashSet<>(r.getValues() == null ? List.of() : r.getValues());
+        Optional<String> badKey = KubernetesSyntax.labelKey(r.getKey());
+        if (badKey.isPresent()) {
+            error(path + ".key", badKey.get());
+            return null;
+        }
+        List<String> writtenValues = r.getValues() == null ? List.of() : r.getValues();
+        boolean badValues = false;
+        for (int i = 0; i < writtenValues.size(); i++) {
+            Optional<String> bad = KubernetesSyntax.labelValue(writtenValues.get(i));
+            if (bad.isPresent()) {
+                error(path + ".values[" + i + "]", bad.get());
+                badValues = true;
+            }
+        }
+        if (badValues) {
+            return null;
+        }
+        Set<String> values = new HashSet<>(writtenValues);
         boolean needsValues = operator == LabelSelector.Operator.In || operator == LabelSelector.Operator.NotIn;
         if (needsValues && values.isEmpty()) {
             error(path + ".values", "operator " + operator + " needs at least one value");

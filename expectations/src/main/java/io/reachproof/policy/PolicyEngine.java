@@ -95,7 +95,13 @@ public final class PolicyEngine {
                 errors.add(n.positions().root() + ": Namespace " + name + ": duplicate (first at " + first + ")");
                 continue;
             }
-            Optional<Map<String, String>> written = labels(meta, n.positions().root() + ": Namespace " + name, errors);
+            int before = errors.size();
+            KubernetesSyntax.labelName(name).ifPresent(m ->
+                    errors.add(n.positions().of("metadata.name") + ": Namespace " + name + ": metadata.name: " + m));
+            Optional<Map<String, String>> written = labels(meta, n.positions(), "Namespace " + name, errors);
+            if (errors.size() > before) {
+                continue;
+            }
             if (written.isEmpty()) {
                 continue;
             }
@@ -124,7 +130,9 @@ public final class PolicyEngine {
                 continue;
             }
             int before = errors.size();
-            Optional<Map<String, String>> podLabels = labels(meta, located.positions().root() + ": Pod " + ref, errors);
+            KubernetesSyntax.subdomainName(meta.getName()).ifPresent(m ->
+                    errors.add(located.positions().of("metadata.name") + ": Pod " + ref + ": metadata.name: " + m));
+            Optional<Map<String, String>> podLabels = labels(meta, located.positions(), "Pod " + ref, errors);
             List<PodPort> ports = ports(located, ref, errors);
             List<byte[]> ips = ips(located, ref, errors);
             if (errors.size() == before) {
@@ -137,17 +145,20 @@ public final class PolicyEngine {
     /**
      * The labels of {@code meta} as an API server stores them: a label written without a value (YAML
      * {@code team:}, a null) is the empty string, as decoding it into Kubernetes' {@code map[string]string}
-     * gives (and as selectors here read {@code matchLabels}). A label without a key is an error.
+     * gives (and as selectors here read {@code matchLabels}). Keys and values are checked as the API server
+     * checks them.
      */
-    private static Optional<Map<String, String>> labels(ObjectMeta meta, String what, List<String> errors) {
+    private static Optional<Map<String, String>> labels(ObjectMeta meta, Positions at, String what, List<String> errors) {
         if (meta.getLabels() == null) {
             return Optional.of(Map.of());
         }
         Map<String, String> labels = new HashMap<>();
         boolean ok = true;
         for (Map.Entry<String, String> e : meta.getLabels().entrySet()) {
-            if (e.getKey() == null || e.getKey().isEmpty()) {
-                errors.add(what + ": a label key must not be empty");
+            String path = "metadata.labels" + (e.getKey() == null || e.getKey().isEmpty() ? "" : "." + e.getKey());
+            Optional<String> bad = KubernetesSyntax.labelKey(e.getKey()).or(() -> KubernetesSyntax.labelValue(e.getValue()));
+            if (bad.isPresent()) {
+                errors.add(at.of(path) + ": " + what + ": " + path + ": " + bad.get());
                 ok = false;
             } else {
                 labels.put(e.getKey(), e.getValue() == null ? "" : e.getValue());
@@ -216,6 +227,14 @@ public final class PolicyEngine {
                     errors.add(located.positions().of(path + ".protocol") + ": Pod " + ref + ": " + path
                             + ".protocol: unknown protocol \"" + protocolName + "\" (expected TCP, UDP or SCTP)");
                     continue;
+                }
+                if (port.getName() != null && !port.getName().isEmpty()) {
+                    Optional<String> badName = KubernetesSyntax.portName(port.getName());
+                    if (badName.isPresent()) {
+                        errors.add(located.positions().of(path + ".name") + ": Pod " + ref + ": " + path + ".name: "
+                                + badName.get());
+                        continue;
+                    }
                 }
                 PodPort key = new PodPort(number, protocol, List.of());
                 seen.add(key);

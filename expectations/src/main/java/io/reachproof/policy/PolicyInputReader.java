@@ -51,7 +51,18 @@ public final class PolicyInputReader {
     private final List<Located<Pod>> pods = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
+    private final List<Workload> workloads = new ArrayList<>();
     private final YamlLoader loader;
+
+    /** The workload kinds whose pod template stands for their pods in a topology of manifests. */
+    private static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet");
+
+    /**
+     * A pod made from a workload's template ({@code metadata.name} the workload's), and the labels its selector
+     * needs: it joins the topology only when no Pod read matches them in its namespace.
+     */
+    private record Workload(Located<Pod> pod, String namespace, Map<String, String> selector, String description) {
+    }
 
     private PolicyInputReader(YamlLimits limits) {
         this.loader = new YamlLoader(limits);
@@ -102,6 +113,21 @@ public final class PolicyInputReader {
         return reader.result();
     }
 
+    /**
+     * Reads NetworkPolicies from texts named like files ({@code name -> YAML}, e.g. the files of a git revision,
+     * named {@code git:REV:PATH}) and the topology from the files under {@code topologyPaths}.
+     */
+    public static Result read(Map<String, String> policyTexts, List<Path> topologyPaths) {
+        PolicyInputReader reader = new PolicyInputReader(YamlLimits.DEFAULTS);
+        policyTexts.forEach((name, text) -> reader.readLoaded(name, reader.loader.load(name, text), Set.of(Role.POLICIES)));
+        for (Path path : topologyPaths) {
+            for (Path file : reader.filesOf(path)) {
+                reader.readFile(file, Set.of(Role.TOPOLOGY));
+            }
+        }
+        return reader.result();
+    }
+
     /** Reads every object (policies and topology) of the files under the given paths. */
     public static Result read(List<Path> paths) {
         return read(paths, paths);
@@ -115,7 +141,27 @@ public final class PolicyInputReader {
     }
 
     private Result result() {
-        return new Result(new PolicyInput(policies, namespaces, pods, skipped), problems);
+        List<Located<Pod>> all = new ArrayList<>(pods);
+        for (Workload w : workloads) {
+            boolean running = pods.stream().anyMatch(p -> w.namespace().equals(namespaceOf(p.object()))
+                    && labelsOf(p.object()).entrySet().containsAll(w.selector().entrySet()));
+            if (running) {
+                skipped.add(w.pod().positions().root().fileLine() + ": skipped " + w.description()
+                        + " (its pods are in the topology)");
+            } else {
+                all.add(w.pod());
+            }
+        }
+        return new Result(new PolicyInput(policies, namespaces, all, skipped), problems);
+    }
+
+    private static String namespaceOf(Pod pod) {
+        String ns = pod.getMetadata() == null ? null : pod.getMetadata().getNamespace();
+        return ns == null || ns.isEmpty() ? "default" : ns;
+    }
+
+    private static Map<String, String> labelsOf(Pod pod) {
+        return pod.getMetadata() == null || pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
     }
 
     private void error(String path, String message) {
@@ -199,7 +245,10 @@ public final class PolicyInputReader {
             if (!roles.contains(Role.TOPOLOGY)) {
                 return;
             }
-            recordUnder = List.of("spec.containers", "status.podIP");
+            recordUnder = List.of("spec.containers", "status.podIP", "metadata.name", "metadata.labels");
+        } else if (kind != null && WORKLOAD_KINDS.contains(kind) && "apps/v1".equals(apiVersion) && roles.contains(Role.TOPOLOGY)) {
+            readWorkload(file, node, kind, at);
+            return;
         } else {
             skipped.add(at.fileLine() + ": skipped " + describe(kind, apiVersion, node)
                     + " (only networking.k8s.io/v1 NetworkPolicy, v1 Namespace and v1 Pod are read)");
@@ -227,6 +276,56 @@ public final class PolicyInputReader {
                     + "cannot read: " + firstLine(e.getCause() instanceof JsonMappingException m
                             ? m.getOriginalMessage() : e.getMessage()));
         }
+    }
+
+    /** A Deployment, StatefulSet or DaemonSet as one pod of its template, named after it, without an IP. */
+    @SuppressWarnings("unchecked")
+    private void readWorkload(String file, MappingNode node, String kind, SourceRef at) {
+        String description = describe(kind, "apps/v1", node);
+        Map<String, SourceRef> marks = new HashMap<>();
+        int errorsBefore = problems.size();
+        Object value = toJava(file, node, "", List.of("metadata.name", "spec.template.metadata.labels",
+                "spec.template.spec.containers"), marks);
+        if (problems.size() > errorsBefore) {
+            return;
+        }
+        Map<String, Object> object = (Map<String, Object>) value;
+        Map<String, Object> metadata = object.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Map<String, Object> spec = object.get("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        if (!(spec.get("template") instanceof Map<?, ?> t)) {
+            skipped.add(at.fileLine() + ": skipped " + description + " (no spec.template: no pods to stand for)");
+            return;
+        }
+        Map<String, Object> template = (Map<String, Object>) t;
+        Map<String, Object> templateMeta = template.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Map<String, Object> podMeta = new LinkedHashMap<>();
+        podMeta.put("name", metadata.get("name"));
+        podMeta.put("namespace", metadata.get("namespace"));
+        podMeta.put("labels", templateMeta.get("labels"));
+        Map<String, Object> pod = new LinkedHashMap<>();
+        pod.put("apiVersion", "v1");
+        pod.put("kind", "Pod");
+        pod.put("metadata", podMeta);
+        pod.put("spec", template.get("spec"));
+        Map<String, SourceRef> podMarks = new HashMap<>();
+        marks.forEach((path, ref) -> podMarks.put(path.startsWith("spec.template.spec.") ? path.substring("spec.template.".length())
+                : path.startsWith("spec.template.metadata.") ? path.substring("spec.template.".length()) : path, ref));
+        Positions positions = new Positions(at, podMarks);
+        Pod converted;
+        try {
+            converted = MAPPER.convertValue(pod, Pod.class);
+        } catch (IllegalArgumentException e) {
+            error(at, description + ": spec.template: cannot read: " + firstLine(e.getCause() instanceof JsonMappingException m
+                    ? m.getOriginalMessage() : e.getMessage()));
+            return;
+        }
+        Map<String, String> selector = new LinkedHashMap<>();
+        labelsOf(converted).forEach((k, v) -> selector.put(k, v == null ? "" : v));
+        if (spec.get("selector") instanceof Map<?, ?> sel && sel.get("matchLabels") instanceof Map<?, ?> match) {
+            selector.clear();
+            match.forEach((k, v) -> selector.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        }
+        workloads.add(new Workload(new Located<>(converted, positions), namespaceOf(converted), Map.copyOf(selector), description));
     }
 
     private static String describe(String kind, String apiVersion, MappingNode node) {

@@ -57,10 +57,14 @@ public final class TruthTable {
     private final BitSet[][] ingressAllowed;
     private final BitSet[][] egressAllowed;
     private final BitSet everyone;
+    private final List<Map<String, String>> podLabels;
+    private final Map<String, Map<String, String>> namespaceLabels;
 
     TruthTable(List<CompiledPolicy> policies, Map<String, Map<String, String>> namespaceLabels, List<PodInfo> podInfos) {
         this.policies = List.copyOf(policies);
         this.policies.forEach(p -> policyPositions.put(p.id(), p.at()));
+        this.podLabels = podInfos.stream().map(PodInfo::labels).toList();
+        this.namespaceLabels = Map.copyOf(namespaceLabels);
         int n = podInfos.size();
         pods = new PodRef[n];
         ports = new PodPort[n][];
@@ -176,6 +180,19 @@ public final class TruthTable {
     /** Where NetworkPolicy {@code ns/name} was written, or empty when the table has no such policy. */
     public Optional<SourceRef> policyAt(String id) {
         return Optional.ofNullable(policyPositions.get(id));
+    }
+
+    /** The labels of pod {@code i}. */
+    public Map<String, String> labels(int pod) {
+        return podLabels.get(pod);
+    }
+
+    /**
+     * The labels of namespace {@code name}: those of its Namespace object plus
+     * {@value PolicyEngine#NAMESPACE_NAME_LABEL}, or only that one when there is no Namespace object.
+     */
+    public Map<String, String> namespaceLabels(String name) {
+        return namespaceLabels.getOrDefault(name, Map.of(PolicyEngine.NAMESPACE_NAME_LABEL, name));
     }
 
     /** The pods, sorted by {@code namespace/name}. */

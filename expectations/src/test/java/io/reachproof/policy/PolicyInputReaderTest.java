@@ -42,8 +42,7 @@ class PolicyInputReaderTest {
         assertThat(result.input().pods()).extracting(p -> p.positions().root().toString()).containsExactly("dump.yaml:10:5");
         assertThat(result.input().policies()).extracting(p -> p.positions().root().fileLine()).containsExactly("dump.yaml:17");
         assertThat(result.input().skipped()).containsExactly(
-                "dump.yaml:13: skipped apps/v1 Deployment shop/web"
-                        + " (only networking.k8s.io/v1 NetworkPolicy, v1 Namespace and v1 Pod are read)");
+                "dump.yaml:13: skipped apps/v1 Deployment shop/web (no spec.template: no pods to stand for)");
     }
 
     @Test
@@ -128,5 +127,79 @@ class PolicyInputReaderTest {
 
     private static String namespace(String name) {
         return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
+    }
+
+    @Test
+    void workloadManifestsStandForTheirPodsUnlessThosePodsAreInTheTopology() {
+        PolicyInputReader.Result result = PolicyInputReader.readString("manifests.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop}
+                spec:
+                  replicas: 3
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web, tier: front}}
+                    spec:
+                      containers:
+                      - name: web
+                        image: web:1
+                        env: [{name: TOKEN, value: secret}]
+                        ports: [{containerPort: 8080, name: http}]
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: db}}
+                  template:
+                    metadata: {labels: {app: db}}
+                    spec: {containers: [{name: db, ports: [{containerPort: 5432}]}]}
+                ---
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: agent, namespace: ops}
+                spec:
+                  selector: {matchLabels: {app: agent}}
+                  template:
+                    metadata: {labels: {app: agent}}
+                    spec: {containers: [{name: agent, ports: [{containerPort: 9100, protocol: UDP}]}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: agent-x7k2p, namespace: ops, labels: {app: agent}}
+                spec: {containers: [{name: agent, ports: [{containerPort: 9100, protocol: UDP}]}]}
+                """);
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.input().pods()).extracting(p -> p.object().getMetadata().getNamespace() + "/"
+                + p.object().getMetadata().getName() + " " + p.object().getMetadata().getLabels())
+                .containsExactly("ops/agent-x7k2p {app=agent}", "shop/web {app=web, tier=front}", "shop/db {app=db}");
+        assertThat(result.input().pods().get(1).positions().of("spec.containers[0].ports[0].name").toString())
+                .isEqualTo("manifests.yaml:14:45");
+        assertThat(result.input().skipped()).containsExactly(
+                "manifests.yaml:25: skipped apps/v1 DaemonSet ops/agent (its pods are in the topology)");
+        PolicyEngine.Result table = PolicyEngine.compile(result.input());
+        assertThat(table.errors()).isEmpty();
+        assertThat(table.table().orElseThrow().ports(table.table().orElseThrow().indexOf("shop/web").getAsInt()))
+                .extracting(PodPort::label).containsExactly("8080/TCP");
+    }
+
+    @Test
+    void aWorkloadTemplateWithALabelTheApiServerWouldRejectIsAnErrorAtItsPlace() {
+        PolicyInputReader.Result result = PolicyInputReader.readString("manifests.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: "web app"}}
+                    spec: {containers: [{name: web}]}
+                """);
+
+        assertThat(PolicyEngine.compile(result.input(), result.errors()).errors()).containsExactly(
+                "manifests.yaml:7:30: Pod shop/web: metadata.labels.app: invalid label value \"web app\": at most 63"
+                        + " letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)");
     }
 }

@@ -131,4 +131,76 @@ class PolicyValidationTest {
         assertThat(result.errors()).isEmpty();
         assertThat(result.table()).isPresent();
     }
+
+    @Test
+    void labelKeysValuesAndSelectorsTheApiServerWouldRejectAreErrorsAtTheirPlace() {
+        assertThat(errorsOf("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: Bad_Name, namespace: x, labels: {team: "-a"}}
+                spec:
+                  podSelector: {matchLabels: {"app@b": x, tier: "$x"}}
+                  ingress:
+                  - from:
+                    - namespaceSelector:
+                        matchExpressions:
+                        - {key: "Example.com/team", operator: In, values: [a]}
+                        - {key: env, operator: NotIn, values: [prod, "b c"]}
+                        - {key: "a/b/c", operator: Exists}
+                      podSelector: {matchLabels: {"example.com/": a, "%s": b}}
+                    - ipBlock: {cidr: 10.0.0.0/16, except: [10.0.0.0/16]}
+                """.formatted("n".repeat(64)))).containsExactly(
+                "bad.yaml:3:18: NetworkPolicy x/Bad_Name: metadata.name: invalid name \"Bad_Name\": at most 253"
+                        + " lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+                "bad.yaml:3:57: NetworkPolicy x/Bad_Name: metadata.labels.team: invalid label value \"-a\": at most 63"
+                        + " letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)",
+                "bad.yaml:5:40: NetworkPolicy x/Bad_Name: spec.podSelector.matchLabels.app@b: invalid label key \"app@b\":"
+                        + " the name part must consist of letters, digits, '-', '_' or '.', starting and ending with a"
+                        + " letter or digit",
+                "bad.yaml:5:49: NetworkPolicy x/Bad_Name: spec.podSelector.matchLabels.tier: invalid label value \"$x\":"
+                        + " at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)",
+                "bad.yaml:13:51: NetworkPolicy x/Bad_Name: spec.ingress[0].from[0].podSelector.matchLabels.example.com/:"
+                        + " invalid label key \"example.com/\": the name part must not be empty",
+                "bad.yaml:13:%d: NetworkPolicy x/Bad_Name: spec.ingress[0].from[0].podSelector.matchLabels.%s:".formatted(
+                        122, "n".repeat(64))
+                        + " invalid label key \"%s\": the name part must be at most 63 characters".formatted("n".repeat(64)),
+                "bad.yaml:10:17: NetworkPolicy x/Bad_Name: spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].key:"
+                        + " invalid label key \"Example.com/team\": the prefix must be a DNS subdomain (lower-case letters,"
+                        + " digits, '-' and '.', starting and ending with a letter or digit)",
+                "bad.yaml:11:54: NetworkPolicy x/Bad_Name: spec.ingress[0].from[0].namespaceSelector.matchExpressions[1]"
+                        + ".values[1]: invalid label value \"b c\": at most 63 letters, digits, '-', '_' or '.', starting and"
+                        + " ending with a letter or digit (or empty)",
+                "bad.yaml:12:17: NetworkPolicy x/Bad_Name: spec.ingress[0].from[0].namespaceSelector.matchExpressions[2].key:"
+                        + " invalid label key \"a/b/c\": a label key has at most one '/'",
+                "bad.yaml:14:45: NetworkPolicy x/Bad_Name: spec.ingress[0].from[1].ipBlock.except[0]:"
+                        + " except 10.0.0.0/16 must be smaller than cidr 10.0.0.0/16 (a strict subset)");
+    }
+
+    @Test
+    void topologyLabelsNamesAndPortNamesTheApiServerWouldRejectAreErrors() {
+        assertThat(errorsOf("""
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: Shop, labels: {"team/": a}}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: web
+                  namespace: shop
+                  labels: {app: "web server"}
+                spec:
+                  containers:
+                  - name: c
+                    ports: [{containerPort: 80, name: HTTP}]
+                """)).containsExactly(
+                "bad.yaml:3:18: Namespace Shop: metadata.name: invalid name \"Shop\": at most 63 lower-case letters,"
+                        + " digits and '-', starting and ending with a letter or digit",
+                "bad.yaml:3:42: Namespace Shop: metadata.labels.team/: invalid label key \"team/\": the name part must"
+                        + " not be empty",
+                "bad.yaml:10:17: Pod shop/web: metadata.labels.app: invalid label value \"web server\": at most 63 letters,"
+                        + " digits, '-', '_' or '.', starting and ending with a letter or digit (or empty)",
+                "bad.yaml:14:39: Pod shop/web: spec.containers[0].ports[0].name: invalid named port \"HTTP\" (at most 15"
+                        + " lower-case letters, digits and '-', with at least one letter)");
+    }
 }
