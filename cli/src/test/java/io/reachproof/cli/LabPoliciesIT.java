@@ -119,6 +119,9 @@ class LabPoliciesIT {
         assertThat(report.mismatches()).extracting(Mismatch::kind).containsOnly(MismatchKind.HOLE);
         assertThat(report.mismatches().stream().map(m -> key(m.cell())))
                 .containsExactlyInAnyOrderElementsOf(engine.get(Verdict.DENY));
+        assertThat(report.mismatches()).allSatisfy(m -> assertThat(m.cell().explain()).as("the engine's reason, in the JSON")
+                .matches("ingress to (shop|payments)/[a-z]+-\\d+: denied: isolated for ingress by .* and no rule allows"
+                        + " (shop|payments)/[a-z]+-\\d+ on 700[123]/(TCP|UDP)"));
         assertThat(report.mismatches()).allSatisfy(m -> assertThat(m.cell().decidedBy())
                 .matches("NetworkPolicy (shop|payments)/[a-z-]+ \\(" + POLICIES + "/(shop|payments)\\.yaml:\\d+\\)"));
         assertThat(cli.err()).contains("HOLE    shop/frontend-0 (aws-lab) -> payments/payments-6 (aws-lab)  7001/TCP  expected deny,"

@@ -8,6 +8,7 @@ import io.reachproof.coordinator.api.ApiServerSettings;
 import io.reachproof.coordinator.api.PageRoutes;
 import io.reachproof.coordinator.api.RoundEvents;
 import io.reachproof.coordinator.round.InMemoryRoundHistory;
+import io.reachproof.coordinator.signal.Episodes;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.InconclusiveReason;
@@ -93,7 +94,7 @@ class ReachabilityPageFigures {
         browser = HeadlessChromium.start();
         InMemoryRoundHistory history = new InMemoryRoundHistory(Set.of("fleet"), 32);
         RoundEvents events = new RoundEvents(Json.mapper(), history, Duration.ofSeconds(25), 16);
-        PageRoutes page = new PageRoutes(Json.mapper(), history, events, Optional.of(TOKEN),
+        PageRoutes page = new PageRoutes(Json.mapper(), history, events, new Episodes(1), Optional.of(TOKEN),
                 Optional.of("http://127.0.0.1:16686/trace/"));
         server = new ApiServer(ApiServerSettings.loopback(0), page.routes());
         InetSocketAddress bound = server.start();

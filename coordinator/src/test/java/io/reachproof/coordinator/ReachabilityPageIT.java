@@ -3,6 +3,8 @@ package io.reachproof.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.reachproof.coordinator.assembly.RollbackWiring;
+import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
 import io.reachproof.protocol.RoundReport;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,13 +36,15 @@ class ReachabilityPageIT {
     private LoopbackFleet fleet;
     private ChromeDriver browser;
     private URI base;
+    private RollbackWiring signals;
 
     @BeforeEach
     void start() throws Exception {
         browser = HeadlessChromium.start();
         fleet = new LoopbackFleet(spools, LoopbackFleet.sixAgentsInThreeClusters());
         fleet.startCoordinator(LoopbackFleet.settings(0, false).withAdminToken(Optional.of(TOKEN)),
-                List.of(LabExpectation.loaded("lab", LoopbackFleet.INTERVAL)));
+                List.of(LabExpectation.loaded("lab", LoopbackFleet.INTERVAL)),
+                c -> signals = RollbackWiring.install(c, List.of(), Confirmations.DEFAULT, Optional.of(TOKEN)));
         base = fleet.coordinator.url();
         fleet.startAgents(base);
         fullRound();
@@ -53,6 +57,9 @@ class ReachabilityPageIT {
         }
         if (fleet != null) {
             fleet.close();
+        }
+        if (signals != null) {
+            signals.close();
         }
     }
 
@@ -94,6 +101,11 @@ class ReachabilityPageIT {
         assertThat(firstHole.getText()).contains("✖ HOLE", "7001/TCP", "deny", "allow", "CONNECTED", "lab.yaml:30", " ms");
         assertThat(browser.findElements(By.cssSelector("#pairs tr.hole"))).hasSize(4);
         assertThat(browser.findElement(By.id("detail-cell")).getText()).isEqualTo("frontend → payments (all cluster pairs)");
+        WebElement episode = browser.findElement(By.cssSelector("#episodes li.episode"));
+        assertThat(episode.getText()).as("the signal episode the HOLE opened").contains("opened signal episode lab-",
+                "key rp1-", "HOLE frontend -> payments 7001/TCP (aws-lab -> azure-lab)");
+        assertThat(episode.findElement(By.cssSelector("code.key")).getText())
+                .isEqualTo(fleet.coordinator.episodes().all("lab").get(0).idempotencyKey());
         HeadlessChromium.screenshot(browser, "page-lab-detail");
 
         browser.findElement(By.cssSelector("#tiles button[data-pair='aws-lab>azure-lab']")).click();

@@ -14,6 +14,8 @@ import static java.util.Objects.requireNonNull;
  * @param decidedBy for a cell whose expected verdict the NetworkPolicies imply ({@code spec.fromPolicies}):
  *     the policy that decided it, {@code NetworkPolicy ns/name (file:line)}, or {@code (cluster NAME)} for a policy
  *     watched live in that cluster; null otherwise
+ * @param explain for such a cell: the policy engine's reason in one line (each side's allowing rules, or the
+ *     policies isolating it and that no rule allows the peer); null otherwise
  */
 public record CellResult(
         String fromGroup,
@@ -29,7 +31,8 @@ public record CellResult(
         int attempts,
         long latencyMicros,
         String rule,
-        String decidedBy) {
+        String decidedBy,
+        String explain) {
 
     public CellResult {
         requireNonNull(fromGroup, "fromGroup");
@@ -43,5 +46,13 @@ public record CellResult(
             throw new IllegalArgumentException("reason must be set exactly when observed is INCONCLUSIVE: "
                     + observed + "/" + reason);
         }
+    }
+
+    /** A cell whose expected verdict no policy derivation set (no {@code explain}). */
+    public CellResult(String fromGroup, EndpointRef from, String toGroup, EndpointRef to, int port, Protocol protocol,
+            Verdict expected, ObservedVerdict observed, InconclusiveReason reason, Outcome outcome, int attempts,
+            long latencyMicros, String rule, String decidedBy) {
+        this(fromGroup, from, toGroup, to, port, protocol, expected, observed, reason, outcome, attempts, latencyMicros,
+                rule, decidedBy, null);
     }
 }

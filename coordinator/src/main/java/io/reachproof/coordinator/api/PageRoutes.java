@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reachproof.coordinator.round.RoundHistory;
+import io.reachproof.coordinator.signal.Episodes;
 import io.reachproof.protocol.RoundReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,7 @@ public final class PageRoutes {
     private final ObjectMapper mapper;
     private final RoundHistory history;
     private final RoundEvents events;
+    private final Episodes episodes;
     private final AdminToken admin;
     private final Optional<String> traceUi;
 
@@ -50,11 +52,12 @@ public final class PageRoutes {
      * @param traceUi the base URL of a trace UI; the page links a round's trace as this followed by its trace id
      *     (e.g. {@code https://jaeger.example/trace/})
      */
-    public PageRoutes(ObjectMapper mapper, RoundHistory history, RoundEvents events, Optional<String> adminToken,
-            Optional<String> traceUi) {
+    public PageRoutes(ObjectMapper mapper, RoundHistory history, RoundEvents events, Episodes episodes,
+            Optional<String> adminToken, Optional<String> traceUi) {
         this.mapper = requireNonNull(mapper, "mapper");
         this.history = requireNonNull(history, "history");
         this.events = requireNonNull(events, "events");
+        this.episodes = requireNonNull(episodes, "episodes");
         this.admin = new AdminToken(requireNonNull(adminToken, "adminToken"));
         this.traceUi = requireNonNull(traceUi, "traceUi");
     }
@@ -78,7 +81,7 @@ public final class PageRoutes {
                         required(r, "fromCluster"), required(r, "toCluster")))),
                 ApiRoute.of("GET", CELL, admin::admit, r -> json(CellDetail.of(report(r), required(r, "from"),
                         required(r, "to"), r.queryParam("fromCluster").orElse(null),
-                        r.queryParam("toCluster").orElse(null)))),
+                        r.queryParam("toCluster").orElse(null), episodes))),
                 new EventsRoute());
     }
 

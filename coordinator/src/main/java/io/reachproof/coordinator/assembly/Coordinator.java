@@ -30,6 +30,7 @@ import io.reachproof.coordinator.round.RoundService;
 import io.reachproof.coordinator.round.RoundTrigger;
 import io.reachproof.coordinator.schedule.LeaderSchedule;
 import io.reachproof.coordinator.schedule.RoundScheduler;
+import io.reachproof.coordinator.signal.Episodes;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.PolicyChange;
 import io.reachproof.protocol.ProtocolV1;
@@ -71,6 +72,8 @@ public final class Coordinator implements AutoCloseable {
     /** How long the page's event feed holds an answer open waiting for a round (below every idle timeout). */
     static final Duration PAGE_EVENTS_WAIT = Duration.ofSeconds(25);
     static final int PAGE_EVENTS_MAX_WAITING = 256;
+    /** How many signal episodes the page can show (the newest). */
+    static final int PAGE_EPISODES = 200;
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
@@ -80,6 +83,7 @@ public final class Coordinator implements AutoCloseable {
     private final AgentRegistry registry;
     private final PlanBoard board;
     private final InMemoryRoundHistory history;
+    private final Episodes episodes = new Episodes(PAGE_EPISODES);
     private final RoundService rounds;
     private final ScheduledExecutorService timer;
     private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
@@ -180,7 +184,7 @@ public final class Coordinator implements AutoCloseable {
         // the page's feed hears each round last, after the listeners that enrich it (the trace id)
         RoundEvents events = new RoundEvents(mapper, history, PAGE_EVENTS_WAIT, PAGE_EVENTS_MAX_WAITING);
         addListener(events);
-        routes.addAll(new PageRoutes(mapper, history, events, settings.adminToken(), settings.traceUi()).routes());
+        routes.addAll(new PageRoutes(mapper, history, events, episodes, settings.adminToken(), settings.traceUi()).routes());
         routes.add(ApiRoute.of("GET", READY_PATH, r -> leader ? ApiResponse.json(200, "{\"leader\":true}".getBytes(
                 StandardCharsets.UTF_8)) : standbyAnswer()));
         routes.addAll(extraRoutes);
@@ -279,6 +283,11 @@ public final class Coordinator implements AutoCloseable {
 
     public RoundHistory history() {
         return history;
+    }
+
+    /** The signal episodes sent from this coordinator (fed by {@link RollbackWiring}), for the page. */
+    public Episodes episodes() {
+        return episodes;
     }
 
     public AgentRegistry registry() {

@@ -38,13 +38,16 @@ public final class RollbackWiring implements AutoCloseable {
     }
 
     /**
-     * Adds the signal listener (after any telemetry listener already added, so reports carry trace ids) and
+     * Adds the signal listener (after any telemetry listener already added, so reports carry trace ids; it also
+     * keeps every signal in the coordinator's {@link Coordinator#episodes()} for the page) and
      * {@code GET/POST /v1/gate} (guarded by {@code adminToken} when present).
      */
     public static RollbackWiring install(Coordinator coordinator, List<RollbackSink> sinks,
             SignalTracker.Confirmations confirmations, Optional<String> adminToken) {
         requireNonNull(coordinator, "coordinator");
-        RollbackSignals signals = new RollbackSignals(new SignalTracker(confirmations), RollbackSink.composite(sinks));
+        List<RollbackSink> all = new ArrayList<>(sinks);
+        all.add(coordinator.episodes()::record);
+        RollbackSignals signals = new RollbackSignals(new SignalTracker(confirmations), RollbackSink.composite(all));
         coordinator.addListener(signals);
         new GateRoute(coordinator.history(), Clock.systemUTC(), adminToken).routes().forEach(coordinator::addRoute);
         LOG.info("rollback signals to {}; gate endpoint {}", sinks, GateRoute.PATH);

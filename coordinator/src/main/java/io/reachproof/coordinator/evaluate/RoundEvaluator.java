@@ -118,7 +118,8 @@ public final class RoundEvaluator {
         return new CellResult(planned.cell().from(), from, planned.cell().to(), to,
                 planned.cell().port().port(), planned.cell().port().protocol(), expected, observed, reason,
                 result == null ? null : result.outcome(), result == null ? 0 : result.attempts(),
-                result == null ? 0 : result.latencyMicros(), planned.cell().rule().fileLine(), planned.decidedBy());
+                result == null ? 0 : result.latencyMicros(), planned.cell().rule().fileLine(), planned.decidedBy(),
+                planned.explain());
     }
 
     /** The readiness of a workload cell's destination port; null for other cells or when none arrived. */

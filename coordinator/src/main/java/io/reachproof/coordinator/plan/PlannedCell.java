@@ -13,7 +13,8 @@ import io.reachproof.protocol.PodRef;
  * {@code externalAddress} for {@code cell}, in the cluster pair {@code fromCluster -> toCluster}.
  * Either {@code task} is set (a probe is sent) or {@code unplanned} says why no probe could be.
  * {@code decidedBy}: for a cell whose verdict the NetworkPolicies set ({@code spec.fromPolicies}), the
- * policy that decided it ({@code NetworkPolicy ns/name (file:line)}); null otherwise.
+ * policy that decided it ({@code NetworkPolicy ns/name (file:line)}), and {@code explain} the policy engine's
+ * reason in one line (the allowing rules or the isolating policies of each side); both null otherwise.
  *
  * <p>A cell unplanned for {@link InconclusiveReason#NO_AGENTS} names the agents it has: {@code from}, or
  * {@code to}, or both are null (the group has no agent in that cluster).
@@ -33,6 +34,7 @@ public record PlannedCell(
         ProbeTask task,
         InconclusiveReason unplanned,
         String decidedBy,
+        String explain,
         WorkloadPod fromPod,
         WorkloadPod toPod) {
 
@@ -63,8 +65,8 @@ public record PlannedCell(
 
     /** An agent-mode cell: no pods. */
     public PlannedCell(GroupCell cell, String fromCluster, String toCluster, AgentIdentity from, AgentIdentity to,
-            String externalAddress, ProbeTask task, InconclusiveReason unplanned, String decidedBy) {
-        this(cell, fromCluster, toCluster, from, to, externalAddress, task, unplanned, decidedBy, null, null);
+            String externalAddress, ProbeTask task, InconclusiveReason unplanned, String decidedBy, String explain) {
+        this(cell, fromCluster, toCluster, from, to, externalAddress, task, unplanned, decidedBy, explain, null, null);
     }
 
     /** True for a workload-mode cell: it probes from a real pod. */

@@ -125,7 +125,7 @@ public final class ProbePlanner {
             } else {
                 Map<String, List<Member>> targets = membership.computeIfAbsent(cell.to(), g -> byCluster(members, to));
                 String prefix = cellKey(expectation, cell.from(), cell.to(), cell.port());
-                Choice written = new Choice(cell, null);
+                Choice written = new Choice(cell, null, null);
                 for (String fromCluster : clusters(from, sources)) {
                     for (String toCluster : clusters(to, targets)) {
                         if (!cell.clusters().admits(fromCluster, toCluster)) {
@@ -155,7 +155,8 @@ public final class ProbePlanner {
                 Map<String, List<Member>> targets = membership.computeIfAbsent(cell.to(), g -> byCluster(members, to));
                 String prefix = cellKey(expectation, cell.from(), cell.to(), cell.port());
                 PairCell verdictOf = (f, t) -> derived.get().explain(f.endpoint(), t.endpoint(), cell.port())
-                        .map(d -> new Choice(cell.withVerdict(d.verdict()), d.decidedBy())).orElse(null);
+                        .map(d -> new Choice(cell.withVerdict(d.verdict()), d.decidedBy(), d.explanation().reason()))
+                        .orElse(null);
                 for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
                     List<Member> inCluster = targets.get(s.getKey());
                     if (inCluster != null) {
@@ -173,8 +174,8 @@ public final class ProbePlanner {
         Choice of(Member from, Member to);
     }
 
-    /** A pair's cell and, when NetworkPolicies set its verdict, the policy that decided it. */
-    private record Choice(GroupCell cell, String decidedBy) {
+    /** A pair's cell and, when NetworkPolicies set its verdict, the policy that decided it and the engine's reason. */
+    private record Choice(GroupCell cell, String decidedBy, String explain) {
     }
 
     private void planClusterPair(Builder b, String keyPrefix, PortSpec port, long round, PairCell cellOf, String fromCluster,
@@ -228,7 +229,7 @@ public final class ProbePlanner {
                 }
                 continue;
             }
-            b.probe(cell.cell(), cell.decidedBy(), fromCluster, toCluster, from, to, null, to.address());
+            b.probe(cell.cell(), cell.decidedBy(), cell.explain(), fromCluster, toCluster, from, to, null, to.address());
             taken++;
         }
         if (taken == 0 && blocked != null) {
@@ -262,7 +263,7 @@ public final class ProbePlanner {
                         blocked = blocked == null ? from : blocked;
                         continue;
                     }
-                    b.probe(cell, null, fromCluster, EXTERNAL, from, null, address, host(address));
+                    b.probe(cell, null, null, fromCluster, EXTERNAL, from, null, address, host(address));
                     taken++;
                 }
                 if (taken == 0 && blocked != null) {
@@ -467,7 +468,7 @@ public final class ProbePlanner {
          * pod, it expects the identity a borrowed listener answers with; the round's first phase may say the app
          * answers instead.
          */
-        void probe(GroupCell cell, String decidedBy, String fromCluster, String toCluster, Member from, Member to,
+        void probe(GroupCell cell, String decidedBy, String explain, String fromCluster, String toCluster, Member from, Member to,
                 String external, String host) {
             PortSpec port = cell.port();
             boolean http = port.protocol() == Protocol.HTTP;
@@ -488,18 +489,18 @@ public final class ProbePlanner {
                 selfChecks.computeIfAbsent(to.agent().agentId(), a -> new LinkedHashSet<>()).add(responder(port));
             }
             cells.add(new PlannedCell(cell, fromCluster, toCluster, from.agent(), to == null ? null : to.agent(), external,
-                    task, null, decidedBy, from.pod(), to == null ? null : to.pod()));
+                    task, null, decidedBy, explain, from.pod(), to == null ? null : to.pod()));
         }
 
         void unplanned(Choice cell, String fromCluster, String toCluster, Member from, Member to, InconclusiveReason reason) {
             cells.add(new PlannedCell(cell.cell(), fromCluster, toCluster, from == null ? null : from.agent(),
-                    to == null ? null : to.agent(), null, null, reason, cell.decidedBy(), from == null ? null : from.pod(),
+                    to == null ? null : to.agent(), null, null, reason, cell.decidedBy(), cell.explain(), from == null ? null : from.pod(),
                     to == null ? null : to.pod()));
         }
 
         void unplannedExternal(GroupCell cell, String fromCluster, Member from, String address, InconclusiveReason reason) {
             cells.add(new PlannedCell(cell, fromCluster, EXTERNAL, from == null ? null : from.agent(), null, address, null,
-                    reason, null, from == null ? null : from.pod(), null));
+                    reason, null, null, from == null ? null : from.pod(), null));
         }
 
         RoundPlan build(String expectation) {

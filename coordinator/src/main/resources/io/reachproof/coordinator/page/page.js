@@ -449,6 +449,25 @@
     return null;
   }
 
+  // the rollback-signal episodes this cell is part of: the key a receiver logged, since when, resolved or not
+  function episodes(list) {
+    if (!list || !list.length) return el('p', {id: 'episodes', text: 'No signal episode names this cell.'});
+    const ul = el('ul', {id: 'episodes', class: 'episodes', 'aria-label': 'signal episodes'});
+    for (const e of list) {
+      const since = new Date(e.openedAtEpochMillis).toLocaleString();
+      const last = new Date(e.atEpochMillis).toLocaleString();
+      ul.append(el('li', {class: 'episode ' + e.state},
+        el('strong', {text: (e.state === 'resolved' ? '✓ resolved' : '⚑ ' + e.state) + ' signal episode '}),
+        el('code', {text: e.episode}),
+        el('span', {text: ' · key '}), el('code', {class: 'key', text: e.idempotencyKey}),
+        el('span', {text: ' · opened ' + since + (e.state === 'resolved' ? ' · resolved ' : ' · last signal ') + last
+          + ' · ' + e.mismatches + ' mismatch' + (e.mismatches === 1 ? '' : 'es') + ' in the set'
+          + (e.suspectChange ? ' · suspect ' + e.suspectChange : '')}),
+        el('ul', null, ...e.cells.map((c) => el('li', {text: c})))));
+    }
+    return ul;
+  }
+
   async function showDetail(from, to, announce) {
     const v = view();
     state.cell = {from, to};
@@ -464,6 +483,7 @@
       el('dt', {text: 'round'}), el('dd', {text: d.roundId}),
       el('dt', {text: 'suspect change'}), el('dd', {text: d.suspectChange || 'none'}),
       el('dt', {text: 'trace'}), el('dd', null, traceLink(d.traceId))));
+    body.push(episodes(d.episodes));
     if (!d.pairs.length) {
       body.push(el('p', {text: 'No probed pair in this cell.'}));
     } else {
@@ -484,7 +504,9 @@
           el('td', {text: c.outcome || '—'}),
           el('td', {text: c.outcome ? (c.latencyMicros / 1000).toFixed(2) + ' ms' : '—'}),
           el('td', {text: String(c.attempts)}),
-          el('td', {class: 'rule', text: c.decidedBy ? c.decidedBy + (c.rule ? ' · rule ' + c.rule : '') : (c.rule || '—')})));
+          el('td', {class: 'rule'},
+            el('span', {text: c.decidedBy ? c.decidedBy + (c.rule ? ' · rule ' + c.rule : '') : (c.rule || '—')}),
+            c.explain ? el('div', {class: 'explain', text: 'why: ' + c.explain}) : null)));
       }
       body.push(table);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reachproof.coordinator.round.InMemoryRoundHistory;
+import io.reachproof.coordinator.signal.Episodes;
 import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.EndpointRef;
 import io.reachproof.protocol.Json;
@@ -107,7 +108,8 @@ class RoundEventsTest {
                 List.of(new ReachabilityView.PortCell(7001, "TCP", 0, 1, 1, 0, 0, 1, 0))));
         assertThat(v.timeline()).extracting(ReachabilityView.TimelinePoint::roundId).containsExactly("lab-1", "lab-2");
         assertThat(ReachabilityView.matrix(now, "gcp-lab", "aws-lab")).isEmpty();
-        CellDetail d = CellDetail.of(now, "frontend", "payments", "aws-lab", null);
+        CellDetail d = CellDetail.of(now, "frontend", "payments", "aws-lab", null, new Episodes(10));
         assertThat(d.pairs()).extracting(CellResult::rule).containsExactly("lab.yaml:30");
+        assertThat(d.episodes()).as("no signal was sent").isEmpty();
     }
 }

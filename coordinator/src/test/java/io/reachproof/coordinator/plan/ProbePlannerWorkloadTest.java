@@ -213,10 +213,12 @@ class ProbePlannerWorkloadTest {
 
         Map<String, Verdict> verdicts = new LinkedHashMap<>();
         Map<String, String> decidedBy = new LinkedHashMap<>();
+        Map<String, String> explain = new LinkedHashMap<>();
         for (PlannedCell c : plan.cells()) {
             String key = c.fromPod().name() + ">" + c.toPod().name() + ":" + c.cell().port().port();
             verdicts.put(key, c.cell().verdict());
             decidedBy.put(key, c.decidedBy());
+            explain.put(key, c.explain());
         }
         assertThat(verdicts).containsEntry("checkout-1>payments-1:7001", Verdict.ALLOW)
                 .containsEntry("frontend-1>payments-1:7001", Verdict.DENY)
@@ -224,6 +226,10 @@ class ProbePlannerWorkloadTest {
                 .containsEntry("checkout-1>frontend-1:8080", Verdict.ALLOW);
         assertThat(decidedBy.get("checkout-1>payments-1:7001")).contains("payments-from-checkout");
         assertThat(decidedBy.get("frontend-1>payments-1:7001")).contains("payments");
+        assertThat(explain.get("frontend-1>payments-1:7001")).as("the engine's reason travels with the cell")
+                .startsWith("ingress to payments/payments-1: denied: isolated for ingress by ")
+                .endsWith("and no rule allows shop/frontend-1 on 7001/TCP");
+        assertThat(explain.get("checkout-1>payments-1:7001")).contains("allowed by spec.ingress[0] of NetworkPolicy");
         assertThat(plan.prepareByAgent().get("agent-node-2")).extracting(PodListener::declared).containsOnly(true);
     }
 }
