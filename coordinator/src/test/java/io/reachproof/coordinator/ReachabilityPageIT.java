@@ -116,6 +116,24 @@ class ReachabilityPageIT {
     }
 
     @Test
+    void behindAnIngressPathPrefixThePageItsDetailAndItsFeedUseOnlyThePrefix() throws Exception {
+        try (PrefixProxy ingress = PrefixProxy.start(base, "/reachproof/")) {
+            browser.get(ingress.url() + "#token=" + TOKEN);
+            awaitGrid();
+            holeCell().click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(By.cssSelector("#pairs tr.hole")).size() == 4);
+
+            RoundReport next = fleet.coordinator.rounds().runNow("lab").report().toCompletableFuture().join();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.cssSelector("#round h2")).getText()
+                    .equals("lab — round " + next.roundId()));
+            assertThat(ingress.outside()).as("requests that missed the prefix").isEmpty();
+            assertThat(ingress.forwarded()).anyMatch(r -> r.startsWith("GET /v1/view/cell"))
+                    .anyMatch(r -> r.startsWith("GET /v1/events"));
+        }
+    }
+
+    @Test
     void aNewRoundUpdatesThePageWithoutAReload() {
         open("#token=" + TOKEN);
         awaitGrid();

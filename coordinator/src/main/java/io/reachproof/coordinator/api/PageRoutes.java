@@ -76,6 +76,7 @@ public final class PageRoutes {
                 asset("/", "index.html", "text/html; charset=utf-8"),
                 asset("/ui/page.js", "page.js", "text/javascript; charset=utf-8"),
                 asset("/ui/page.css", "page.css", "text/css; charset=utf-8"),
+                asset("/ui/favicon.svg", "favicon.svg", "image/svg+xml"),
                 ApiRoute.of("GET", VIEW, admin::admit, r -> json(state())),
                 ApiRoute.of("GET", PAIR_MATRIX, admin::admit, r -> json(ReachabilityView.matrix(report(r),
                         required(r, "fromCluster"), required(r, "toCluster")))),
