@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code near} itself (so {@code --before git:origin/main --after policies/} compares the same folder). Nothing is
  * checked out: the files are read as blobs and named {@code git:REV:FILE} in every message.
  */
-record GitRevision(String spec, String revision, String path) {
+record GitRevision(String option, String spec, String revision, String path) {
 
     static final String PREFIX = "git:";
 
@@ -33,17 +33,22 @@ record GitRevision(String spec, String revision, String path) {
         return value.startsWith(PREFIX);
     }
 
-    /** Parses {@code git:REV[:PATH]}; PATH is null when absent. */
+    /** Parses {@code git:REV[:PATH]} given as {@code --before}; PATH is null when absent. */
     static GitRevision parse(String value) {
+        return parse("--before", value);
+    }
+
+    /** Parses {@code git:REV[:PATH]} given to {@code option}; PATH is null when absent. */
+    static GitRevision parse(String option, String value) {
         String rest = value.substring(PREFIX.length());
         int colon = rest.indexOf(':');
         String revision = colon < 0 ? rest : rest.substring(0, colon);
         String path = colon < 0 || colon == rest.length() - 1 ? null : rest.substring(colon + 1);
         if (revision.isEmpty()) {
-            throw new UserError(List.of("--before " + value + ": the revision is empty (git:REV[:PATH], e.g. git:origin/main)"),
+            throw new UserError(List.of(option + " " + value + ": the revision is empty (git:REV[:PATH], e.g. git:origin/main)"),
                     Main.EXIT_USAGE);
         }
-        return new GitRevision(value, revision, path);
+        return new GitRevision(option, value, revision, path);
     }
 
     /** The manifests ({@code *.yaml}, {@code *.yml}, {@code *.json}) at the revision, by name {@code git:REV:FILE}. */
@@ -61,7 +66,7 @@ record GitRevision(String spec, String revision, String path) {
             }
         }
         if (files.isEmpty()) {
-            throw new UserError(List.of("--before " + spec + ": no YAML or JSON file under " + (inRepo.isEmpty() ? "." : inRepo)
+            throw new UserError(List.of(option + " " + spec + ": no YAML or JSON file under " + (inRepo.isEmpty() ? "." : inRepo)
                     + " at " + revision), Main.EXIT_USAGE);
         }
         Map<String, String> texts = new TreeMap<>();
@@ -82,15 +87,15 @@ record GitRevision(String spec, String revision, String path) {
             String out = readAll(process.getInputStream());
             int exit = process.waitFor();
             if (exit != 0) {
-                throw new UserError(List.of("--before " + spec + ": git " + args[0] + " failed: "
+                throw new UserError(List.of(option + " " + spec + ": git " + args[0] + " failed: "
                         + err.join().strip().replace('\n', ' ')), Main.EXIT_USAGE);
             }
             return out;
         } catch (IOException e) {
-            throw new UserError(List.of("--before " + spec + ": cannot run git: " + e.getMessage()), Main.EXIT_USAGE);
+            throw new UserError(List.of(option + " " + spec + ": cannot run git: " + e.getMessage()), Main.EXIT_USAGE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UserError(List.of("--before " + spec + ": interrupted while running git"), Main.EXIT_USAGE);
+            throw new UserError(List.of(option + " " + spec + ": interrupted while running git"), Main.EXIT_USAGE);
         }
     }
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             DiffCommand.class,
             SnapshotCommand.class,
+            DriftCommand.class,
             ProbeCommand.class,
             AgentCommand.class,
             CoordinatorCommand.class,

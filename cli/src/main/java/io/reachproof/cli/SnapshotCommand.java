@@ -46,6 +46,18 @@ final class SnapshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        take(clusters, kubeconfig, namespaces, out, stdout);
+        stdout.flush();
+        return Main.EXIT_OK;
+    }
+
+    /**
+     * Writes the snapshot of every cluster of {@code clusters} ({@code --kubernetes} values) under {@code out}, a line
+     * per cluster on {@code log}; a bad value or an unreadable cluster is a {@link UserError} naming it.
+     */
+    static void take(List<String> clusters, Path kubeconfig, List<String> namespaces, Path out, PrintWriter log)
+            throws IOException {
         List<WatchedCluster> watched = WatchedCluster.parseAll(clusters);
         for (WatchedCluster c : watched) {
             if (!CLUSTER_NAME.matcher(c.name()).matches()) {
@@ -53,7 +65,6 @@ final class SnapshotCommand implements Callable<Integer> {
                         + " '_' and '-' only"), Main.EXIT_USAGE);
             }
         }
-        PrintWriter stdout = spec.commandLine().getOut();
         ClusterSnapshot snapshot = new ClusterSnapshot();
         for (WatchedCluster c : watched) {
             KubernetesClient client;
@@ -65,7 +76,7 @@ final class SnapshotCommand implements Callable<Integer> {
             }
             try (client) {
                 ClusterSnapshot.Written w = snapshot.write(client, c.name(), namespaces, out);
-                stdout.println(w.dir() + ": " + CheckReportWriter.count(w.namespaces(), "namespace") + ", "
+                log.println(w.dir() + ": " + CheckReportWriter.count(w.namespaces(), "namespace") + ", "
                         + CheckReportWriter.count(w.pods(), "pod") + ", " + CheckReportWriter.count(w.policies(), "NetworkPolicy")
                         .replace("NetworkPolicys", "NetworkPolicies"));
             } catch (KubernetesClientException e) {
@@ -73,7 +84,6 @@ final class SnapshotCommand implements Callable<Integer> {
                         Main.EXIT_FAILED);
             }
         }
-        stdout.flush();
-        return Main.EXIT_OK;
+        log.flush();
     }
 }

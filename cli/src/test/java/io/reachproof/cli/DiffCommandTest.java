@@ -177,7 +177,7 @@ class DiffCommandTest {
         }
     }
 
-    private static void git(Path repo, String... args) throws Exception {
+    static void git(Path repo, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString(), "-c", "user.name=test",
                 "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"));
         command.addAll(List.of(args));
