@@ -140,9 +140,14 @@ public final class PolicyDrift {
         Optional<Map<String, Located<NetworkPolicy>>> truth = source.map(s -> index(s, namespaces));
         truth.ifPresent(t -> ids.addAll(t.keySet()));
 
+        // clusters with the same policies over the same topology share one table (and differ in no cell)
+        Map<String, List<Object>> contents = new LinkedHashMap<>();
+        Map<List<Object>, TruthTable> byContent = new LinkedHashMap<>();
         Map<String, TruthTable> tables = new LinkedHashMap<>();
         for (ClusterState c : sorted) {
-            tables.put(c.cluster(), compile(c.policies(), c.topology(), c.cluster()));
+            List<Object> content = content(c);
+            contents.put(c.cluster(), content);
+            tables.put(c.cluster(), byContent.computeIfAbsent(content, k -> compile(c.policies(), c.topology(), c.cluster())));
         }
 
         List<Entry> drift = new ArrayList<>();
@@ -219,14 +224,31 @@ public final class PolicyDrift {
 
         List<ClusterPair> pairs = new ArrayList<>();
         List<String> names = new ArrayList<>(tables.keySet());
+        Map<List<Object>, Long> counted = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             for (int j = i + 1; j < names.size(); j++) {
-                long differing = PolicyDiff.diff(names.get(j), tables.get(names.get(i)), tables.get(names.get(j))).stream()
-                        .filter(ch -> ch.before().isPresent() && ch.after().isPresent()).count();
+                TruthTable a = tables.get(names.get(i));
+                TruthTable b = tables.get(names.get(j));
+                long differing = a == b ? 0 : counted.computeIfAbsent(List.of(contents.get(names.get(i)),
+                        contents.get(names.get(j))), k -> PolicyDiff.diff("", a, b).stream()
+                                .filter(ch -> ch.before().isPresent() && ch.after().isPresent()).count());
                 pairs.add(new ClusterPair(names.get(i), names.get(j), differing));
             }
         }
         return new Report(drift, pairs);
+    }
+
+    /** What decides a cluster's table: its policies as compared, and its Namespaces and Pods as JSON. */
+    private static List<Object> content(ClusterState c) {
+        Map<String, JsonNode> policies = new TreeMap<>();
+        c.policies().forEach(p -> policies.put(id(p.object()), normalized(p.object())));
+        try {
+            String topology = MAPPER.writeValueAsString(List.of(c.topology().namespaces().stream().map(Located::object).toList(),
+                    c.topology().pods().stream().map(Located::object).toList()));
+            return List.of(policies, topology);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Kubernetes objects always serialize", e);
+        }
     }
 
     /** {@code ns/name} of a policy. */
