@@ -7,6 +7,7 @@ import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.assembly.KubernetesSettings;
 import io.reachproof.coordinator.assembly.StartFailure;
 import io.reachproof.coordinator.api.GateRoute;
+import io.reachproof.coordinator.drift.SyncGroup;
 import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.InvalidFiles;
@@ -14,6 +15,8 @@ import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.PolicyFiles;
 import io.reachproof.expectations.GoDuration;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.reachproof.policy.Located;
 import io.reachproof.policy.PolicyInput;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -112,13 +115,43 @@ final class CoordinatorCommand implements Callable<Integer> {
         } catch (InvalidFiles e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
+        List<SyncGroup> groups = syncGroups(cfg);
         Optional<WebhookConfig> hook = webhook.config(System.getenv());
         String instance = System.getenv().getOrDefault("POD_NAME",
                 System.getenv().getOrDefault("HOSTNAME", "reachproof-coordinator"));
-        Optional<KubernetesSettings> k8s = watched.isEmpty() && cfg.leaderElection().isEmpty() ? Optional.empty()
-                : Optional.of(new KubernetesSettings(watched.stream().map(WatchedCluster::access).toList(), policies,
-                        Optional.ofNullable(kubeconfig), "--kubeconfig", cfg.leaderElection(), config.toString(), instance));
+        Optional<KubernetesSettings> k8s;
+        try {
+            k8s = watched.isEmpty() && cfg.leaderElection().isEmpty() && groups.isEmpty() ? Optional.empty()
+                    : Optional.of(new KubernetesSettings(watched.stream().map(WatchedCluster::access).toList(), policies,
+                            Optional.ofNullable(kubeconfig), "--kubeconfig", cfg.leaderElection(), config.toString(), instance,
+                            groups));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(config + ": " + e.getMessage());
+        }
         return AssemblySettings.of(cfg.settings(), sets).withWebhook(hook).withKubernetes(k8s);
+    }
+
+    /** The sync groups of the configuration, each source of truth read and validated now. */
+    private List<SyncGroup> syncGroups(CoordinatorConfig cfg) {
+        List<SyncGroup> groups = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (CoordinatorConfig.SyncGroupConfig g : cfg.syncGroups()) {
+            Optional<List<Located<NetworkPolicy>>> source = Optional.empty();
+            if (g.source().isPresent()) {
+                try {
+                    source = Optional.of(PolicyFiles.load(List.of(g.source().get())).policies());
+                } catch (InvalidFiles e) {
+                    problems.addAll(e.problems());
+                    continue;
+                }
+            }
+            groups.add(new SyncGroup(g.name(), g.clusters(), g.namespaces(), source,
+                    g.source().map(Path::toString).orElse("each other")));
+        }
+        if (!problems.isEmpty()) {
+            throw new UserError(problems, Main.EXIT_FAILED);
+        }
+        return groups;
     }
 
     /** The started assembly; a part that cannot start exits 1 naming it (what started before is closed again). */

@@ -1,11 +1,9 @@
 package io.reachproof.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.reachproof.policy.Located;
 import io.reachproof.policy.PolicyDrift;
+import io.reachproof.policy.PolicyDriftJson;
 import io.reachproof.policy.PolicyInput;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.protocol.Json;
@@ -143,32 +141,9 @@ final class DriftCommand implements Callable<Integer> {
         }
     }
 
-    /** Most cells affected first, then by namespace and name. */
-    private static List<PolicyDrift.Entry> ranked(PolicyDrift.Report report) {
-        return report.drift().stream().sorted(Comparator.comparingLong(PolicyDrift.Entry::cellsAffected).reversed()
-                .thenComparing(PolicyDrift.Entry::namespace).thenComparing(PolicyDrift.Entry::name)).toList();
-    }
-
     static String json(PolicyDrift.Report report) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        ArrayNode drift = root.putArray("drift");
-        for (PolicyDrift.Entry e : ranked(report)) {
-            ObjectNode o = drift.addObject();
-            o.put("namespace", e.namespace());
-            o.put("name", e.name());
-            ObjectNode states = o.putObject("clusters");
-            e.clusters().forEach((cluster, state) -> states.put(cluster, state.spelling()));
-            o.put("reference", e.reference());
-            ArrayNode fields = o.putArray("fields");
-            e.fields().forEach(fields::add);
-            o.put("cellsAffected", e.cellsAffected());
-        }
-        ArrayNode pairs = root.putArray("clusterPairs");
-        for (PolicyDrift.ClusterPair p : report.clusterPairs()) {
-            pairs.addObject().put("a", p.a()).put("b", p.b()).put("cellsDiffering", p.cellsDiffering());
-        }
         try {
-            return Json.mapper().writeValueAsString(root);
+            return Json.mapper().writeValueAsString(PolicyDriftJson.tree(report));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }
@@ -202,7 +177,7 @@ final class DriftCommand implements Callable<Integer> {
         StringWriter w = new StringWriter();
         PrintWriter out = new PrintWriter(w);
         out.println("drift: " + summary(report, source));
-        for (PolicyDrift.Entry e : ranked(report)) {
+        for (PolicyDrift.Entry e : PolicyDriftJson.ranked(report)) {
             out.println("  " + e.namespace() + "/" + e.name() + ": " + where(e) + " (reference: " + e.reference() + "); "
                     + e.cellsAffected() + " cell" + (e.cellsAffected() == 1 ? "" : "s") + " affected");
             e.fields().forEach(f -> out.println("    " + f));
@@ -223,7 +198,7 @@ final class DriftCommand implements Callable<Integer> {
             out.println();
             out.println("| policy | where | cells affected | fields |");
             out.println("|---|---|---|---|");
-            for (PolicyDrift.Entry e : ranked(report)) {
+            for (PolicyDrift.Entry e : PolicyDriftJson.ranked(report)) {
                 out.println("| `" + e.namespace() + "/" + e.name() + "` | " + where(e) + " | " + e.cellsAffected() + " | "
                         + e.fields().stream().map(f -> "`" + f.replace("|", "\\|").replace("`", "'") + "`")
                                 .collect(Collectors.joining("<br>")) + " |");

@@ -6,6 +6,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.reachproof.coordinator.api.TokenReviewer;
+import io.reachproof.coordinator.drift.DriftMonitor;
+import io.reachproof.coordinator.drift.DriftRoute;
+import io.reachproof.coordinator.drift.DriftSignal;
+import io.reachproof.coordinator.drift.DriftSinks;
+import io.reachproof.coordinator.drift.PodTopology;
 import io.reachproof.coordinator.kube.KubernetesClients;
 import io.reachproof.coordinator.kube.KubernetesTokenReviewer;
 import io.reachproof.coordinator.kube.LeaderElection;
@@ -27,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +62,10 @@ import org.slf4j.LoggerFactory;
 public final class CoordinatorAssembly implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorAssembly.class);
+    /** How often the sync groups are looked at (compared again only when the policies changed). */
+    static final Duration DRIFT_CHECK = Duration.ofSeconds(1);
+    /** How often they are compared anyway (the pods change the cells). */
+    static final Duration DRIFT_REFRESH = Duration.ofMinutes(1);
 
     private final AssemblySettings settings;
     private final StartedParts parts = new StartedParts();
@@ -66,6 +76,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
     private List<RollbackSink> sinks = List.of();
     private RollbackWiring rollback;
     private Optional<LeaderElection> election = Optional.empty();
+    private WorkloadPods pods = WorkloadPods.NONE;
     private Thread shutdownHook;
 
     private CoordinatorAssembly(AssemblySettings settings) {
@@ -105,7 +116,8 @@ public final class CoordinatorAssembly implements AutoCloseable {
             clients = Optional.of(made);
         }
 
-        coordinator = new Coordinator(settings.coordinator(), settings.expectations(), settings.clock(), workloadPods());
+        pods = workloadPods();
+        coordinator = new Coordinator(settings.coordinator(), settings.expectations(), settings.clock(), pods);
         parts.started("round service", coordinator);
         if (kubernetes.flatMap(KubernetesSettings::leaderElection).isPresent()) {
             coordinator.leading(false);
@@ -121,6 +133,9 @@ public final class CoordinatorAssembly implements AutoCloseable {
 
         if (kubernetes.isPresent()) {
             startWatches(kubernetes.get());
+            if (!kubernetes.get().syncGroups().isEmpty()) {
+                startDrift(kubernetes.get());
+            }
         }
 
         // stopped also after a failed bind: that frees the server's event loops
@@ -232,6 +247,27 @@ public final class CoordinatorAssembly implements AutoCloseable {
             watching.put(c.name(), watch::watching);
         }
         telemetry.observePolicyWatches(watching);
+    }
+
+    /**
+     * Compares the sync groups' clusters continuously: {@code GET /v1/drift}, the drift gauge, and drift signals to the
+     * webhook (when configured) and as Events in the drifted clusters. Cells are counted over the pods of clusters in
+     * workload mode (the others count none).
+     */
+    private void startDrift(KubernetesSettings kubernetes) {
+        List<Consumer<DriftSignal>> to = new ArrayList<>();
+        sinks.stream().filter(WebhookSink.class::isInstance).map(WebhookSink.class::cast)
+                .forEach(w -> to.add(DriftSinks.webhook(w)));
+        DriftSinks.Events events = DriftSinks.events(clients.orElseThrow().byCluster(), kubernetes.instance());
+        parts.started("drift Events", events);
+        to.add(events);
+        DriftMonitor monitor = new DriftMonitor(kubernetes.syncGroups(), kubernetes.policies(),
+                cluster -> PodTopology.of(pods.byCluster().getOrDefault(cluster, List.of())),
+                s -> to.forEach(sink -> sink.accept(s)), coordinator::leader, settings.clock(), DRIFT_REFRESH)
+                .start(DRIFT_CHECK);
+        parts.started("policy drift of " + kubernetes.syncGroups().size() + " sync group(s)", monitor);
+        coordinator.addRoute(DriftRoute.route(monitor, settings.coordinator().adminToken()));
+        telemetry.observePolicyDrift(monitor::driftedPolicies);
     }
 
     /**

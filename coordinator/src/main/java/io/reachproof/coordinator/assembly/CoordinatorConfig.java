@@ -74,6 +74,11 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * requestDeadline: 30s        # a request not fully received by then is answered 408 and closed
  * maxBatchResults: 5000       # entries per result delivery
  * jitter: 5s                  # at most this random delay before a set's first round
+ * syncGroups:                 # optional: watched clusters that must carry the same NetworkPolicies, compared
+ * - name: shop                #   continuously (GET /v1/drift, reachproof_policy_drift, drift signals)
+ *   clusters: [aws-prod, gcp-prod]  # at least two, or one and a source
+ *   namespaces: [shop, payments]    # default: every namespace
+ *   source: policies/         #   optional: the source of truth (files or a directory, relative to this file)
  * leaderElection:             # optional: one leader among replicas (a coordination.k8s.io Lease)
  *   enabled: true             # default true when the block is present
  *   namespace: reachproof     # default: the Kubernetes client's namespace (in a pod: its own)
@@ -89,13 +94,25 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * within {@link YamlLimits} (size, nesting, aliases).
  */
 public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
-        Optional<LeaderElectionSettings> leaderElection) {
+        Optional<LeaderElectionSettings> leaderElection, List<SyncGroupConfig> syncGroups) {
+
+    /** One entry of {@code syncGroups}; {@code source} is resolved against the configuration's folder and exists. */
+    public record SyncGroupConfig(String name, List<String> clusters, List<String> namespaces, Optional<Path> source) {
+        public SyncGroupConfig {
+            requireNonNull(name, "name");
+            clusters = List.copyOf(clusters);
+            namespaces = List.copyOf(namespaces);
+            requireNonNull(source, "source");
+        }
+    }
 
     private static final List<String> KEYS = List.of("bind", "port", "tls", "tokens", "tokenReview", "workloadMode",
             "prepareWindow", "adminToken", "traceUi", "expectations", "policies",
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
-            "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection");
+            "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection",
+            "syncGroups");
+    private static final List<String> SYNC_GROUP_KEYS = List.of("name", "clusters", "namespaces", "source");
     private static final List<String> TOKEN_REVIEW_KEYS = List.of("clusters", "audience");
     private static final List<String> WORKLOAD_KEYS = List.of("clusters");
     private static final List<String> TLS_KEYS = List.of("certFile", "keyFile", "clientCaFile");
@@ -108,6 +125,13 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
         expectationFiles = List.copyOf(requireNonNull(expectationFiles, "expectationFiles"));
         policyPaths = List.copyOf(requireNonNull(policyPaths, "policyPaths"));
         requireNonNull(leaderElection, "leaderElection");
+        syncGroups = List.copyOf(requireNonNull(syncGroups, "syncGroups"));
+    }
+
+    /** No sync groups. */
+    public CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
+            Optional<LeaderElectionSettings> leaderElection) {
+        this(settings, expectationFiles, policyPaths, leaderElection, List.of());
     }
 
     /** Always the leader (no election). */
@@ -223,6 +247,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             Optional<Integer> maxBatch = k.integer("maxBatchResults", 5000, 1, 1_000_000);
             Optional<Duration> jitter = k.duration("jitter", Duration.ofSeconds(5));
             Optional<LeaderElectionSettings> election = leaderElection(k);
+            Optional<List<SyncGroupConfig>> syncGroups = syncGroups(k);
             k.rejectUnknown();
             if (!nodes.problems().isEmpty()) {
                 return Optional.empty();
@@ -234,7 +259,8 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             CoordinatorSettings settings = new CoordinatorSettings(api, tokens.get(), admin,
                     new RegistrySettings(heartbeat.get(), missed.get(), gone.get()), planner, rounds, failed.get(), poll.get(),
                     maxBatch.get(), true, jitter.get(), agentAuth.get(), workload.get(), traceUi.get());
-            return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election));
+            return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election,
+                    syncGroups.get()));
         }
 
         /** {@code tls: {certFile, keyFile, clientCaFile}}: files relative to the configuration, which must exist. */
@@ -305,6 +331,84 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             for (Node item : list.getValue()) {
                 if (!(item instanceof ScalarNode sc) || !sc.getTag().equals(Tag.STR) || sc.getValue().isBlank()) {
                     k.error(nodes.at(item), "clusters", "must list cluster names, not " + text(item));
+                    return Optional.empty();
+                }
+                names.add(sc.getValue());
+            }
+            return Optional.of(names);
+        }
+
+        /** {@code syncGroups}: a list of {@code {name, clusters, namespaces, source}}; names unique. */
+        private Optional<List<SyncGroupConfig>> syncGroups(Keys outer) {
+            Optional<Node> block = outer.value("syncGroups");
+            if (block.isEmpty()) {
+                return Optional.of(List.of());
+            }
+            if (!(block.get() instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                outer.error("syncGroups", "must be a non-empty list of groups ({name, clusters, namespaces, source}), not "
+                        + text(block.get()));
+                return Optional.empty();
+            }
+            List<SyncGroupConfig> groups = new ArrayList<>();
+            Set<String> names = new LinkedHashSet<>();
+            boolean ok = true;
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node item = list.getValue().get(i);
+                String prefix = "syncGroups[" + i + "].";
+                if (!(item instanceof MappingNode m)) {
+                    outer.error(nodes.at(item), "syncGroups[" + i + "]", "must be a mapping (name, clusters, namespaces,"
+                            + " source), not " + text(item));
+                    ok = false;
+                    continue;
+                }
+                Keys k = new Keys(m, prefix, SYNC_GROUP_KEYS);
+                k.rejectUnknown();
+                Optional<String> name = k.string("name", "");
+                if (name.isPresent() && name.get().isBlank()) {
+                    k.error("name", "is required (the group's name in reports, metrics and signals)");
+                    name = Optional.empty();
+                } else if (name.isPresent() && !names.add(name.get())) {
+                    k.error("name", "group " + name.get() + " is named twice");
+                    name = Optional.empty();
+                }
+                Optional<Set<String>> clusters = clusterNames(k, "that must carry the same NetworkPolicies");
+                Optional<List<String>> namespaces = namespaceNames(k);
+                Optional<Optional<Path>> source = !k.present("source") ? Optional.of(Optional.empty())
+                        : k.string("source", "").flatMap(v -> {
+                            Path p = dir.resolve(v);
+                            if (v.isBlank() || !Files.exists(p)) {
+                                k.error("source", "no such file or directory: " + p);
+                                return Optional.empty();
+                            }
+                            return Optional.of(Optional.of(p));
+                        });
+                if (clusters.isPresent() && source.isPresent() && clusters.get().size() < 2 && source.get().isEmpty()) {
+                    k.error("clusters", "a group compares at least two clusters, or one with a source");
+                    clusters = Optional.empty();
+                }
+                if (name.isEmpty() || clusters.isEmpty() || namespaces.isEmpty() || source.isEmpty()) {
+                    ok = false;
+                    continue;
+                }
+                groups.add(new SyncGroupConfig(name.get(), List.copyOf(clusters.get()), namespaces.get(), source.get()));
+            }
+            return ok ? Optional.of(groups) : Optional.empty();
+        }
+
+        /** {@code namespaces}: absent (every namespace) or a non-empty list of namespace names. */
+        private Optional<List<String>> namespaceNames(Keys k) {
+            Optional<Node> v = k.value("namespaces");
+            if (v.isEmpty()) {
+                return Optional.of(List.of());
+            }
+            if (!(v.get() instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                k.error("namespaces", "must be a non-empty list of namespace names (or left out: every namespace)");
+                return Optional.empty();
+            }
+            List<String> names = new ArrayList<>();
+            for (Node item : list.getValue()) {
+                if (!(item instanceof ScalarNode sc) || !sc.getTag().equals(Tag.STR) || !KUBERNETES_NAME.matcher(sc.getValue()).matches()) {
+                    k.error(nodes.at(item), "namespaces", "must list namespace names, not " + text(item));
                     return Optional.empty();
                 }
                 names.add(sc.getValue());

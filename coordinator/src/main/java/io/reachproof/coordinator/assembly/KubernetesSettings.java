@@ -2,6 +2,8 @@ package io.reachproof.coordinator.assembly;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.coordinator.drift.DriftMonitor;
+import io.reachproof.coordinator.drift.SyncGroup;
 import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.util.Set;
  * @param kubeconfigLabel how error messages name where {@code kubeconfig} was given (e.g. {@code --kubeconfig})
  * @param leaderElectionLabel how error messages name where {@code leaderElection} was given (the config file)
  * @param instance this replica's name: the leader election identity and the Events' reporting instance
+ * @param syncGroups watched clusters that must carry the same NetworkPolicies (compared continuously, see
+ *     {@link DriftMonitor}); each cluster of a group must be watched
  */
 public record KubernetesSettings(
         List<ClusterAccess> clusters,
@@ -27,7 +31,8 @@ public record KubernetesSettings(
         String kubeconfigLabel,
         Optional<LeaderElectionSettings> leaderElection,
         String leaderElectionLabel,
-        String instance) {
+        String instance,
+        List<SyncGroup> syncGroups) {
 
     public KubernetesSettings {
         clusters = List.copyOf(requireNonNull(clusters, "clusters"));
@@ -46,6 +51,23 @@ public record KubernetesSettings(
         if (clusters.stream().filter(ClusterAccess::own).count() > 1) {
             throw new IllegalArgumentException("only one watched cluster can be the coordinator's own: " + clusters);
         }
+        syncGroups = List.copyOf(requireNonNull(syncGroups, "syncGroups"));
+        for (SyncGroup g : syncGroups) {
+            for (String cluster : g.clusters()) {
+                if (!names.contains(cluster)) {
+                    throw new IllegalArgumentException("syncGroups: group " + g.name() + " names cluster " + cluster
+                            + ", which is not watched: its policies are compared live, so watch it (--kubernetes "
+                            + cluster + "[=KUBECONFIG])");
+                }
+            }
+        }
+    }
+
+    /** Without sync groups. */
+    public KubernetesSettings(List<ClusterAccess> clusters, PoliciesInForce policies, Optional<Path> kubeconfig,
+            String kubeconfigLabel, Optional<LeaderElectionSettings> leaderElection, String leaderElectionLabel,
+            String instance) {
+        this(clusters, policies, kubeconfig, kubeconfigLabel, leaderElection, leaderElectionLabel, instance, List.of());
     }
 
     /** Whether the coordinator's own cluster is needed: watched, or the place of the election's Lease. */

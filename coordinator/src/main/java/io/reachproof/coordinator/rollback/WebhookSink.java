@@ -35,7 +35,8 @@ public final class WebhookSink implements RollbackSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
 
-    private record Delivery(RollbackSignal signal, byte[] body) {
+    /** One body to post: its idempotency key, its event ({@link #EVENT_HEADER}) and what it is about, for logs. */
+    private record Delivery(String key, String event, String subject, byte[] body) {
     }
 
     private final WebhookConfig config;
@@ -84,12 +85,25 @@ public final class WebhookSink implements RollbackSink {
             LOG.error("cannot serialize rollback signal {} of {}", signal.idempotencyKey(), signal.expectation(), e);
             return;
         }
+        enqueue(new Delivery(signal.idempotencyKey(), signal.event().wireName(), signal.expectation(), body));
+    }
+
+    /**
+     * Posts {@code body} (JSON) as event {@code event} with {@code idempotencyKey}, signed and retried like a rollback
+     * signal; {@code subject} names it in logs. Other signal kinds (policy drift) go this way.
+     */
+    public void send(String idempotencyKey, String event, String subject, byte[] body) {
+        enqueue(new Delivery(requireNonNull(idempotencyKey, "idempotencyKey"), requireNonNull(event, "event"),
+                requireNonNull(subject, "subject"), requireNonNull(body, "body").clone()));
+    }
+
+    private void enqueue(Delivery delivery) {
         Delivery drop = null;
         boolean startNow = false;
         synchronized (lock) {
             if (closed) {
-                LOG.warn("webhook sink closed; dropping signal {} ({} {})", signal.idempotencyKey(),
-                        signal.event().wireName(), signal.expectation());
+                LOG.warn("webhook sink closed; dropping signal {} ({} {})", delivery.key(), delivery.event(),
+                        delivery.subject());
                 dropped.incrementAndGet();
                 return;
             }
@@ -97,7 +111,7 @@ public final class WebhookSink implements RollbackSink {
                 drop = waiting.pollFirst();
                 dropped.incrementAndGet();
             }
-            waiting.addLast(new Delivery(signal, body));
+            waiting.addLast(delivery);
             if (inFlight == null) {
                 inFlight = waiting.pollFirst();
                 startNow = true;
@@ -105,8 +119,8 @@ public final class WebhookSink implements RollbackSink {
         }
         if (drop != null) {
             LOG.warn("webhook queue to {} full ({}); dropped the oldest waiting signal {} ({} {}), {} dropped so far",
-                    config.url(), config.queueCapacity(), drop.signal().idempotencyKey(),
-                    drop.signal().event().wireName(), drop.signal().expectation(), dropped.get());
+                    config.url(), config.queueCapacity(), drop.key(),
+                    drop.event(), drop.subject(), dropped.get());
         }
         if (startNow) {
             schedule(0, 1);
@@ -135,14 +149,14 @@ public final class WebhookSink implements RollbackSink {
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "reachproof-webhook/1")
                 .header(WebhookSignature.HEADER, WebhookSignature.header(config.secret(), t, d.body()))
-                .header(IDEMPOTENCY_HEADER, d.signal().idempotencyKey())
-                .header(EVENT_HEADER, d.signal().event().wireName())
+                .header(IDEMPOTENCY_HEADER, d.key())
+                .header(EVENT_HEADER, d.event())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(d.body()))
                 .build();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             if (error == null && response.statusCode() / 100 == 2) {
                 delivered.incrementAndGet();
-                LOG.debug("webhook {} accepted signal {} (attempt {})", config.url(), d.signal().idempotencyKey(),
+                LOG.debug("webhook {} accepted signal {} (attempt {})", config.url(), d.key(),
                         attempt);
                 next();
                 return;
@@ -152,15 +166,15 @@ public final class WebhookSink implements RollbackSink {
             if (attempt >= config.maxAttempts()) {
                 givenUp.incrementAndGet();
                 LOG.error("webhook {} did not accept signal {} ({} {}) after {} attempts, last: {}; giving up",
-                        config.url(), d.signal().idempotencyKey(), d.signal().event().wireName(),
-                        d.signal().expectation(), attempt, why);
+                        config.url(), d.key(), d.event(),
+                        d.subject(), attempt, why);
                 next();
                 return;
             }
             Duration delay = config.backoff().delay(attempt, random.getAsDouble());
             retried.incrementAndGet();
             LOG.warn("webhook {} failed for signal {} (attempt {} of {}): {}; retrying in {} ms", config.url(),
-                    d.signal().idempotencyKey(), attempt, config.maxAttempts(), why, delay.toMillis());
+                    d.key(), attempt, config.maxAttempts(), why, delay.toMillis());
             schedule(delay.toMillis(), attempt + 1);
         });
     }

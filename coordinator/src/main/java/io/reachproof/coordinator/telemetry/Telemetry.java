@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,6 +164,20 @@ public final class Telemetry implements AutoCloseable {
                 .setDescription("1 while the NetworkPolicy watch of a cluster is open, 0 while it reconnects")
                 .buildWithCallback(m -> watches.forEach((cluster, up) ->
                         m.record(up.getAsBoolean() ? 1 : 0, Attributes.of(ReachproofAttributes.K8S_CLUSTER_NAME, cluster))));
+    }
+
+    /**
+     * {@code reachproof.policy_drift} ({@code reachproof_policy_drift} in Prometheus): the NetworkPolicies of a sync
+     * group missing, different or extra in a cluster and namespace, as {@code drifted} says (keys: cluster,
+     * namespace). No pod labels: one series per cluster and namespace.
+     */
+    public void observePolicyDrift(Supplier<Map<List<String>, Long>> drifted) {
+        sdk.getMeterProvider().meterBuilder(SCOPE).build()
+                .gaugeBuilder("reachproof.policy_drift").ofLongs()
+                .setDescription("NetworkPolicies of a sync group missing, different or extra in this cluster and namespace")
+                .buildWithCallback(m -> drifted.get().forEach((where, count) -> m.record(count, Attributes.of(
+                        ReachproofAttributes.K8S_CLUSTER_NAME, where.get(0), ReachproofAttributes.K8S_NAMESPACE_NAME,
+                        where.get(1)))));
     }
 
     /** The SDK, for instrumentation beyond rounds. */
