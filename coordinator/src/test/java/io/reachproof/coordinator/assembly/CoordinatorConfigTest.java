@@ -201,6 +201,41 @@ class CoordinatorConfigTest {
     }
 
     @Test
+    void syncGroupsNameTheirClustersNamespacesAndSourceAndEveryMistakeIsLocated() throws Exception {
+        Files.createDirectories(dir.resolve("policies"));
+        Path f = write("""
+                tokens: {aws: a, gcp: g}
+                expectations: [shop.yaml]
+                syncGroups:
+                - {name: shop, clusters: [aws, gcp], namespaces: [shop, payments]}
+                - {name: truth, clusters: [gcp], source: policies}
+                """);
+
+        assertThat(CoordinatorConfig.read(f).syncGroups()).containsExactly(
+                new CoordinatorConfig.SyncGroupConfig("shop", List.of("aws", "gcp"), List.of("shop", "payments"),
+                        java.util.Optional.empty()),
+                new CoordinatorConfig.SyncGroupConfig("truth", List.of("gcp"), List.of(),
+                        java.util.Optional.of(dir.resolve("policies"))));
+
+        Path bad = write("""
+                tokens: {aws: a, gcp: g}
+                expectations: [shop.yaml]
+                syncGroups:
+                - {name: shop, clusters: [aws]}
+                - {name: shop, clusters: [aws, gcp], namespaces: [Shop], source: nope/}
+                - {name: other, cluster: [aws, gcp]}
+                """);
+        assertThatThrownBy(() -> CoordinatorConfig.read(bad)).hasMessage(String.join("\n",
+                bad + ":4:26: syncGroups[0].clusters: a group compares at least two clusters, or one with a source",
+                bad + ":5:10: syncGroups[1].name: group shop is named twice",
+                bad + ":5:51: syncGroups[1].namespaces: must list namespace names, not Shop",
+                bad + ":5:66: syncGroups[1].source: no such file or directory: " + dir.resolve("nope"),
+                bad + ":6:3: syncGroups[2].clusters: must be a non-empty list of the clusters (watched with --kubernetes)"
+                        + " that must carry the same NetworkPolicies",
+                bad + ":6:17: syncGroups[2].cluster: unknown key (did you mean 'clusters'?)"));
+    }
+
+    @Test
     void tlsFilesAreRelativeToTheConfigurationAndMustExist() throws Exception {
         Files.createDirectories(dir.resolve("tls"));
         for (String f : List.of("tls.crt", "tls.key", "ca.crt")) {
