@@ -8,6 +8,7 @@ import io.reachproof.coordinator.assembly.KubernetesSettings;
 import io.reachproof.coordinator.assembly.StartFailure;
 import io.reachproof.coordinator.api.GateRoute;
 import io.reachproof.coordinator.drift.SyncGroup;
+import io.reachproof.coordinator.restore.RollbackScope;
 import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.InvalidFiles;
@@ -124,11 +125,20 @@ final class CoordinatorCommand implements Callable<Integer> {
             k8s = watched.isEmpty() && cfg.leaderElection().isEmpty() && groups.isEmpty() ? Optional.empty()
                     : Optional.of(new KubernetesSettings(watched.stream().map(WatchedCluster::access).toList(), policies,
                             Optional.ofNullable(kubeconfig), "--kubeconfig", cfg.leaderElection(), config.toString(), instance,
-                            groups));
+                            groups, rollbackScopes(cfg)));
         } catch (IllegalArgumentException e) {
             throw new UserError(config + ": " + e.getMessage());
         }
         return AssemblySettings.of(cfg.settings(), sets).withWebhook(hook).withKubernetes(k8s);
+    }
+
+    /** Where rollback acts: each cluster a sync group gives a rollback mode, with that group's namespaces. */
+    static List<RollbackScope> rollbackScopes(CoordinatorConfig cfg) {
+        List<RollbackScope> scopes = new ArrayList<>();
+        for (CoordinatorConfig.SyncGroupConfig g : cfg.syncGroups()) {
+            g.rollback().forEach((cluster, mode) -> scopes.add(new RollbackScope(g.name(), cluster, mode, g.namespaces())));
+        }
+        return scopes;
     }
 
     /** The sync groups of the configuration, each source of truth read and validated now. */

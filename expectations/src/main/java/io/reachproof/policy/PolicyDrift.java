@@ -2,16 +2,20 @@ package io.reachproof.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -246,7 +250,7 @@ public final class PolicyDrift {
             String topology = MAPPER.writeValueAsString(List.of(c.topology().namespaces().stream().map(Located::object).toList(),
                     c.topology().pods().stream().map(Located::object).toList()));
             return List.of(policies, topology);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("Kubernetes objects always serialize", e);
         }
     }
@@ -303,6 +307,25 @@ public final class PolicyDrift {
             }
         }
         return first.get(best);
+    }
+
+    /**
+     * Whether {@code a} and {@code b} are the same policy as this comparison sees it: equal labels and {@code spec}
+     * after the API server's defaults, whatever their server-set fields (resourceVersion, uid, managedFields, status).
+     */
+    public static boolean sameContent(NetworkPolicy a, NetworkPolicy b) {
+        return normalized(a).equals(normalized(b));
+    }
+
+    /** A short stable digest of what {@link #sameContent} compares (16 hex digits of its SHA-256). */
+    public static String contentHash(NetworkPolicy policy) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(MAPPER.writeValueAsBytes(normalized(policy)));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException("SHA-256 and a JSON tree are always available", e);
+        }
     }
 
     /**

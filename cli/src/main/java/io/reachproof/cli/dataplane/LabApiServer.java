@@ -3,17 +3,12 @@ package io.reachproof.cli.dataplane;
 import static java.util.Objects.requireNonNull;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.reachproof.coordinator.lab.PatchingDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -21,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.reachproof.protocol.Json;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -80,15 +74,12 @@ public final class LabApiServer implements AutoCloseable {
     }
 
     /**
-     * The CRUD store, plus the API discovery documents clients such as kubectl read first (which groups, versions
-     * and resources this server has): the core group's Namespaces and Pods, and networking.k8s.io/v1
-     * NetworkPolicies. A strategic merge patch (what {@code kubectl apply} sends for an object that exists) and a
-     * JSON merge patch are applied here, as RFC 7386 says (a list is replaced whole, {@code null} removes a key),
-     * without the strategic patch's {@code $} directives: for these kinds the two agree, as none of their lists has
-     * a merge key. The store's own merge would append to lists.
+     * The CRUD store with the patches clients send ({@link PatchingDispatcher}: kubectl apply's strategic merge patch,
+     * merge patches, server-side apply), plus the API discovery documents clients such as kubectl read first (which
+     * groups, versions and resources this server has): the core group's Namespaces and Pods, and networking.k8s.io/v1
+     * NetworkPolicies.
      */
-    private static final class Discovery extends KubernetesMixedDispatcher {
-
+    private static final class Discovery extends PatchingDispatcher {
         private static final Map<String, String> DOCUMENTS = Map.of(
                 "/version", """
                         {"major": "1", "minor": "32", "gitVersion": "v1.32.0-reachproof-lab", "platform": "linux/amd64"}""",
@@ -125,60 +116,7 @@ public final class LabApiServer implements AutoCloseable {
                 return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
                         .setBody(document);
             }
-            String type = request.getHeader("Content-Type");
-            if ("PATCH".equals(request.getMethod()) && type != null
-                    && (type.startsWith(STRATEGIC_MERGE_PATCH) || type.startsWith(MERGE_PATCH))) {
-                return mergePatch(request);
-            }
             return super.dispatch(request);
-        }
-
-        private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
-        private static final String MERGE_PATCH = "application/merge-patch+json";
-
-        /** Reads the object, merges the patch into it and replaces it. */
-        private MockResponse mergePatch(RecordedRequest request) {
-            String path = request.getPath();
-            int query = path.indexOf('?');
-            String object = query < 0 ? path : path.substring(0, query);
-            MockResponse current = super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.GET, object,
-                    request.getHeaders(), new Buffer()));
-            if (current.code() != 200) {
-                return current;
-            }
-            try {
-                JsonNode merged = merge(Json.mapper().readTree(current.getBody().readUtf8()),
-                        Json.mapper().readTree(request.getUtf8Body()));
-                if (merged instanceof ObjectNode o && o.get("metadata") instanceof ObjectNode metadata) {
-                    metadata.remove("resourceVersion"); // the store sets the next one
-                }
-                Headers headers = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
-                return super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, object, headers,
-                        new Buffer(Json.mapper().writeValueAsBytes(merged))));
-            } catch (IOException e) {
-                return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
-                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"BadRequest\","
-                                + "\"code\":400,\"message\":\"the patch is not JSON\"}");
-            }
-        }
-
-        /** RFC 7386, skipping strategic merge patch directives ({@code $...} keys). */
-        private static JsonNode merge(JsonNode target, JsonNode patch) {
-            if (!(patch instanceof ObjectNode p)) {
-                return patch;
-            }
-            ObjectNode result = target instanceof ObjectNode t ? t : Json.mapper().createObjectNode();
-            for (var e : p.properties()) {
-                if (e.getKey().startsWith("$")) {
-                    continue;
-                }
-                if (e.getValue().isNull()) {
-                    result.remove(e.getKey());
-                } else {
-                    result.set(e.getKey(), merge(result.get(e.getKey()), e.getValue()));
-                }
-            }
-            return result;
         }
     }
 

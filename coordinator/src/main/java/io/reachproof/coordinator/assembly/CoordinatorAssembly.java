@@ -18,6 +18,13 @@ import io.reachproof.coordinator.kube.NetworkPolicyWatch;
 import io.reachproof.coordinator.kube.PodInventory;
 import io.reachproof.coordinator.plan.WorkloadPod;
 import io.reachproof.coordinator.plan.WorkloadPods;
+import io.reachproof.coordinator.restore.PolicyWriter;
+import io.reachproof.coordinator.restore.ProvenPolicies;
+import io.reachproof.coordinator.restore.RollbackNotices;
+import io.reachproof.coordinator.restore.RollbackRecord;
+import io.reachproof.coordinator.restore.RollbackRoute;
+import io.reachproof.coordinator.restore.RollbackScope;
+import io.reachproof.coordinator.restore.Rollbacks;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.rollback.WebhookSink;
 import io.reachproof.coordinator.telemetry.Telemetry;
@@ -45,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *       each cluster in workload mode;</li>
  *   <li>the round service (registry, plan board, rounds, history; a standby until elected when leader election
  *       is configured);</li>
- *   <li>the rollback signals: the webhook and Event sinks, the signal listener and the gate endpoint;</li>
+ *   <li>the rollback signals: the webhook and Event sinks, rollback as an action where configured (its proven policy
+ *       sets and {@code /v1/rollback}), the signal listener and the gate endpoint;</li>
  *   <li>the NetworkPolicy watch of each watched cluster: before the API, so the first round already has every
  *       cluster's policies;</li>
  *   <li>the API server;</li>
@@ -66,6 +74,8 @@ public final class CoordinatorAssembly implements AutoCloseable {
     static final Duration DRIFT_CHECK = Duration.ofSeconds(1);
     /** How often they are compared anyway (the pods change the cells). */
     static final Duration DRIFT_REFRESH = Duration.ofMinutes(1);
+    /** How many proven policy sets are kept per cluster (for {@code reachproof rollback --to-version}). */
+    static final int PROVEN_KEPT = 20;
 
     private final AssemblySettings settings;
     private final StartedParts parts = new StartedParts();
@@ -77,6 +87,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
     private RollbackWiring rollback;
     private Optional<LeaderElection> election = Optional.empty();
     private WorkloadPods pods = WorkloadPods.NONE;
+    private Optional<ProvenPolicies> proven = Optional.empty();
     private Thread shutdownHook;
 
     private CoordinatorAssembly(AssemblySettings settings) {
@@ -127,7 +138,11 @@ public final class CoordinatorAssembly implements AutoCloseable {
         coordinator.reviewTokensWith(tokenReviewers());
 
         sinks = startSinks();
-        rollback = RollbackWiring.install(coordinator, sinks, settings.confirmations(),
+        List<RollbackSink> signalled = new ArrayList<>(sinks);
+        if (kubernetes.isPresent() && !kubernetes.get().rollback().isEmpty()) {
+            signalled.add(startRollbacks(kubernetes.get()));
+        }
+        rollback = RollbackWiring.install(coordinator, signalled, settings.confirmations(),
                 settings.coordinator().adminToken());
         parts.started("rollback signals", rollback);
 
@@ -237,8 +252,10 @@ public final class CoordinatorAssembly implements AutoCloseable {
             KubernetesClient client = clients.orElseThrow().of(c.name());
             NetworkPolicyWatch watch;
             try {
-                watch = NetworkPolicyWatch.start(client, c.name(), settings.clock(), kubernetes.policies(),
-                        coordinator::policyChanged);
+                watch = NetworkPolicyWatch.start(client, c.name(), settings.clock(), kubernetes.policies(), change -> {
+                    proven.ifPresent(p -> p.changed(change));
+                    coordinator.policyChanged(change);
+                });
             } catch (KubernetesClientException e) {
                 throw new StartFailure(c.label() + ": cannot list NetworkPolicies at " + client.getMasterUrl() + ": "
                         + KubernetesClients.problem(e), e);
@@ -247,6 +264,41 @@ public final class CoordinatorAssembly implements AutoCloseable {
             watching.put(c.name(), watch::watching);
         }
         telemetry.observePolicyWatches(watching);
+    }
+
+    /**
+     * Rollback as an action in the clusters that have a scope: their proven policy sets (a round listener), the
+     * rollbacks themselves (a signal sink, returned), reported to the webhook and as Events, and
+     * {@code GET /v1/rollbacks}, {@code POST /v1/rollback}.
+     */
+    private Rollbacks startRollbacks(KubernetesSettings kubernetes) {
+        Map<String, RollbackScope> scopes = new LinkedHashMap<>();
+        kubernetes.rollback().forEach(s -> scopes.put(s.cluster(), s));
+        ProvenPolicies provenSets = new ProvenPolicies(kubernetes.policies()::objects, scopes.keySet(), PROVEN_KEPT);
+        coordinator.addListener(provenSets);
+        proven = Optional.of(provenSets);
+        List<Consumer<RollbackRecord>> to = new ArrayList<>();
+        sinks.stream().filter(WebhookSink.class::isInstance).map(WebhookSink.class::cast)
+                .forEach(w -> to.add(RollbackNotices.webhook(w)));
+        to.add(RollbackNotices.events(clients.orElseThrow().byCluster(), kubernetes.instance()));
+        Rollbacks rollbacks = new Rollbacks(scopes, provenSets, kubernetes.policies()::objects,
+                PolicyWriter.kubernetes(clients.orElseThrow().byCluster()), r -> to.forEach(c -> c.accept(r)), this::proveNow,
+                settings.clock());
+        parts.started("rollback in " + String.join(", ", scopes.keySet()), rollbacks);
+        RollbackRoute.routes(rollbacks, settings.coordinator().adminToken(), coordinator::leader)
+                .forEach(coordinator::addRoute);
+        return rollbacks;
+    }
+
+    /** A round of every set now (after a rollback: the restore is proven at once). */
+    private void proveNow() {
+        for (var e : settings.expectations()) {
+            try {
+                coordinator.rounds().runNow(e.name());
+            } catch (RuntimeException x) {
+                LOG.warn("cannot start a round of {} after a rollback: {}", e.name(), x.getMessage());
+            }
+        }
     }
 
     /**

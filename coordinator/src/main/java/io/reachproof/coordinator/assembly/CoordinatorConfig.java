@@ -7,6 +7,7 @@ import io.reachproof.coordinator.api.ServerTls;
 import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
+import io.reachproof.coordinator.restore.RollbackMode;
 import io.reachproof.coordinator.round.RoundSettings;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.yaml.NearestName;
@@ -79,6 +80,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   clusters: [aws-prod, gcp-prod]  # at least two, or one and a source
  *   namespaces: [shop, payments]    # default: every namespace
  *   source: policies/         #   optional: the source of truth (files or a directory, relative to this file)
+ *   rollback:                 #   optional: restore the last proven policies when a change breaks reachability
+ *     mode: apply             #   off (default) | dry-run | apply; needs namespaces (only those are written)
+ *     clusters: [aws-prod]    #   default: every cluster of the group
  * leaderElection:             # optional: one leader among replicas (a coordination.k8s.io Lease)
  *   enabled: true             # default true when the block is present
  *   namespace: reachproof     # default: the Kubernetes client's namespace (in a pod: its own)
@@ -96,13 +100,23 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
         Optional<LeaderElectionSettings> leaderElection, List<SyncGroupConfig> syncGroups) {
 
-    /** One entry of {@code syncGroups}; {@code source} is resolved against the configuration's folder and exists. */
-    public record SyncGroupConfig(String name, List<String> clusters, List<String> namespaces, Optional<Path> source) {
+    /**
+     * One entry of {@code syncGroups}; {@code source} is resolved against the configuration's folder and exists;
+     * {@code rollback} the mode of each of its clusters that has one (off when absent).
+     */
+    public record SyncGroupConfig(String name, List<String> clusters, List<String> namespaces, Optional<Path> source,
+            Map<String, RollbackMode> rollback) {
         public SyncGroupConfig {
             requireNonNull(name, "name");
             clusters = List.copyOf(clusters);
             namespaces = List.copyOf(namespaces);
             requireNonNull(source, "source");
+            rollback = Map.copyOf(rollback);
+        }
+
+        /** Without rollback. */
+        public SyncGroupConfig(String name, List<String> clusters, List<String> namespaces, Optional<Path> source) {
+            this(name, clusters, namespaces, source, Map.of());
         }
     }
 
@@ -112,7 +126,8 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection",
             "syncGroups");
-    private static final List<String> SYNC_GROUP_KEYS = List.of("name", "clusters", "namespaces", "source");
+    private static final List<String> SYNC_GROUP_KEYS = List.of("name", "clusters", "namespaces", "source", "rollback");
+    private static final List<String> ROLLBACK_KEYS = List.of("mode", "clusters");
     private static final List<String> TOKEN_REVIEW_KEYS = List.of("clusters", "audience");
     private static final List<String> WORKLOAD_KEYS = List.of("clusters");
     private static final List<String> TLS_KEYS = List.of("certFile", "keyFile", "clientCaFile");
@@ -386,13 +401,66 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                     k.error("clusters", "a group compares at least two clusters, or one with a source");
                     clusters = Optional.empty();
                 }
-                if (name.isEmpty() || clusters.isEmpty() || namespaces.isEmpty() || source.isEmpty()) {
+                Optional<Map<String, RollbackMode>> rollback = clusters.isEmpty() || namespaces.isEmpty() ? Optional.empty()
+                        : rollback(k, prefix, clusters.get(), namespaces.get());
+                if (name.isEmpty() || clusters.isEmpty() || namespaces.isEmpty() || source.isEmpty() || rollback.isEmpty()) {
                     ok = false;
                     continue;
                 }
-                groups.add(new SyncGroupConfig(name.get(), List.copyOf(clusters.get()), namespaces.get(), source.get()));
+                groups.add(new SyncGroupConfig(name.get(), List.copyOf(clusters.get()), namespaces.get(), source.get(),
+                        rollback.get()));
             }
             return ok ? Optional.of(groups) : Optional.empty();
+        }
+
+        /**
+         * {@code rollback: {mode, clusters}} of a sync group: the mode of each cluster it names (default: all of the
+         * group's); a mode other than off needs the group's {@code namespaces}, the only ones it writes in.
+         */
+        private Optional<Map<String, RollbackMode>> rollback(Keys group, String prefix, Set<String> groupClusters,
+                List<String> namespaces) {
+            Optional<Node> block = group.value("rollback");
+            if (block.isEmpty()) {
+                return Optional.of(Map.of());
+            }
+            if (!(block.get() instanceof MappingNode m)) {
+                group.error("rollback", "must be a mapping (mode, clusters), not " + text(block.get()));
+                return Optional.empty();
+            }
+            Keys k = new Keys(m, prefix + "rollback.", ROLLBACK_KEYS);
+            k.rejectUnknown();
+            Optional<RollbackMode> mode = k.string("mode", RollbackMode.OFF.spelling()).flatMap(v -> {
+                Optional<RollbackMode> parsed = RollbackMode.parse(v);
+                if (parsed.isEmpty()) {
+                    k.error("mode", "must be off, dry-run or apply, not '" + v + "'");
+                }
+                return parsed;
+            });
+            Optional<Set<String>> clusters = k.present("clusters") ? clusterNames(k, "whose policies rollback restores")
+                    : Optional.of(groupClusters);
+            if (clusters.isPresent()) {
+                for (String c : clusters.get()) {
+                    if (!groupClusters.contains(c)) {
+                        k.error("clusters", "names cluster " + c + ", which is not in the group (" + String.join(", ",
+                                groupClusters) + ")");
+                        clusters = Optional.empty();
+                        break;
+                    }
+                }
+            }
+            if (mode.isPresent() && mode.get() != RollbackMode.OFF && namespaces.isEmpty()) {
+                k.error("mode", "rollback writes NetworkPolicies only in the group's namespaces: list them in "
+                        + prefix + "namespaces");
+                mode = Optional.empty();
+            }
+            if (mode.isEmpty() || clusters.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, RollbackMode> out = new LinkedHashMap<>();
+            for (String c : clusters.get()) {
+                out.put(c, mode.get());
+            }
+            return Optional.of(out);
         }
 
         /** {@code namespaces}: absent (every namespace) or a non-empty list of namespace names. */

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.reachproof.coordinator.drift.DriftMonitor;
 import io.reachproof.coordinator.drift.SyncGroup;
 import io.reachproof.coordinator.kube.LeaderElectionSettings;
+import io.reachproof.coordinator.restore.RollbackScope;
+import io.reachproof.coordinator.restore.Rollbacks;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -23,6 +25,7 @@ import java.util.Set;
  * @param instance this replica's name: the leader election identity and the Events' reporting instance
  * @param syncGroups watched clusters that must carry the same NetworkPolicies (compared continuously, see
  *     {@link DriftMonitor}); each cluster of a group must be watched
+ * @param rollback where rollback acts ({@link Rollbacks}), at most one scope per cluster; each cluster watched
  */
 public record KubernetesSettings(
         List<ClusterAccess> clusters,
@@ -32,7 +35,8 @@ public record KubernetesSettings(
         Optional<LeaderElectionSettings> leaderElection,
         String leaderElectionLabel,
         String instance,
-        List<SyncGroup> syncGroups) {
+        List<SyncGroup> syncGroups,
+        List<RollbackScope> rollback) {
 
     public KubernetesSettings {
         clusters = List.copyOf(requireNonNull(clusters, "clusters"));
@@ -61,6 +65,26 @@ public record KubernetesSettings(
                 }
             }
         }
+        rollback = List.copyOf(requireNonNull(rollback, "rollback"));
+        Set<String> scoped = new HashSet<>();
+        for (RollbackScope s : rollback) {
+            if (!names.contains(s.cluster())) {
+                throw new IllegalArgumentException("rollback in cluster " + s.cluster() + " (sync group " + s.group()
+                        + "): the cluster is not watched, so watch it (--kubernetes " + s.cluster() + "[=KUBECONFIG])");
+            }
+            if (!scoped.add(s.cluster())) {
+                throw new IllegalArgumentException("cluster " + s.cluster() + " has rollback in two sync groups; give it"
+                        + " in one (the namespaces it may write in must be one list)");
+            }
+        }
+    }
+
+    /** Without rollback. */
+    public KubernetesSettings(List<ClusterAccess> clusters, PoliciesInForce policies, Optional<Path> kubeconfig,
+            String kubeconfigLabel, Optional<LeaderElectionSettings> leaderElection, String leaderElectionLabel,
+            String instance, List<SyncGroup> syncGroups) {
+        this(clusters, policies, kubeconfig, kubeconfigLabel, leaderElection, leaderElectionLabel, instance, syncGroups,
+                List.of());
     }
 
     /** Without sync groups. */

@@ -48,8 +48,11 @@ public final class PoliciesInForce {
         }
     }
 
-    /** One live policy at one version: the policy as the engine reads it, null when it is invalid (left out). */
-    private record Live(String resourceVersion, Located<NetworkPolicy> policy) {
+    /**
+     * One live policy at one version: the policy as the engine reads it, null when it is invalid (left out), and
+     * the object as the API server returned it.
+     */
+    private record Live(String resourceVersion, Located<NetworkPolicy> policy, NetworkPolicy object) {
     }
 
     private final Optional<PolicyInput> files;
@@ -101,6 +104,20 @@ public final class PoliciesInForce {
     }
 
     /**
+     * The NetworkPolicy objects of watched {@code cluster} now, by {@code namespace/name} (invalid ones too, as
+     * the API server holds them); empty until its watch listed them, or for a cluster that is not watched.
+     */
+    public synchronized Optional<Map<String, NetworkPolicy>> objects(String cluster) {
+        Map<String, Live> live = listed.get(cluster);
+        if (live == null) {
+            return Optional.empty();
+        }
+        Map<String, NetworkPolicy> out = new TreeMap<>();
+        live.forEach((key, l) -> out.put(key, l.object()));
+        return Optional.of(Collections.unmodifiableMap(out));
+    }
+
+    /**
      * Every policy of watched {@code cluster} (its watch's list at start): those not in {@code policies} are
      * gone, the others are {@linkplain #put put}. Returns whether anything changed.
      */
@@ -134,9 +151,9 @@ public final class PoliciesInForce {
         }
         List<String> problems = FromPoliciesResolver.validate(policy);
         if (problems.isEmpty()) {
-            current.put(key, new Live(version, Located.inCode(policy, "cluster " + cluster)));
+            current.put(key, new Live(version, Located.inCode(policy, "cluster " + cluster), policy));
         } else {
-            current.put(key, new Live(version, null));
+            current.put(key, new Live(version, null, policy));
             warn.accept("NetworkPolicy " + key + " in cluster " + cluster + " is invalid and left out of the policies"
                     + " in force (cells it selects are derived as if it did not exist): " + String.join("; ", problems));
         }
@@ -184,7 +201,8 @@ public final class PoliciesInForce {
         return listed.computeIfAbsent(cluster, c -> new TreeMap<>());
     }
 
-    private static String key(NetworkPolicy policy) {
+    /** {@code namespace/name} of {@code policy} (namespace {@code default} when it has none). */
+    public static String key(NetworkPolicy policy) {
         ObjectMeta meta = policy.getMetadata() == null ? new ObjectMeta() : policy.getMetadata();
         String ns = meta.getNamespace() == null || meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
         return ns + "/" + meta.getName();

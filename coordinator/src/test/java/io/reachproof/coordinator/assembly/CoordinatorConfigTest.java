@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reachproof.coordinator.kube.LeaderElectionSettings;
+import io.reachproof.coordinator.restore.RollbackMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,6 +234,43 @@ class CoordinatorConfigTest {
                 bad + ":6:3: syncGroups[2].clusters: must be a non-empty list of the clusters (watched with --kubernetes)"
                         + " that must carry the same NetworkPolicies",
                 bad + ":6:17: syncGroups[2].cluster: unknown key (did you mean 'clusters'?)"));
+    }
+
+    @Test
+    void rollbackOfASyncGroupGivesEachOfItsClustersAModeAndNeedsItsNamespaces() throws Exception {
+        Path f = write("""
+                tokens: {aws: a, gcp: g}
+                expectations: [shop.yaml]
+                syncGroups:
+                - name: shop
+                  clusters: [aws, gcp]
+                  namespaces: [shop]
+                  rollback: {mode: apply, clusters: [gcp]}
+                - name: all
+                  clusters: [aws, gcp]
+                  namespaces: [payments]
+                  rollback: {mode: dry-run}
+                """);
+
+        assertThat(CoordinatorConfig.read(f).syncGroups()).extracting(CoordinatorConfig.SyncGroupConfig::rollback)
+                .containsExactly(Map.of("gcp", RollbackMode.APPLY), Map.of("aws", RollbackMode.DRY_RUN, "gcp", RollbackMode.DRY_RUN));
+
+        Path bad = write("""
+                tokens: {aws: a, gcp: g}
+                expectations: [shop.yaml]
+                syncGroups:
+                - {name: a, clusters: [aws, gcp], rollback: {mode: apply}}
+                - {name: b, clusters: [aws, gcp], namespaces: [shop], rollback: {mode: yes-please, clusters: [azure]}}
+                - {name: c, clusters: [aws, gcp], namespaces: [shop], rollback: apply}
+                - {name: d, clusters: [aws, gcp], namespaces: [shop], rollback: {mod: apply}}
+                """);
+        assertThatThrownBy(() -> CoordinatorConfig.read(bad)).hasMessage(String.join("\n",
+                bad + ":4:52: syncGroups[0].rollback.mode: rollback writes NetworkPolicies only in the group's namespaces:"
+                        + " list them in syncGroups[0].namespaces",
+                bad + ":5:72: syncGroups[1].rollback.mode: must be off, dry-run or apply, not 'yes-please'",
+                bad + ":5:94: syncGroups[1].rollback.clusters: names cluster azure, which is not in the group (aws, gcp)",
+                bad + ":6:65: syncGroups[2].rollback: must be a mapping (mode, clusters), not apply",
+                bad + ":7:66: syncGroups[3].rollback.mod: unknown key (did you mean 'mode'?)"));
     }
 
     @Test

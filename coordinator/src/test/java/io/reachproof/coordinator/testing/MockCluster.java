@@ -1,7 +1,7 @@
 package io.reachproof.coordinator.testing;
 
+import io.reachproof.coordinator.lab.PatchingDispatcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Queue;
 
 /**
- * The Kubernetes API server of one test cluster: fabric8's mock server in CRUD mode (HTTPS, on loopback), which
+ * The Kubernetes API server of one test cluster: fabric8's mock server in CRUD mode with real patches
+ * ({@link PatchingDispatcher}; HTTPS, on loopback), which
  * also answers the expectations set on {@link #server()} first (a 403, say); with a client, a kubeconfig for it,
  * and a blip: {@link #stop()} and {@link #restart()} on the same port (a fresh, empty store).
  */
@@ -42,7 +43,7 @@ public final class MockCluster implements AutoCloseable {
     private static KubernetesMockServer serve(int port) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), true);
+                new PatchingDispatcher(responses), true);
         server.init(InetAddress.getLoopbackAddress(), port);
         return server;
     }
