@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.control.AgentRuntime;
 import io.reachproof.agent.control.NettyAgentRuntime;
+import io.reachproof.cli.dataplane.Dataplane;
 import io.reachproof.cli.dataplane.DataplaneException;
 import io.reachproof.cli.dataplane.DataplaneLab;
 import io.reachproof.cli.dataplane.Shell;
 import io.reachproof.coordinator.assembly.AssemblySettings;
 import io.reachproof.coordinator.assembly.KubernetesSettings;
+import io.reachproof.coordinator.restore.RollbackMode;
+import io.reachproof.coordinator.restore.RollbackScope;
 import io.reachproof.coordinator.assembly.CoordinatorAssembly;
 import io.reachproof.coordinator.assembly.StartFailure;
 import io.reachproof.coordinator.api.GateRoute;
@@ -120,6 +123,12 @@ final class LabCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "D", description = "stop after D (e.g. 30s, 2m); default: until Ctrl-C (20s with --json)")
     String duration;
 
+    @Option(names = "--rollback", paramLabel = "MODE", defaultValue = "off",
+            description = "dataplane lab: what a confirmed mismatch whose suspect is a policy change does in the lab"
+                    + " clusters: off (a signal only; the default), dry-run (also says what it would restore), apply"
+                    + " (restores the last proven policies of the topology's namespaces; see reachproof rollback)")
+    String rollback;
+
     @Option(names = "--json", description = "print the last round report as JSON at the end (the table goes to stderr);"
             + " exit 1 when it has mismatches")
     boolean json;
@@ -149,6 +158,15 @@ final class LabCommand implements Callable<Integer> {
         this.runtimes = runtimes;
     }
 
+    /** Rollback in every lab cluster, in {@code mode}, within the namespaces of the lab's pods. */
+    private static List<RollbackScope> rollbackScopes(DataplaneLab lab, RollbackMode mode) {
+        if (mode == RollbackMode.OFF) {
+            return List.of();
+        }
+        List<String> namespaces = lab.dataplane().pods().stream().map(Dataplane.Pod::namespace).distinct().sorted().toList();
+        return lab.kubeconfigs().keySet().stream().map(c -> new RollbackScope("lab", c, mode, namespaces)).toList();
+    }
+
     @Override
     public Integer call() throws Exception {
         // the table is the lab's output: keep the coordinator's and agents' per-round logs out of it
@@ -170,6 +188,12 @@ final class LabCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--loopback-net must be 127.N: " + net);
         }
         boolean onDataplane = dataplaneChosen();
+        RollbackMode rollbackMode = RollbackMode.parse(rollback).orElseThrow(() -> new CommandLine.ParameterException(
+                spec.commandLine(), "--rollback must be off, dry-run or apply, not '" + rollback + "'"));
+        if (!onDataplane && rollbackMode != RollbackMode.OFF) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rollback needs the dataplane lab (--dataplane):"
+                    + " on loopback no cluster API holds the policies to restore");
+        }
         List<LoadedExpectation> sets = onDataplane ? dataplaneSets() : load();
         PrintWriter table = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         boolean live = !json && System.console() != null && !"dumb".equals(System.getenv("TERM"));
@@ -204,7 +228,7 @@ final class LabCommand implements Callable<Integer> {
                         new java.util.LinkedHashSet<>(lab.kubeconfigs().keySet()))).withKubernetes(Optional.of(
                         new KubernetesSettings(lab.access(), PoliciesInForce.of(Optional.empty(),
                                 List.copyOf(lab.kubeconfigs().keySet())), Optional.empty(), "--kubeconfig", Optional.empty(),
-                                "the lab", "reachproof-lab"))));
+                                "the lab", "reachproof-lab", List.of(), rollbackScopes(lab, rollbackMode)))));
             } catch (RuntimeException | InterruptedException e) {
                 lab.close();
                 throw e;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             LabCommand.class,
             GateCommand.class,
             StatusCommand.class,
+            RollbackCommand.class,
         })
 public final class Main implements Runnable {
 

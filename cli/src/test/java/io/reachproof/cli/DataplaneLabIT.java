@@ -45,7 +45,7 @@ class DataplaneLabIT {
     private static final Path JAR = Path.of("target", "reachproof.jar").toAbsolutePath();
 
     /** A lab of two pods per cluster: the frontend may not reach payments, whose namespace denies all ingress. */
-    private static final String TOPOLOGY = """
+    static final String TOPOLOGY = """
             apiVersion: v1
             kind: List
             items:
@@ -60,7 +60,7 @@ class DataplaneLabIT {
               metadata: {name: payments, namespace: payments, labels: {app: payments}}
               spec: {containers: [{name: api, image: api, ports: [{containerPort: 7001}]}]}
             """;
-    private static final String EXPECTATIONS = """
+    static final String EXPECTATIONS = """
             apiVersion: reachproof.io/v1alpha1
             kind: ConnectivityExpectation
             metadata: {name: small}
@@ -72,7 +72,7 @@ class DataplaneLabIT {
               expect:
                 - {from: frontend, to: payments, ports: ["7001/TCP"], verdict: deny, clusters: same}
             """;
-    private static final String DENY = """
+    static final String DENY = """
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
             metadata: {name: default-deny-ingress, namespace: payments}
@@ -90,7 +90,7 @@ class DataplaneLabIT {
         prefix = "rpl" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -89,7 +89,8 @@ class DeployManifestsTest {
         assertThat(kustomizations).extracting(p -> DEPLOY.relativize(p.getParent()).toString()).containsExactlyInAnyOrder(
                 "daemonset/base", "daemonset/coordinator", "daemonset/overlays/aws", "daemonset/overlays/azure",
                 "daemonset/overlays/gcp", "daemonset/overlays/onprem", "daemonset/remote-access",
-                "daemonset/token-review", "daemonset/workload-mode");
+                "daemonset/token-review", "daemonset/workload-mode", "daemonset/rollback", "daemonset/rollback/role",
+                "daemonset/rollback/namespaces/shop", "daemonset/rollback/namespaces/payments");
         for (Path k : kustomizations) {
             Map<String, Object> doc = docs(k).get(0);
             List<String> refs = new ArrayList<>();
@@ -326,18 +327,48 @@ class DeployManifestsTest {
         assertThat(DEPLOY.resolve("ci/reachproof-gate.sh")).isExecutable();
     }
 
-    @Test
-    void everyOverlayBuildsWithKustomizeWhereKubectlIsInstalled() throws Exception {
+    private static String kustomize(String relative) throws Exception {
         Path kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, "kubectl"))
                 .filter(Files::isExecutable).findFirst().orElse(null);
-        assumeThat(kubectl).as("kubectl is not on PATH: the overlays' kustomize build is not checked here").isNotNull();
+        assumeThat(kubectl).as("kubectl is not on PATH: the kustomize build of %s is not checked here", relative).isNotNull();
+        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", DEPLOY.resolve(relative).toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("kubectl kustomize %s: %s", relative, output).isZero();
+        return output;
+    }
+
+    @Test
+    void everyOverlayBuildsWithKustomizeWhereKubectlIsInstalled() throws Exception {
         for (String cloud : List.of("aws", "azure", "gcp", "onprem")) {
-            Process p = new ProcessBuilder(kubectl.toString(), "kustomize", DEPLOY.resolve("daemonset/overlays/" + cloud).toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as("kubectl kustomize %s: %s", cloud, output).isZero();
-            assertThat(output).contains("kind: DaemonSet").contains("REACHPROOF_CLUSTER: " + cloud + "-prod");
+            assertThat(kustomize("daemonset/overlays/" + cloud)).contains("kind: DaemonSet")
+                    .contains("REACHPROOF_CLUSTER: " + cloud + "-prod");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void rollbackInApplyModeMayWriteNetworkPoliciesInEachListedNamespaceAndNothingElse() throws Exception {
+        Load load = new Load(LoadSettings.builder().build());
+        List<Map<String, Object>> built = new ArrayList<>();
+        load.loadAllFromString(kustomize("daemonset/rollback")).forEach(d -> built.add((Map<String, Object>) d));
+
+        assertThat(built).extracting(d -> d.get("kind") + " " + at(d, "metadata", "namespace") + "/" + at(d, "metadata", "name"))
+                .containsExactlyInAnyOrder("Role payments/reachproof-rollback", "Role shop/reachproof-rollback",
+                        "RoleBinding payments/reachproof-rollback", "RoleBinding shop/reachproof-rollback");
+        for (Map<String, Object> d : built) {
+            if (d.get("kind").equals("Role")) {
+                assertThat((List<Object>) at(d, "rules")).singleElement().satisfies(rule -> {
+                    assertThat(at(rule, "apiGroups")).isEqualTo(List.of("networking.k8s.io"));
+                    assertThat(at(rule, "resources")).isEqualTo(List.of("networkpolicies"));
+                    assertThat((List<Object>) at(rule, "verbs")).contains("patch", "create", "delete").doesNotContain("*");
+                });
+            } else {
+                assertThat(at(d, "roleRef", "kind")).isEqualTo("Role");
+                assertThat((List<Object>) at(d, "subjects")).extracting(s -> at(s, "namespace") + "/" + at(s, "name"))
+                        .containsExactlyInAnyOrder("reachproof/reachproof-coordinator", "reachproof/reachproof-coordinator-remote");
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reachproof.cli.gate.GateAnswer;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.ProtocolV1;
@@ -124,6 +125,43 @@ public final class CoordinatorClient {
             throw new CoordinatorException("the coordinator at " + coordinator + " answered with something that is"
                     + " not a round report: " + e.getMessage());
         }
+    }
+
+    /**
+     * A rollback by hand ({@code POST /v1/rollback}): the record of what it did (or, {@code dryRun}, would do).
+     * {@code to} is {@code last-proven} or a proven version's id. A refusal (no rollback in that cluster, an unknown
+     * version, a missing token, a standby) is a {@link CoordinatorException} naming the coordinator's error.
+     */
+    public JsonNode rollback(String cluster, String to, boolean dryRun) throws CoordinatorException {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("cluster", cluster);
+        body.put("to", to);
+        body.put("dryRun", dryRun);
+        HttpResponse<byte[]> response = send(request("/v1/rollback", null, null)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+        return object(response, "a rollback record");
+    }
+
+    /** Where rollback acts, the proven policy versions per cluster and the newest rollbacks ({@code GET /v1/rollbacks}). */
+    public JsonNode rollbacks() throws CoordinatorException {
+        return object(send(request("/v1/rollbacks", null, null).GET().build()), "the rollback status");
+    }
+
+    private JsonNode object(HttpResponse<byte[]> response, String what) throws CoordinatorException {
+        if (response.statusCode() != 200) {
+            throw new CoordinatorException("the coordinator at " + coordinator + " answered HTTP " + response.statusCode()
+                    + describe(response) + (response.statusCode() == 404 ? " (is rollback configured: syncGroups[].rollback?)" : ""));
+        }
+        try {
+            JsonNode body = MAPPER.readTree(response.body());
+            if (body != null && body.isObject()) {
+                return body;
+            }
+        } catch (IOException e) {
+            // reported below
+        }
+        throw new CoordinatorException("the coordinator at " + coordinator + " answered with something that is not " + what);
     }
 
     public URI coordinator() {

@@ -76,7 +76,8 @@ class CoordinatorAssemblyTest {
             assertThat(assembly.coordinator().scheduling()).isTrue();
             RoundReport report = assembly.coordinator().rounds().runNow("lab").report().toCompletableFuture()
                     .get(30, SECONDS);
-            assertThat(heard).containsExactly(report);
+            // the schedule may have fired a round of its own meanwhile: the listeners hear each round once
+            assertThat(heard).contains(report).doesNotHaveDuplicates();
         }
     }
 

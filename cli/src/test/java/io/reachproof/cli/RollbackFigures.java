@@ -1,0 +1,79 @@
+package io.reachproof.cli;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.reachproof.cli.dataplane.Shell;
+import io.reachproof.coordinator.kube.KubernetesClients;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rollback figures ({@code scripts/bench-rollback}, not part of the suite): in the dataplane lab with rollback
+ * {@code apply}, 10 breaking changes (each a new policy opening payments to every namespace), each timed from its
+ * create to the first round that started after it and proves the deny again (every cell proven, no mismatch), and to
+ * the policy's deletion by the coordinator. Written to {@code target/rollback-figures.txt}.
+ */
+class RollbackFigures {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void timeFromABreakingChangeToRestoredReachability() throws Exception {
+        Assumptions.assumeTrue(Shell.whyNoDataplane().isEmpty(), () -> "the dataplane lab " + Shell.whyNoDataplane().orElse(""));
+        int port = DataplaneLabIT.freePort();
+        LabCommand lab = new LabCommand();
+        CliRun cli = new CliRun();
+        CompletableFuture<Integer> exit = DataplaneRollbackIT.startLab(lab, cli, dir, "rpb", port);
+        HttpClient http = HttpClient.newHttpClient();
+        List<Long> restored = new ArrayList<>();
+        List<Long> deleted = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(120)).until(() -> DataplaneRollbackIT.clean(DataplaneRollbackIT.latest(http, port)));
+        try (KubernetesClient gcp = KubernetesClients.connect(dir.resolve("gcp-lab.kubeconfig"), null)) {
+            var policies = gcp.network().v1().networkPolicies().inNamespace("payments");
+            for (int i = 1; i <= 10; i++) {
+                String name = "payments-open-" + i;
+                long at = System.currentTimeMillis();
+                policies.resource(DataplaneRollbackIT.opening(name)).create();
+                long[] gone = {0};
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    if (gone[0] == 0 && policies.withName(name).get() == null) {
+                        gone[0] = System.currentTimeMillis();
+                    }
+                    var r = DataplaneRollbackIT.latest(http, port);
+                    return gone[0] != 0 && DataplaneRollbackIT.clean(r) && r.get("startedAtEpochMillis").asLong() > gone[0];
+                });
+                var r = DataplaneRollbackIT.latest(http, port);
+                restored.add(r.get("finishedAtEpochMillis").asLong() - at);
+                deleted.add(gone[0] - at);
+                Thread.sleep(3_000); // the follow-up rounds of the change settle before the next one
+            }
+        } finally {
+            lab.stop.countDown();
+            exit.get(60, TimeUnit.SECONDS);
+        }
+        String figures = "breaking change -> policy restored (deleted by the coordinator)  " + summary(deleted) + "\n"
+                + "breaking change -> a round proves the deny again             " + summary(restored) + "\n"
+                + "  (10 changes; each: " + restored + " ms)\n";
+        Files.writeString(Path.of("target", "rollback-figures.txt"), figures);
+        System.out.print(figures);
+    }
+
+    private static String summary(List<Long> ms) {
+        List<Long> sorted = new ArrayList<>(ms);
+        Collections.sort(sorted);
+        long median = (sorted.get(4) + sorted.get(5)) / 2;
+        return "median " + median + " ms  min " + sorted.get(0) + " ms  max " + sorted.get(sorted.size() - 1) + " ms";
+    }
+}
