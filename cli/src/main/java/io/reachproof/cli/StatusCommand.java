@@ -1,12 +1,17 @@
 package io.reachproof.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.reachproof.cli.remote.CoordinatorClient;
 import io.reachproof.cli.remote.CoordinatorClient.CoordinatorException;
+import io.reachproof.policy.PolicyDrift;
+import io.reachproof.policy.PolicyDriftJson;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.RoundReport;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,9 +72,39 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             out.print(LabTable.render(report));
             out.println(age(report, Instant.now()));
+            try {
+                client.drift().ifPresent(d -> out.print(drift(d)));
+            } catch (CoordinatorException e) {
+                err.println("reachproof status: policy drift not shown: " + e.getMessage());
+            }
         }
         out.flush();
         return report.mismatches().isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+
+    /**
+     * The drift section: per sync group the comparison as {@code reachproof drift} prints it, or that the group waits
+     * for clusters that have not listed their policies yet; nothing for groups in sync.
+     */
+    static String drift(JsonNode drift) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode g : drift.path("groups")) {
+            String name = g.path("name").asText();
+            if (!g.path("waitingFor").isEmpty()) {
+                List<String> waiting = new ArrayList<>();
+                g.get("waitingFor").forEach(c -> waiting.add(c.asText()));
+                b.append("sync group ").append(name).append(": waiting for the policies of ")
+                        .append(String.join(", ", waiting)).append('\n');
+                continue;
+            }
+            PolicyDrift.Report report = PolicyDriftJson.read(g);
+            if (report.drifted()) {
+                String source = g.path("source").asText();
+                b.append("sync group ").append(name).append(' ')
+                        .append(DriftCommand.text(report, source.equals("each other") ? null : source));
+            }
+        }
+        return b.toString();
     }
 
     /** How long ago the round finished: a status that stopped changing is itself news at 3 a.m. */

@@ -118,8 +118,8 @@ class RollbackIT {
                 .map(e -> e.getReason() + " " + e.getRegarding().getName() + ": " + e.getNote()).toList();
     }
 
-    @Test
-    void aBreakingChangeIsRestoredAndProvenNotRolledBackTwiceAndByHandDryRunWritesNothing() throws Exception {
+    /** The proven policy, a webhook receiver, the coordinator with rollback in {@code mode} in shop, the agents. */
+    private void start(RollbackMode mode) throws Exception {
         gcp.client().network().v1().networkPolicies().inNamespace("shop").resource(policy(null)).create();
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/hook", ex -> {
@@ -136,13 +136,19 @@ class RollbackIT {
         KubernetesSettings kubernetes = new KubernetesSettings(List.of(new ClusterAccess("gcp-lab", "cluster gcp-lab",
                 Optional.of(gcp.kubeconfig(dir.resolve("gcp"))), Optional.empty())), policies, Optional.empty(),
                 "--kubeconfig", Optional.empty(), "config", "test", List.of(),
-                List.of(new RollbackScope("lab", "gcp-lab", RollbackMode.APPLY, List.of("shop"))));
+                List.of(new RollbackScope("lab", "gcp-lab", mode, List.of("shop"))));
         assembly = CoordinatorAssembly.start(AssemblySettings.of(LoopbackFleet.settings(0, true), List.of(set))
                 .withTelemetry(() -> Telemetry.builder().build()).withKubernetes(Optional.of(kubernetes))
                 .withWebhook(Optional.of(WebhookConfig.fromEnv("http://127.0.0.1:" + receiver.getAddress().getPort()
                         + "/hook", Map.of(WebhookConfig.SECRET_ENV, "s3cret")))));
         fleet = new LoopbackFleet(dir.resolve("spools"), LoopbackFleet.sixAgentsInThreeClusters());
         fleet.startAgents(assembly.url());
+
+    }
+
+    @Test
+    void aBreakingChangeIsRestoredAndProvenNotRolledBackTwiceAndByHandDryRunWritesNothing() throws Exception {
+        start(RollbackMode.APPLY);
 
         // a complete round without a mismatch proves the cluster's policies: its last proven version
         await().atMost(Duration.ofSeconds(60)).until(() -> status().get("proven").has("gcp-lab"));
@@ -208,5 +214,26 @@ class RollbackIT {
         assertThat(noVersion.statusCode()).isEqualTo(400);
         assertThat(noVersion.body()).contains("no proven policy version pv-000000000000", version);
         assertThat(rollBack("{\"to\":\"last-proven\"}").body()).contains("cluster");
+    }
+
+    @Test
+    void inDryRunModeTheRollbackItWouldDoIsReportedWithTheExactObjectAndNothingIsWritten() throws Exception {
+        start(RollbackMode.DRY_RUN);
+        await().atMost(Duration.ofSeconds(60)).until(() -> status().get("proven").has("gcp-lab"));
+
+        gcp.client().network().v1().networkPolicies().inNamespace("shop").resource(policy("nobody")).update();
+        String broken = live().getMetadata().getResourceVersion();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !hooks("rollback").isEmpty());
+        JsonNode dry = Json.mapper().readTree(hooks("rollback").get(0).substring("rollback ".length()));
+        assertThat(dry.get("outcome").asText()).isEqualTo("dry-run");
+        assertThat(dry.get("mode").asText()).isEqualTo("dry-run");
+        assertThat(dry.get("message").asText()).startsWith("would restore proven version ");
+        assertThat(dry.get("actions").get(0).get("object").get("spec").get("ingress").toString())
+                .isEqualTo("[{\"from\":[{\"podSelector\":{}}]}]");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events().stream().anyMatch(e -> e.startsWith("RollbackDryRun")));
+        assertThat(live().getMetadata().getResourceVersion()).as("a dry run writes nothing").isEqualTo(broken);
+        assertThat(hooks("rolledBack")).isEmpty();
+        assertThat(status().get("rollbacks").get(0).get("outcome").asText()).isEqualTo("dry-run");
     }
 }

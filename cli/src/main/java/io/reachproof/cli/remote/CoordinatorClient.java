@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /**
  * Talks to a running coordinator for the CLI: {@code reachproof gate} triggers a round and asks the gate
@@ -141,6 +142,18 @@ public final class CoordinatorClient {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
         return object(response, "a rollback record");
+    }
+
+    /**
+     * Each sync group's latest drift comparison ({@code GET /v1/drift}), or empty when the coordinator compares none
+     * (it has no sync groups: 404).
+     */
+    public Optional<JsonNode> drift() throws CoordinatorException {
+        HttpResponse<byte[]> response = send(request("/v1/drift", null, null).GET().build());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(object(response, "a drift comparison"));
     }
 
     /** Where rollback acts, the proven policy versions per cluster and the newest rollbacks ({@code GET /v1/rollbacks}). */
