@@ -86,8 +86,13 @@ class DataplaneLabIT {
 
     @BeforeEach
     void needsADataplane() {
+        prefix = labPrefix("rpl");
+    }
+
+    /** A network namespace prefix of this test's own ({@code start} and 4 hex digits); skips without a dataplane. */
+    static String labPrefix(String start) {
         Assumptions.assumeTrue(Shell.whyNoDataplane().isEmpty(), () -> "the dataplane lab " + Shell.whyNoDataplane().orElse(""));
-        prefix = "rpl" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
+        return start + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
     }
 
     static int freePort() throws IOException {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.reachproof.cli.dataplane.Shell;
 import io.reachproof.coordinator.kube.KubernetesClients;
 import io.reachproof.protocol.Json;
 import java.io.IOException;
@@ -20,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +40,7 @@ class DataplaneRollbackIT {
 
     @BeforeEach
     void needsADataplane() {
-        Assumptions.assumeTrue(Shell.whyNoDataplane().isEmpty(), () -> "the dataplane lab " + Shell.whyNoDataplane().orElse(""));
-        prefix = "rpr" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
+        prefix = DataplaneLabIT.labPrefix("rpr");
     }
 
     /** A policy of namespace payments letting every namespace in: breaks the expected deny frontend -> payments. */

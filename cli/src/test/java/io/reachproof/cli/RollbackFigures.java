@@ -3,7 +3,6 @@ package io.reachproof.cli;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.reachproof.cli.dataplane.Shell;
 import io.reachproof.coordinator.kube.KubernetesClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,11 +33,11 @@ class RollbackFigures {
 
     @Test
     void timeFromABreakingChangeToRestoredReachability() throws Exception {
-        Assumptions.assumeTrue(Shell.whyNoDataplane().isEmpty(), () -> "the dataplane lab " + Shell.whyNoDataplane().orElse(""));
+        String prefix = DataplaneLabIT.labPrefix("rpb");
         int port = DataplaneLabIT.freePort();
         LabCommand lab = new LabCommand();
         CliRun cli = new CliRun();
-        CompletableFuture<Integer> exit = DataplaneRollbackIT.startLab(lab, cli, dir, "rpb", port);
+        CompletableFuture<Integer> exit = DataplaneRollbackIT.startLab(lab, cli, dir, prefix, port);
         HttpClient http = HttpClient.newHttpClient();
         List<Long> restored = new ArrayList<>();
         List<Long> deleted = new ArrayList<>();
@@ -49,7 +47,7 @@ class RollbackFigures {
         try (KubernetesClient gcp = KubernetesClients.connect(dir.resolve("gcp-lab.kubeconfig"), null)) {
             var policies = gcp.network().v1().networkPolicies().inNamespace("payments");
             String payments = gcp.pods().inNamespace("payments").withName("payments").get().getStatus().getPodIP();
-            Wire wire = new Wire("rpb-gcp-lab-shop-frontend", payments, 7001);
+            Wire wire = new Wire(prefix + "-gcp-lab-shop-frontend", payments, 7001);
             wire.start();
             try {
                 for (int i = 1; i <= 10; i++) {

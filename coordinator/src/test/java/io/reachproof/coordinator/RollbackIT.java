@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.reachproof.coordinator.assembly.AssemblySettings;
 import io.reachproof.coordinator.assembly.ClusterAccess;
@@ -18,19 +17,16 @@ import io.reachproof.coordinator.round.ExpectationFiles;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.telemetry.Telemetry;
+import io.reachproof.coordinator.testing.HookReceiver;
 import io.reachproof.coordinator.testing.MockCluster;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.protocol.Json;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,8 +60,7 @@ class RollbackIT {
 
     private final MockCluster gcp = MockCluster.start();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<String> hooks = Collections.synchronizedList(new ArrayList<>());
-    private HttpServer receiver;
+    private HookReceiver hooks;
     private CoordinatorAssembly assembly;
     private LoopbackFleet fleet;
 
@@ -77,8 +72,8 @@ class RollbackIT {
         if (assembly != null) {
             assembly.close();
         }
-        if (receiver != null) {
-            receiver.stop(0);
+        if (hooks != null) {
+            hooks.close();
         }
         gcp.close();
     }
@@ -108,9 +103,7 @@ class RollbackIT {
     }
 
     private List<String> hooks(String event) {
-        synchronized (hooks) {
-            return hooks.stream().filter(h -> h.startsWith(event + " ")).toList();
-        }
+        return hooks.bodies(event);
     }
 
     private List<String> events() {
@@ -121,15 +114,7 @@ class RollbackIT {
     /** The proven policy, a webhook receiver, the coordinator with rollback in {@code mode} in shop, the agents. */
     private void start(RollbackMode mode) throws Exception {
         gcp.client().network().v1().networkPolicies().inNamespace("shop").resource(policy(null)).create();
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hook", ex -> {
-            try (ex) {
-                hooks.add(ex.getRequestHeaders().getFirst("X-Reachproof-Event") + " "
-                        + new String(ex.getRequestBody().readAllBytes()));
-                ex.sendResponseHeaders(200, -1);
-            }
-        });
-        receiver.start();
+        hooks = HookReceiver.start();
         PoliciesInForce policies = PoliciesInForce.of(Optional.empty(), List.of("gcp-lab"));
         LoadedExpectation set = ExpectationFiles.load(List.of(Path.of("../expectations/examples/lab-policies.yaml"))).get(0)
                 .withPolicies(policies);
@@ -139,8 +124,7 @@ class RollbackIT {
                 List.of(new RollbackScope("lab", "gcp-lab", mode, List.of("shop"))));
         assembly = CoordinatorAssembly.start(AssemblySettings.of(LoopbackFleet.settings(0, true), List.of(set))
                 .withTelemetry(() -> Telemetry.builder().build()).withKubernetes(Optional.of(kubernetes))
-                .withWebhook(Optional.of(WebhookConfig.fromEnv("http://127.0.0.1:" + receiver.getAddress().getPort()
-                        + "/hook", Map.of(WebhookConfig.SECRET_ENV, "s3cret")))));
+                .withWebhook(Optional.of(WebhookConfig.fromEnv(hooks.url(), Map.of(WebhookConfig.SECRET_ENV, "s3cret")))));
         fleet = new LoopbackFleet(dir.resolve("spools"), LoopbackFleet.sixAgentsInThreeClusters());
         fleet.startAgents(assembly.url());
 
@@ -162,7 +146,7 @@ class RollbackIT {
         gcp.client().network().v1().networkPolicies().inNamespace("shop").resource(policy("nobody")).update();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> !hooks("rolledBack").isEmpty());
-        JsonNode rolled = Json.mapper().readTree(hooks("rolledBack").get(0).substring("rolledBack ".length()));
+        JsonNode rolled = Json.mapper().readTree(hooks("rolledBack").get(0));
         assertThat(rolled.get("outcome").asText()).isEqualTo("applied");
         assertThat(rolled.get("version").asText()).isEqualTo(version);
         assertThat(rolled.get("suspectChange").get("name").asText()).isEqualTo("shop-internal");
@@ -174,13 +158,13 @@ class RollbackIT {
                 .anyMatch(f -> PolicyWriter.FIELD_MANAGER.equals(f.getManager()) && "Apply".equals(f.getOperation()));
         assertThat(live().getMetadata().getLabels()).containsEntry("owner", "platform");
         // the restore is proven: the signal of the broken change resolves
-        await().atMost(Duration.ofSeconds(60)).until(() -> hooks.stream().anyMatch(h -> h.contains("\"state\":\"resolved\"")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> hooks.deliveries().stream().anyMatch(h -> h.contains("\"state\":\"resolved\"")));
         await().atMost(Duration.ofSeconds(10)).until(() -> events().stream().anyMatch(e -> e.startsWith("RolledBack shop-internal")));
 
         // GitOps applies the broken version again: not rolled back a second time, and said so
         gcp.client().network().v1().networkPolicies().inNamespace("shop").resource(policy("nobody")).update();
         await().atMost(Duration.ofSeconds(60)).until(() -> !hooks("rollback").isEmpty());
-        JsonNode again = Json.mapper().readTree(hooks("rollback").get(0).substring("rollback ".length()));
+        JsonNode again = Json.mapper().readTree(hooks("rollback").get(0));
         assertThat(again.get("outcome").asText()).isEqualTo("not-again");
         assertThat(again.get("message").asText()).contains("not rolled back again");
         assertThat(live().getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels())
@@ -225,7 +209,7 @@ class RollbackIT {
         String broken = live().getMetadata().getResourceVersion();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> !hooks("rollback").isEmpty());
-        JsonNode dry = Json.mapper().readTree(hooks("rollback").get(0).substring("rollback ".length()));
+        JsonNode dry = Json.mapper().readTree(hooks("rollback").get(0));
         assertThat(dry.get("outcome").asText()).isEqualTo("dry-run");
         assertThat(dry.get("mode").asText()).isEqualTo("dry-run");
         assertThat(dry.get("message").asText()).startsWith("would restore proven version ");

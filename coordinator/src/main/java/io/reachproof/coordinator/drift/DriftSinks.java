@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
@@ -16,8 +15,6 @@ import io.reachproof.coordinator.kube.KubernetesEventSink;
 import io.reachproof.coordinator.rollback.WebhookSink;
 import io.reachproof.protocol.Json;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +38,6 @@ public final class DriftSinks {
     public static final String RESOLVED_REASON = "PolicyInSync";
 
     private static final Logger LOG = LoggerFactory.getLogger(DriftSinks.class);
-    private static final DateTimeFormatter MICRO_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-    private static final int MAX_NOTE = 1024;
 
     private DriftSinks() {
     }
@@ -149,7 +143,7 @@ public final class DriftSinks {
                     .withNamespace(signal.entry().namespace())
                     .addToLabels(KubernetesEventSink.KEY_LABEL, signal.idempotencyKey())
                 .endMetadata()
-                .withEventTime(new MicroTime(MICRO_TIME.format(now)))
+                .withEventTime(KubernetesEventSink.eventTime(now))
                 .withReportingController(KubernetesEventSink.CONTROLLER)
                 .withReportingInstance(instance)
                 .withAction("CompareSyncGroup")
@@ -157,7 +151,7 @@ public final class DriftSinks {
                 .withType(signal.resolved() ? "Normal" : "Warning")
                 .withRegarding(new ObjectReferenceBuilder().withApiVersion("networking.k8s.io/v1").withKind("NetworkPolicy")
                         .withNamespace(signal.entry().namespace()).withName(name).build())
-                .withNote(note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 3) + "..." : note)
+                .withNote(KubernetesEventSink.note(note))
                 .build();
     }
 }

@@ -16,6 +16,7 @@ import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchText;
 import io.reachproof.protocol.PolicyChange;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -98,6 +99,16 @@ public final class KubernetesEventSink implements RollbackSink {
         this.onClose = requireNonNull(onClose, "onClose");
         this.clock = requireNonNull(clock, "clock");
         this.instance = requireNonNull(instance, "instance");
+    }
+
+    /** An Event's {@code eventTime}: microseconds, UTC, as the API server wants it. */
+    public static MicroTime eventTime(Instant at) {
+        return new MicroTime(MICRO_TIME.format(at));
+    }
+
+    /** {@code text} as an Event's note: at most {@value #MAX_NOTE} characters, cut with an ellipsis. */
+    public static String note(String text) {
+        return text.length() > MAX_NOTE ? text.substring(0, MAX_NOTE - 1) + "…" : text;
     }
 
     @Override

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
@@ -14,8 +13,6 @@ import io.reachproof.coordinator.kube.KubernetesEventSink;
 import io.reachproof.coordinator.rollback.WebhookSink;
 import io.reachproof.protocol.Json;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +33,6 @@ public final class RollbackNotices {
     public static final String SCHEMA = "reachproof.io/rollback/v1";
 
     private static final Logger LOG = LoggerFactory.getLogger(RollbackNotices.class);
-    private static final DateTimeFormatter MICRO_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-    private static final int MAX_NOTE = 1024;
 
     private RollbackNotices() {
     }
@@ -101,7 +95,7 @@ public final class RollbackNotices {
             case FAILED -> "RollbackFailed";
         };
         boolean warning = r.outcome() != RollbackRecord.Outcome.APPLIED && r.outcome() != RollbackRecord.Outcome.DRY_RUN;
-        String note = r.message().length() > MAX_NOTE ? r.message().substring(0, MAX_NOTE - 3) + "..." : r.message();
+        String note = KubernetesEventSink.note(r.message());
         List<Event> out = new ArrayList<>();
         for (String[] p : on) {
             String base = p[1].length() > 253 - 23 ? p[1].substring(0, 253 - 23) : p[1];
@@ -111,7 +105,7 @@ public final class RollbackNotices {
                         .withNamespace(p[0])
                         .addToLabels(KubernetesEventSink.KEY_LABEL, r.id())
                     .endMetadata()
-                    .withEventTime(new MicroTime(MICRO_TIME.format(now)))
+                    .withEventTime(KubernetesEventSink.eventTime(now))
                     .withReportingController(KubernetesEventSink.CONTROLLER)
                     .withReportingInstance(instance)
                     .withAction("RollBack")

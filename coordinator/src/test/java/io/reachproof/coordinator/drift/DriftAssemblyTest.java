@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.reachproof.coordinator.LabExpectation;
@@ -16,19 +15,16 @@ import io.reachproof.coordinator.assembly.KubernetesSettings;
 import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.telemetry.Telemetry;
+import io.reachproof.coordinator.testing.HookReceiver;
 import io.reachproof.coordinator.testing.MockCluster;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.protocol.Json;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,8 +56,7 @@ class DriftAssemblyTest {
     private final MockCluster aws = MockCluster.start();
     private final MockCluster gcp = MockCluster.start();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<String> hooks = Collections.synchronizedList(new ArrayList<>());
-    private HttpServer receiver;
+    private HookReceiver receiver;
     private CoordinatorAssembly assembly;
 
     @AfterEach
@@ -70,7 +65,7 @@ class DriftAssemblyTest {
             assembly.close();
         }
         if (receiver != null) {
-            receiver.stop(0);
+            receiver.close();
         }
         aws.close();
         gcp.close();
@@ -99,15 +94,7 @@ class DriftAssemblyTest {
     void aHandEditInOneClusterIsDriftEverywhereItShouldShowAndPuttingItBackResolvesIt() throws Exception {
         aws.client().network().v1().networkPolicies().inNamespace("app").resource(policy("web")).create();
         gcp.client().network().v1().networkPolicies().inNamespace("app").resource(policy("web")).create();
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hook", ex -> {
-            try (ex) {
-                hooks.add(ex.getRequestHeaders().getFirst("X-Reachproof-Event") + " "
-                        + new String(ex.getRequestBody().readAllBytes()));
-                ex.sendResponseHeaders(200, -1);
-            }
-        });
-        receiver.start();
+        receiver = HookReceiver.start();
         List<ClusterAccess> clusters = List.of(
                 new ClusterAccess("aws", "cluster aws", Optional.of(aws.kubeconfig(dir.resolve("aws"))), Optional.empty()),
                 new ClusterAccess("gcp", "cluster gcp", Optional.of(gcp.kubeconfig(dir.resolve("gcp"))), Optional.empty()));
@@ -117,8 +104,8 @@ class DriftAssemblyTest {
         assembly = CoordinatorAssembly.start(AssemblySettings.of(CoordinatorSettings.defaults(0,
                 Map.of("aws", "a", "gcp", "g")), List.of(LabExpectation.loaded("lab", Duration.ofSeconds(60))))
                 .withTelemetry(() -> Telemetry.builder().build()).withKubernetes(Optional.of(kubernetes))
-                .withWebhook(Optional.of(WebhookConfig.fromEnv("http://127.0.0.1:" + receiver.getAddress().getPort()
-                        + "/hook", Map.of(WebhookConfig.SECRET_ENV, "s3cret")))));
+                .withWebhook(Optional.of(WebhookConfig.fromEnv(receiver.url(),
+                        Map.of(WebhookConfig.SECRET_ENV, "s3cret")))));
         await().atMost(Duration.ofSeconds(10)).until(() -> group().get("waitingFor").isEmpty());
         assertThat(group().get("drift")).isEmpty();
 
@@ -132,8 +119,8 @@ class DriftAssemblyTest {
                 "spec.ingress[0].from[0].podSelector.matchLabels.app: \"web\" (aws) vs \"other\" (gcp)");
         assertThat(get("/metrics")).contains("reachproof_policy_drift{k8s_cluster_name=\"gcp\",k8s_namespace_name=\"app\"",
                 "reachproof_policy_drift{k8s_cluster_name=\"aws\",k8s_namespace_name=\"app\"");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !hooks.isEmpty() && !events(gcp).isEmpty());
-        assertThat(hooks).singleElement().asString().startsWith("drift {\"schema\":\"reachproof.io/drift-signal/v1\"")
+        await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.deliveries().isEmpty() && !events(gcp).isEmpty());
+        assertThat(receiver.deliveries()).singleElement().asString().startsWith("drift {\"schema\":\"reachproof.io/drift-signal/v1\"")
                 .contains("\"state\":\"drifted\"", "\"group\":\"app\"", "\"gcp\":\"differs\"");
         assertThat(events(gcp)).singleElement().asString()
                 .startsWith("PolicyDrift NetworkPolicy db: app/db of sync group app: differs in gcp (reference: aws)");
@@ -141,8 +128,8 @@ class DriftAssemblyTest {
 
         gcp.client().network().v1().networkPolicies().inNamespace("app").resource(policy("web")).update();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> group().get("drift").isEmpty() && hooks.size() == 2);
-        assertThat(hooks.get(1)).contains("\"state\":\"resolved\"");
+        await().atMost(Duration.ofSeconds(10)).until(() -> group().get("drift").isEmpty() && receiver.deliveries().size() == 2);
+        assertThat(receiver.deliveries().get(1)).contains("\"state\":\"resolved\"");
         await().atMost(Duration.ofSeconds(10)).until(() -> events(gcp).size() == 2);
         assertThat(events(gcp)).anyMatch(e -> e.startsWith("PolicyInSync NetworkPolicy db: app/db of sync group app: in sync"));
     }
