@@ -102,7 +102,7 @@ class DataplaneLabIT {
     }
 
     @Test
-    void theDefaultLabsRoundsShowRealDeniesAndTheMistakesItsPoliciesHide() throws Exception {
+    void theDefaultLabsFirstRoundsShowTheMistakesItsPoliciesHideAndWhatEachClustersCniProfileChanges() throws Exception {
         CliRun cli = new CliRun();
 
         int exit = cli.run("lab", "--dataplane", "--netns-prefix", prefix, "--lab-dir", dir.toString(), "--port",
@@ -114,22 +114,34 @@ class DataplaneLabIT {
         List<String> mismatches = new ArrayList<>();
         report.get("mismatches").forEach(m -> mismatches.add(m.get("kind").asText() + " "
                 + m.get("cell").get("fromGroup").asText() + "->" + m.get("cell").get("toGroup").asText() + " "
-                + m.get("cell").get("port").asInt() + "/" + m.get("cell").get("protocol").asText()));
-        // the two mistakes of the lab's policies, in each of the three clusters, and nothing else
+                + m.get("cell").get("port").asInt() + "/" + m.get("cell").get("protocol").asText() + " "
+                + m.get("cell").get("from").get("cluster").asText() + "->" + m.get("cell").get("to").get("cluster").asText()));
         assertThat(mismatches).containsExactlyInAnyOrder(
-                "HOLE frontend->checkout 9090/TCP", "HOLE frontend->checkout 9090/TCP", "HOLE frontend->checkout 9090/TCP",
-                "BLOCKED checkout->payments 7001/TCP", "BLOCKED checkout->payments 7001/TCP", "BLOCKED checkout->payments 7001/TCP",
-                "BLOCKED checkout->payments 7002/UDP", "BLOCKED checkout->payments 7002/UDP", "BLOCKED checkout->payments 7002/UDP");
-        // denies are real: silence on the wire, from live destinations, inside a cluster and across clusters
+                // the policies' own mistakes, wherever rules are enforced: checkout's admin port open to the frontend ...
+                "HOLE frontend->checkout 9090/TCP aws-lab->aws-lab", "HOLE frontend->checkout 9090/TCP azure-lab->azure-lab",
+                "HOLE frontend->checkout 9090/TCP gcp-lab->gcp-lab",
+                // ... and payments naming checkout by a label it lacks (aws-lab's rules have not landed: open)
+                "BLOCKED checkout->payments 7001/TCP azure-lab->azure-lab", "BLOCKED checkout->payments 7001/TCP gcp-lab->gcp-lab",
+                "BLOCKED checkout->payments 7002/UDP azure-lab->azure-lab", "BLOCKED checkout->payments 7002/UDP gcp-lab->gcp-lab",
+                // aws-lab (enforcement-lag, 45 s): new pods take everything until their rules land
+                "HOLE frontend->payments 7001/TCP aws-lab->aws-lab", "HOLE payments->checkout 8443/TCP aws-lab->aws-lab",
+                // gcp-lab (ipblock-ignores-pods): dns-from-pod-network's ipBlock does not match checkout, a pod
+                "BLOCKED checkout->dns 53/UDP gcp-lab->gcp-lab", "BLOCKED checkout->dns 53/TCP gcp-lab->gcp-lab");
+        // denies are real: silence on the wire where rules drop, a reset where azure-lab (reject) answers
         List<String> denies = new ArrayList<>();
         report.get("cells").forEach(c -> {
             if (c.get("observed").asText().equalsIgnoreCase("deny")) {
-                denies.add(c.get("outcome").asText() + " " + (c.get("from").get("cluster").asText()
-                        .equals(c.get("to").get("cluster").asText()) ? "in" : "across"));
+                String from = c.get("from").get("cluster").asText();
+                String to = c.get("to").get("cluster").asText();
+                denies.add(c.get("outcome").asText() + " " + c.get("protocol").asText() + " "
+                        + (from.equals(to) ? "in " + from : "across"));
             }
         });
-        assertThat(denies).contains("TIMEOUT in", "TIMEOUT across").allSatisfy(d -> assertThat(d).startsWith("TIMEOUT"));
-        assertThat(cli.err()).contains("kubectl --kubeconfig " + dir.resolve("aws-lab.kubeconfig"));
+        assertThat(denies).contains("TIMEOUT TCP in gcp-lab", "REFUSED TCP in azure-lab");
+        assertThat(denies).filteredOn(d -> d.endsWith("gcp-lab")).allSatisfy(d -> assertThat(d).startsWith("TIMEOUT"));
+        assertThat(denies).filteredOn(d -> d.endsWith("in azure-lab")).allSatisfy(d -> assertThat(d).doesNotStartWith("TIMEOUT"));
+        assertThat(cli.err()).contains("kubectl --kubeconfig " + dir.resolve("aws-lab.kubeconfig"),
+                "aws-lab: enforcement-lag (45s)", "azure-lab: reject", "gcp-lab: ipblock-ignores-pods");
         assertThat(namespacesLeft()).as("namespaces left after the lab stopped").isEmpty();
     }
 

@@ -53,8 +53,10 @@ class NftRulesetTest {
         assertThat(tables.get("node-2")).contains(
                 "oifname \"v-checkout\" jump ingress-v-checkout",
                 "ip saddr { 10.200.1.10 } tcp dport 8443 return",
-                "ip saddr { 10.200.1.10 } tcp dport 9090 return")
-                .doesNotContain("v-dns");
+                "ip saddr { 10.200.1.10 } tcp dport 9090 return",
+                // DNS takes the pod network by address (dns-from-pod-network)
+                "oifname \"v-dns\" jump ingress-v-dns",
+                "ip saddr 10.192.0.0/10 udp dport 53 return");
     }
 
     private static final String PROFILES_POLICIES = """
