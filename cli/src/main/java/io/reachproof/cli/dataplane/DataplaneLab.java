@@ -202,7 +202,7 @@ public final class DataplaneLab implements AutoCloseable {
      * would take the first one's namespaces for a crashed lab's leftovers. The kernel releases it with the process,
      * so a crashed lab's lock is free again.
      */
-    private static AutoCloseable lock(String prefix) throws IOException {
+    public static AutoCloseable lock(String prefix) throws IOException {
         Path file = Path.of("/run", "reachproof-lab-" + prefix + ".lock");
         java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
