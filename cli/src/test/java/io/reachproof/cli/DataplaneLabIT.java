@@ -150,6 +150,9 @@ class DataplaneLabIT {
         Path topology = Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY);
         Path expectations = Files.writeString(dir.resolve("small.yaml"), EXPECTATIONS);
         Path policies = Files.writeString(dir.resolve("deny.yaml"), DENY);
+        // no lag here: this test is about signals, and aws-lab's 45 s window would only delay it
+        Path clusters = Files.writeString(dir.resolve("clusters.yaml"), "clusters:\n- {name: aws-lab, profile: reference}\n"
+                + "- {name: azure-lab, profile: reject}\n- {name: gcp-lab, profile: ipblock-ignores-pods}\n");
         int port = freePort();
         CliRun cli = new CliRun();
         LabCommand lab = new LabCommand();
@@ -157,7 +160,7 @@ class DataplaneLabIT {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cmd.execute("--dataplane", "--netns-prefix",
                 prefix, "--lab-dir", dir.toString(), "--port", String.valueOf(port), "--nodes", "1", "--duration", "3m",
                 "--topology", topology.toString(), "--expectations", expectations.toString(), "--policies",
-                policies.toString()));
+                policies.toString(), "--clusters", clusters.toString()));
         try {
             HttpClient http = HttpClient.newHttpClient();
             URI latest = URI.create("http://127.0.0.1:" + port + "/v1/rounds/latest?expectation=small");

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  */
 public final class LagBench {
 
-    private static final String PREFIX = "rpbench";
+    private static final String PREFIX = "rplagbench";
 
     private LagBench() {
     }
