@@ -25,6 +25,16 @@ public final class ConformanceReportWriter {
         return features.isEmpty() ? "none" : features.stream().map(Feature::title).collect(Collectors.joining(", "));
     }
 
+    /** {@code 12 features: 11 pass, 0 fail, 1 not supported}. */
+    private static String counts(ConformanceReport r) {
+        return r.features().size() + " features: " + count(r, FeatureStatus.PASS) + " pass, " + count(r, FeatureStatus.FAIL)
+                + " fail, " + count(r, FeatureStatus.NOT_SUPPORTED) + " not supported";
+    }
+
+    private static long count(ConformanceReport r, FeatureStatus s) {
+        return r.features().stream().filter(f -> f.status() == s).count();
+    }
+
     private static String summary(ConformanceReport r) {
         return "deviations from the specification: " + names(r.failed()) + "\nprofile " + r.profile().id()
                 + " documents: " + names(r.documentedDeviations()) + " -> "
@@ -35,7 +45,7 @@ public final class ConformanceReportWriter {
         StringBuilder b = new StringBuilder();
         b.append("conformance of lab cluster ").append(r.cluster()).append(" (CNI profile ").append(profile(r)).append(": ")
                 .append(r.profile().description()).append(")\n");
-        b.append(r.features().size()).append(" features proved with real probes in ").append(seconds(r.durationMillis()))
+        b.append(counts(r)).append(", proved with real probes in ").append(seconds(r.durationMillis()))
                 .append(" (rules landed after ").append(seconds(r.settleMillis()))
                 .append(r.settled() ? "" : ", not all: some denies never came").append(")\n\n");
         b.append(String.format(Locale.ROOT, "%-20s %-14s %s%n", "FEATURE", "RESULT", "EVIDENCE"));
@@ -49,8 +59,8 @@ public final class ConformanceReportWriter {
     public static String markdown(ConformanceReport r) {
         StringBuilder b = new StringBuilder();
         b.append("### Conformance of lab cluster `").append(r.cluster()).append("` (CNI profile `").append(profile(r))
-                .append("`)\n\n").append(r.profile().description()).append(". ").append(r.features().size())
-                .append(" features proved with real probes in ").append(seconds(r.durationMillis())).append(".\n\n");
+                .append("`)\n\n").append(r.profile().description()).append(". ").append(counts(r))
+                .append(", proved with real probes in ").append(seconds(r.durationMillis())).append(".\n\n");
         b.append("| feature | result | evidence |\n|---|---|---|\n");
         for (FeatureResult f : r.features()) {
             b.append("| ").append(f.feature().title()).append(" | ")
