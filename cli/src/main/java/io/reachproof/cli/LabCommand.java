@@ -7,6 +7,7 @@ import io.reachproof.agent.control.NettyAgentRuntime;
 import io.reachproof.cli.dataplane.Dataplane;
 import io.reachproof.cli.dataplane.DataplaneException;
 import io.reachproof.cli.dataplane.DataplaneLab;
+import io.reachproof.cli.dataplane.LabClustersFile;
 import io.reachproof.cli.dataplane.Shell;
 import io.reachproof.coordinator.assembly.AssemblySettings;
 import io.reachproof.coordinator.assembly.KubernetesSettings;
@@ -92,6 +93,11 @@ final class LabCommand implements Callable<Integer> {
             + " cluster runs (kubectl get ns,pods -o yaml form; default: " + DATAPLANE_TOPOLOGY_FILE + ")")
     Path topology;
 
+    @Option(names = "--clusters", paramLabel = "FILE", description = "dataplane lab: the lab's clusters and the CNI"
+            + " behaviour profile of each (name, profile, lag; default: " + DATAPLANE_FILES + "clusters.yaml: aws-lab"
+            + " enforcement-lag 45s, azure-lab reject, gcp-lab ipblock-ignores-pods)")
+    Path clusters;
+
     @Option(names = "--nodes", defaultValue = "2", paramLabel = "N",
             description = "dataplane lab: nodes per cluster (default ${DEFAULT-VALUE})")
     int nodes;
@@ -144,6 +150,7 @@ final class LabCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final Function<AgentIdentity, AgentRuntime> runtimes;
+    private List<DataplaneLab.LabCluster> labClusters = List.of();
 
     LabCommand() {
         this(LabCommand::nettyAgent);
@@ -194,6 +201,7 @@ final class LabCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rollback needs the dataplane lab (--dataplane):"
                     + " on loopback no cluster API holds the policies to restore");
         }
+        labClusters = onDataplane ? labClusters() : List.of();
         List<LoadedExpectation> sets = onDataplane ? dataplaneSets() : load();
         PrintWriter table = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         boolean live = !json && System.console() != null && !"dumb".equals(System.getenv("TERM"));
@@ -214,8 +222,8 @@ final class LabCommand implements Callable<Integer> {
         String fleet;
         CoordinatorAssembly started;
         if (onDataplane) {
-            table.println("reachproof lab: three clusters of network namespaces (" + nodes + " nodes each), their"
-                    + " Kubernetes APIs and NetworkPolicies enforced by nftables; starting ...");
+            table.println("reachproof lab: " + labClusters.size() + " clusters of network namespaces (" + nodes
+                    + " nodes each), their Kubernetes APIs and NetworkPolicies enforced by nftables; starting ...");
             table.flush();
             DataplaneLab lab = startDataplane();
             if (!lab.leftoversRemoved().isEmpty()) {
@@ -245,7 +253,13 @@ final class LabCommand implements Callable<Integer> {
             lab.kubeconfigs().forEach((cluster, file) -> f.append(cluster).append(" (").append(nodes).append(" nodes, ")
                     .append(lab.dataplane().pods().stream().filter(p -> p.cluster().equals(cluster)).count())
                     .append(" pods)  "));
-            f.append("\nnode agents in workload mode probe as the pods; NetworkPolicies enforced by nftables on the nodes\n");
+            f.append("\nnode agents in workload mode probe as the pods; NetworkPolicies enforced by nftables on the nodes,"
+                    + " each cluster as its CNI profile reads them:");
+            for (DataplaneLab.LabCluster c : labClusters) {
+                f.append("\n  ").append(c.name()).append(": ").append(c.describeProfile()).append(": ")
+                        .append(c.profile().description());
+            }
+            f.append('\n');
             f.append("kubectl: ");
             lab.kubeconfigs().forEach((cluster, file) -> f.append("\n  kubectl --kubeconfig ").append(file)
                     .append(" apply -f policy.yaml   # ").append(cluster));
@@ -307,6 +321,10 @@ final class LabCommand implements Callable<Integer> {
     private boolean dataplaneChosen() {
         var parsed = spec.commandLine().getParseResult();
         boolean loopbackOptions = parsed.hasMatchedOption("--agents") || parsed.hasMatchedOption("--loopback-net");
+        if (clusters != null && (loopback || loopbackOptions)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--clusters is the dataplane lab's: it cannot go"
+                    + " with --loopback, --agents or --loopback-net");
+        }
         if (dataplane && (loopback || loopbackOptions)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dataplane cannot go with --loopback, --agents"
                     + " or --loopback-net (they are the loopback lab's)");
@@ -322,12 +340,27 @@ final class LabCommand implements Callable<Integer> {
         return dataplane || !loopback && !loopbackOptions && missing.isEmpty();
     }
 
+    /** The dataplane lab's clusters: those of {@code --clusters FILE} (every mistake located), or the lab's own. */
+    private List<DataplaneLab.LabCluster> labClusters() {
+        if (clusters == null) {
+            return DataplaneLab.CLUSTERS;
+        }
+        if (!Files.isRegularFile(clusters)) {
+            throw new UserError(clusters + ": no such file");
+        }
+        try {
+            return LabClustersFile.read(clusters);
+        } catch (LabClustersFile.Invalid e) {
+            throw new UserError(e.lines(), Main.EXIT_FAILED);
+        }
+    }
+
     /** The dataplane lab's expectations: the file given, or the lab's own. */
     private List<LoadedExpectation> dataplaneSets() throws IOException {
         try {
             List<LoadedExpectation> sets = expectations != null ? expectationSets()
                     : ExpectationFiles.load(DATAPLANE_FILES + "lab.yaml", resource("lab.yaml"));
-            return PolicyFiles.attach(sets, PoliciesInForce.of(Optional.empty(), DataplaneLab.CLUSTERS.stream()
+            return PolicyFiles.attach(sets, PoliciesInForce.of(Optional.empty(), labClusters.stream()
                     .map(DataplaneLab.LabCluster::name).toList()), "the dataplane lab takes them live from its clusters");
         } catch (InvalidFiles e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
@@ -366,7 +399,7 @@ final class LabCommand implements Callable<Integer> {
         }
         Path dir = labDir != null ? labDir : Path.of(System.getProperty("java.io.tmpdir"), "reachproof-lab");
         try {
-            return DataplaneLab.start(new DataplaneLab.Spec(netnsPrefix, dir, DataplaneLab.CLUSTERS, nodes,
+            return DataplaneLab.start(new DataplaneLab.Spec(netnsPrefix, dir, labClusters, nodes,
                     workloads.input().namespaces().stream().map(Located::object).toList(),
                     workloads.input().pods().stream().map(Located::object).toList(), applied),
                     DataplaneLab.Enforcers.NFTABLES);

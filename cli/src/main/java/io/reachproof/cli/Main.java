@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             AgentCommand.class,
             CoordinatorCommand.class,
             LabCommand.class,
+            ConformanceCommand.class,
             GateCommand.class,
             StatusCommand.class,
             RollbackCommand.class,

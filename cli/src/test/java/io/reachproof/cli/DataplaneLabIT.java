@@ -72,6 +72,9 @@ class DataplaneLabIT {
               expect:
                 - {from: frontend, to: payments, ports: ["7001/TCP"], verdict: deny, clusters: same}
             """;
+    /** The default lab's clusters without aws-lab's enforcement lag (tests about signals, not about the lag). */
+    static final String NO_LAG_CLUSTERS = "clusters:\n- {name: aws-lab, profile: reference}\n"
+            + "- {name: azure-lab, profile: reject}\n- {name: gcp-lab, profile: ipblock-ignores-pods}\n";
     static final String DENY = """
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
@@ -107,11 +110,15 @@ class DataplaneLabIT {
     }
 
     @Test
-    void theDefaultLabsRoundsShowRealDeniesAndTheMistakesItsPoliciesHide() throws Exception {
+    void theDefaultLabsFirstRoundsShowTheMistakesItsPoliciesHideAndWhatEachClustersCniProfileChanges() throws Exception {
+        // the default lab's clusters (LabClustersFileTest: the example file is the default), but aws-lab's lag long
+        // enough that the last round of a slow start still falls inside its window
+        Path clusters = Files.writeString(dir.resolve("clusters.yaml"), Files.readString(
+                Path.of("../expectations/examples/dataplane/clusters.yaml")).replace("lag: 45s", "lag: 5m"));
         CliRun cli = new CliRun();
 
         int exit = cli.run("lab", "--dataplane", "--netns-prefix", prefix, "--lab-dir", dir.toString(), "--port",
-                String.valueOf(freePort()), "--duration", "12s", "--json");
+                String.valueOf(freePort()), "--duration", "12s", "--json", "--clusters", clusters.toString());
 
         assertThat(exit).as(cli.err()).isEqualTo(Main.EXIT_FAILED);
         JsonNode report = Json.mapper().readTree(cli.out());
@@ -119,22 +126,34 @@ class DataplaneLabIT {
         List<String> mismatches = new ArrayList<>();
         report.get("mismatches").forEach(m -> mismatches.add(m.get("kind").asText() + " "
                 + m.get("cell").get("fromGroup").asText() + "->" + m.get("cell").get("toGroup").asText() + " "
-                + m.get("cell").get("port").asInt() + "/" + m.get("cell").get("protocol").asText()));
-        // the two mistakes of the lab's policies, in each of the three clusters, and nothing else
+                + m.get("cell").get("port").asInt() + "/" + m.get("cell").get("protocol").asText() + " "
+                + m.get("cell").get("from").get("cluster").asText() + "->" + m.get("cell").get("to").get("cluster").asText()));
         assertThat(mismatches).containsExactlyInAnyOrder(
-                "HOLE frontend->checkout 9090/TCP", "HOLE frontend->checkout 9090/TCP", "HOLE frontend->checkout 9090/TCP",
-                "BLOCKED checkout->payments 7001/TCP", "BLOCKED checkout->payments 7001/TCP", "BLOCKED checkout->payments 7001/TCP",
-                "BLOCKED checkout->payments 7002/UDP", "BLOCKED checkout->payments 7002/UDP", "BLOCKED checkout->payments 7002/UDP");
-        // denies are real: silence on the wire, from live destinations, inside a cluster and across clusters
+                // the policies' own mistakes, wherever rules are enforced: checkout's admin port open to the frontend ...
+                "HOLE frontend->checkout 9090/TCP aws-lab->aws-lab", "HOLE frontend->checkout 9090/TCP azure-lab->azure-lab",
+                "HOLE frontend->checkout 9090/TCP gcp-lab->gcp-lab",
+                // ... and payments naming checkout by a label it lacks (aws-lab's rules have not landed: open)
+                "BLOCKED checkout->payments 7001/TCP azure-lab->azure-lab", "BLOCKED checkout->payments 7001/TCP gcp-lab->gcp-lab",
+                "BLOCKED checkout->payments 7002/UDP azure-lab->azure-lab", "BLOCKED checkout->payments 7002/UDP gcp-lab->gcp-lab",
+                // aws-lab (enforcement-lag, 45 s): new pods take everything until their rules land
+                "HOLE frontend->payments 7001/TCP aws-lab->aws-lab", "HOLE payments->checkout 8443/TCP aws-lab->aws-lab",
+                // gcp-lab (ipblock-ignores-pods): dns-from-pod-network's ipBlock does not match checkout, a pod
+                "BLOCKED checkout->dns 53/UDP gcp-lab->gcp-lab", "BLOCKED checkout->dns 53/TCP gcp-lab->gcp-lab");
+        // denies are real: silence on the wire where rules drop, a reset where azure-lab (reject) answers
         List<String> denies = new ArrayList<>();
         report.get("cells").forEach(c -> {
             if (c.get("observed").asText().equalsIgnoreCase("deny")) {
-                denies.add(c.get("outcome").asText() + " " + (c.get("from").get("cluster").asText()
-                        .equals(c.get("to").get("cluster").asText()) ? "in" : "across"));
+                String from = c.get("from").get("cluster").asText();
+                String to = c.get("to").get("cluster").asText();
+                denies.add(c.get("outcome").asText() + " " + c.get("protocol").asText() + " "
+                        + (from.equals(to) ? "in " + from : "across"));
             }
         });
-        assertThat(denies).contains("TIMEOUT in", "TIMEOUT across").allSatisfy(d -> assertThat(d).startsWith("TIMEOUT"));
-        assertThat(cli.err()).contains("kubectl --kubeconfig " + dir.resolve("aws-lab.kubeconfig"));
+        assertThat(denies).contains("TIMEOUT TCP in gcp-lab", "REFUSED TCP in azure-lab");
+        assertThat(denies).filteredOn(d -> d.endsWith("gcp-lab")).allSatisfy(d -> assertThat(d).startsWith("TIMEOUT"));
+        assertThat(denies).filteredOn(d -> d.endsWith("in azure-lab")).allSatisfy(d -> assertThat(d).doesNotStartWith("TIMEOUT"));
+        assertThat(cli.err()).contains("kubectl --kubeconfig " + dir.resolve("aws-lab.kubeconfig"),
+                "aws-lab: enforcement-lag (5m)", "azure-lab: reject", "gcp-lab: ipblock-ignores-pods");
         assertThat(namespacesLeft()).as("namespaces left after the lab stopped").isEmpty();
     }
 
@@ -143,6 +162,8 @@ class DataplaneLabIT {
         Path topology = Files.writeString(dir.resolve("topology.yaml"), TOPOLOGY);
         Path expectations = Files.writeString(dir.resolve("small.yaml"), EXPECTATIONS);
         Path policies = Files.writeString(dir.resolve("deny.yaml"), DENY);
+        // no lag here: this test is about signals, and aws-lab's 45 s window would only delay it
+        Path clusters = Files.writeString(dir.resolve("clusters.yaml"), NO_LAG_CLUSTERS);
         int port = freePort();
         CliRun cli = new CliRun();
         LabCommand lab = new LabCommand();
@@ -150,7 +171,7 @@ class DataplaneLabIT {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cmd.execute("--dataplane", "--netns-prefix",
                 prefix, "--lab-dir", dir.toString(), "--port", String.valueOf(port), "--nodes", "1", "--duration", "3m",
                 "--topology", topology.toString(), "--expectations", expectations.toString(), "--policies",
-                policies.toString()));
+                policies.toString(), "--clusters", clusters.toString()));
         try {
             HttpClient http = HttpClient.newHttpClient();
             URI latest = URI.create("http://127.0.0.1:" + port + "/v1/rounds/latest?expectation=small");

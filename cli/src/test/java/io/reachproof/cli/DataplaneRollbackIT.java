@@ -71,11 +71,12 @@ class DataplaneRollbackIT {
         Path topology = Files.writeString(dir.resolve("topology.yaml"), DataplaneLabIT.TOPOLOGY);
         Path expectations = Files.writeString(dir.resolve("small.yaml"), DataplaneLabIT.EXPECTATIONS);
         Path policies = Files.writeString(dir.resolve("deny.yaml"), DataplaneLabIT.DENY);
+        Path clusters = Files.writeString(dir.resolve("clusters.yaml"), DataplaneLabIT.NO_LAG_CLUSTERS);
         var cmd = cli.wrap(lab);
         return CompletableFuture.supplyAsync(() -> cmd.execute("--dataplane", "--netns-prefix", prefix, "--lab-dir",
                 dir.toString(), "--port", String.valueOf(port), "--nodes", "1", "--duration", "5m", "--topology",
                 topology.toString(), "--expectations", expectations.toString(), "--policies", policies.toString(),
-                "--rollback", "apply"));
+                "--clusters", clusters.toString(), "--rollback", "apply"));
     }
 
     private static Event event(KubernetesClient client, String reason) {

@@ -22,6 +22,7 @@ import io.reachproof.agent.probe.Prober;
 import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.agent.netns.NamedNetns;
 import io.reachproof.coordinator.assembly.ClusterAccess;
+import io.reachproof.expectations.GoDuration;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import java.io.IOException;
@@ -67,21 +68,57 @@ public final class DataplaneLab implements AutoCloseable {
     /** The label the lab's pods carry with their cluster's name (so one topology file can serve all). */
     public static final String CLUSTERS_ANNOTATION = "reachproof.io/lab-clusters";
 
-    /** A lab cluster: its name, cloud and region. */
-    public record LabCluster(String name, String cloud, String region) {
+    /**
+     * A lab cluster: its name, cloud and region, and how its enforcer reads NetworkPolicies ({@code profile}; {@code lag}:
+     * how long new pods and changed policies stay open, for {@code enforcement-lag}, else zero).
+     */
+    public record LabCluster(String name, String cloud, String region, CniProfile profile, Duration lag) {
+        public LabCluster {
+            requireNonNull(name, "name");
+            requireNonNull(cloud, "cloud");
+            requireNonNull(region, "region");
+            requireNonNull(profile, "profile");
+            requireNonNull(lag, "lag");
+            if (lag.isNegative()) {
+                throw new IllegalArgumentException("lag must not be negative: " + lag);
+            }
+        }
+
+        /** A cluster enforcing the full specification. */
+        public LabCluster(String name, String cloud, String region) {
+            this(name, cloud, region, CniProfile.REFERENCE, Duration.ZERO);
+        }
+
+        /** The same cluster with another profile and lag. */
+        public LabCluster withProfile(CniProfile p, Duration l) {
+            return new LabCluster(name, cloud, region, p, l);
+        }
+
+        /** {@code enforcement-lag (45s)}, {@code reject}, ... */
+        public String describeProfile() {
+            return profile == CniProfile.ENFORCEMENT_LAG ? profile.id() + " (" + GoDuration.format(lag) + ")" : profile.id();
+        }
     }
 
-    /** The three lab clusters. */
-    public static final List<LabCluster> CLUSTERS = List.of(new LabCluster("aws-lab", "aws", "us-east-1"),
-            new LabCluster("azure-lab", "azure", "westeurope"), new LabCluster("gcp-lab", "gcp", "europe-west1"));
+    /**
+     * The three lab clusters: the same policies, three CNIs' readings of them. aws-lab lags 45 s behind new pods and
+     * changed policies (AWS VPC CNI's standard enforcing mode), azure-lab rejects instead of dropping, gcp-lab's ipBlocks
+     * never match its own pods (CIDR rules vs. identities). {@code expectations/examples/dataplane/clusters.yaml} says
+     * the same as a file for {@code lab --clusters}.
+     */
+    public static final List<LabCluster> CLUSTERS = List.of(
+            new LabCluster("aws-lab", "aws", "us-east-1", CniProfile.ENFORCEMENT_LAG, Duration.ofSeconds(45)),
+            new LabCluster("azure-lab", "azure", "westeurope", CniProfile.REJECT, Duration.ZERO),
+            new LabCluster("gcp-lab", "gcp", "europe-west1", CniProfile.IPBLOCK_IGNORES_PODS, Duration.ZERO));
 
     /** Starts a cluster's enforcer: from its API, it writes rules on the nodes the pods are attached to. */
     @FunctionalInterface
     public interface Enforcers {
-        AutoCloseable start(LabApiServer api, Function<Pod, Optional<NftRuleset.Attachment>> attachment);
+        AutoCloseable start(LabApiServer api, LabCluster cluster, Function<Pod, Optional<NftRuleset.Attachment>> attachment);
 
-        /** The lab's own: {@link NftEnforcer}. */
-        Enforcers NFTABLES = (api, attachment) -> NftEnforcer.start(api.client(), api.cluster(), attachment);
+        /** The lab's own: {@link NftEnforcer}, reading the policies as the cluster's profile says. */
+        Enforcers NFTABLES = (api, cluster, attachment) -> NftEnforcer.start(api.client(), api.cluster(), attachment,
+                cluster.profile(), cluster.lag());
     }
 
     /** What a lab is made of. */
@@ -151,7 +188,7 @@ public final class DataplaneLab implements AutoCloseable {
             apis.put(c.name(), api);
             populate(c, api, nodes.get(c.name()));
             String cluster = c.name();
-            running.push(enforcers.start(api, pod -> dataplane.attachment(cluster, pod)));
+            running.push(enforcers.start(api, c, pod -> dataplane.attachment(cluster, pod)));
             for (NetworkPolicy p : spec.policies()) {
                 api.client().network().v1().networkPolicies().inNamespace(p.getMetadata().getNamespace())
                         .resource(new NetworkPolicyBuilder(p).editMetadata().withResourceVersion(null).withUid(null)
@@ -165,7 +202,7 @@ public final class DataplaneLab implements AutoCloseable {
      * would take the first one's namespaces for a crashed lab's leftovers. The kernel releases it with the process,
      * so a crashed lab's lock is free again.
      */
-    private static AutoCloseable lock(String prefix) throws IOException {
+    public static AutoCloseable lock(String prefix) throws IOException {
         Path file = Path.of("/run", "reachproof-lab-" + prefix + ".lock");
         java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);

@@ -10,11 +10,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * and Pods (fabric8 informers), renders each node's rules ({@link NftRuleset}) and loads them into the node's network
  * namespace in one nftables transaction, on every change (changes within {@link #DEBOUNCE_MILLIS} are taken together),
  * and only where a node's rules changed. A node with no isolated pod any more has its table removed. A node whose
- * rules cannot be loaded is logged in one line; the other nodes are enforced all the same.
+ * rules cannot be loaded is logged in one line; the other nodes are enforced all the same. The enforcer reads the
+ * policies as a CNI of its {@link CniProfile} would; where that profile lags ({@code enforcement-lag}), new pods and
+ * pods of changed policies stay open for the lag ({@link EnforcementLag}), and the enforcer looks again when it ends.
  */
 public final class NftEnforcer implements AutoCloseable {
 
@@ -36,6 +41,8 @@ public final class NftEnforcer implements AutoCloseable {
     static final long DEBOUNCE_MILLIS = 50;
 
     private final String cluster;
+    private final CniProfile profile;
+    private final EnforcementLag lag;
     private final Function<Pod, Optional<NftRuleset.Attachment>> attachment;
     private final SharedIndexInformer<NetworkPolicy> policies;
     private final SharedIndexInformer<Namespace> namespaces;
@@ -44,11 +51,16 @@ public final class NftEnforcer implements AutoCloseable {
     private final Map<String, String> applied = new HashMap<>();
     private final AtomicLong rulesetsLoaded = new AtomicLong();
     private volatile Instant lastEnforced = Instant.EPOCH;
+    /** When rules held back by the lag land; null when none are. */
+    private volatile Instant pendingUntil;
     /** A look at the cluster is scheduled and has not begun: a change now is seen by it. */
     private boolean scheduled;
 
-    private NftEnforcer(String cluster, Function<Pod, Optional<NftRuleset.Attachment>> attachment, KubernetesClient client) {
+    private NftEnforcer(String cluster, Function<Pod, Optional<NftRuleset.Attachment>> attachment, KubernetesClient client,
+            CniProfile profile, Duration lag) {
         this.cluster = cluster;
+        this.profile = requireNonNull(profile, "profile");
+        this.lag = new EnforcementLag(profile == CniProfile.ENFORCEMENT_LAG ? requireNonNull(lag, "lag") : Duration.ZERO);
         this.attachment = attachment;
         this.worker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("reachproof-enforcer-" + cluster, true));
         ResourceEventHandler<HasMetadata> changed = new ResourceEventHandler<>() {
@@ -83,8 +95,17 @@ public final class NftEnforcer implements AutoCloseable {
      */
     public static NftEnforcer start(KubernetesClient client, String cluster,
             Function<Pod, Optional<NftRuleset.Attachment>> attachment) {
+        return start(client, cluster, attachment, CniProfile.REFERENCE, Duration.ZERO);
+    }
+
+    /**
+     * Starts enforcing as a CNI of {@code profile} does; {@code lag} is how long new pods and changed policies stay
+     * open where the profile is {@code enforcement-lag} (ignored otherwise).
+     */
+    public static NftEnforcer start(KubernetesClient client, String cluster,
+            Function<Pod, Optional<NftRuleset.Attachment>> attachment, CniProfile profile, Duration lag) {
         NftEnforcer e = new NftEnforcer(requireNonNull(cluster, "cluster"), requireNonNull(attachment, "attachment"),
-                requireNonNull(client, "client"));
+                requireNonNull(client, "client"), profile, lag);
         try {
             e.worker.submit(e::enforce).get(30, TimeUnit.SECONDS);
             return e;
@@ -116,8 +137,21 @@ public final class NftEnforcer implements AutoCloseable {
 
     /** Renders every node's rules from what the informers hold now and loads what changed. */
     private void enforce() {
-        Map<String, String> tables = NftRuleset.render(policies.getStore().list(), namespaces.getStore().list(),
-                pods.getStore().list(), attachment);
+        Instant now = Instant.now();
+        List<NetworkPolicy> policiesNow = policies.getStore().list();
+        List<Pod> podsNow = pods.getStore().list();
+        Set<String> open = lag.open(policiesNow, podsNow, now);
+        Map<String, String> tables = NftRuleset.render(policiesNow, namespaces.getStore().list(), podsNow, attachment,
+                profile, open);
+        lag.nextLanding(now).ifPresent(lands -> {
+            try {
+                worker.schedule(this::enforce, Math.max(1, Duration.between(Instant.now(), lands).toMillis() + 1),
+                        TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // stopping
+            }
+        });
+        pendingUntil = lag.nextLanding(now).orElse(null);
         for (String node : new ArrayList<>(applied.keySet())) {
             if (!tables.containsKey(node)) {
                 try {
@@ -168,6 +202,15 @@ public final class NftEnforcer implements AutoCloseable {
 
     public String cluster() {
         return cluster;
+    }
+
+    public CniProfile profile() {
+        return profile;
+    }
+
+    /** When the rules the lag holds back now land, if it holds any back. */
+    public Optional<Instant> pendingUntil() {
+        return Optional.ofNullable(pendingUntil);
     }
 
     /** Stops watching; the rules stay (they go with the pods' namespaces). */

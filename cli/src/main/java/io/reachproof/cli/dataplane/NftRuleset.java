@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -51,6 +52,12 @@ import java.util.function.Function;
  *       never reaches its node.</li>
  * </ul>
  * Pods without an address, or on the host network, have no ruleset, and are peers of no pod selector.
+ *
+ * <p>A {@link CniProfile} other than {@code reference} changes what is rendered as that CNI would: {@code no-enforcement}
+ * renders nothing; {@code reject} ends each chain with a TCP reset and ICMP admin-prohibited instead of a drop;
+ * {@code no-endport} matches a port range's first port only; {@code ipblock-ignores-pods} makes every ipBlock leave out
+ * the addresses of the cluster's pods. Pods named {@code open} (new, or selected by a changed policy, where the
+ * enforcement lags) get no chains yet.
  */
 public final class NftRuleset {
 
@@ -59,11 +66,13 @@ public final class NftRuleset {
     private static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
 
     private final List<NetworkPolicy> policies;
+    private final CniProfile profile;
     private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
     private final List<Pod> pods = new ArrayList<>();
 
-    private NftRuleset(List<NetworkPolicy> policies, List<Namespace> namespaces, List<Pod> pods) {
+    private NftRuleset(List<NetworkPolicy> policies, List<Namespace> namespaces, List<Pod> pods, CniProfile profile) {
         this.policies = new ArrayList<>(policies);
+        this.profile = Objects.requireNonNull(profile, "profile");
         for (Namespace ns : namespaces) {
             Map<String, String> labels = new HashMap<>(Optional.ofNullable(ns.getMetadata().getLabels()).orElse(Map.of()));
             labels.put(NAMESPACE_NAME, ns.getMetadata().getName());
@@ -89,12 +98,25 @@ public final class NftRuleset {
      */
     public static Map<String, String> render(List<NetworkPolicy> policies, List<Namespace> namespaces, List<Pod> pods,
             Function<Pod, Optional<Attachment>> attachment) {
-        NftRuleset r = new NftRuleset(policies, namespaces, pods);
+        return render(policies, namespaces, pods, attachment, CniProfile.REFERENCE, Set.of());
+    }
+
+    /**
+     * The tables as a CNI of {@code profile} renders them; the pods keyed ({@link #key}) in {@code open} are left
+     * without chains (their rules have not landed yet).
+     */
+    public static Map<String, String> render(List<NetworkPolicy> policies, List<Namespace> namespaces, List<Pod> pods,
+            Function<Pod, Optional<Attachment>> attachment, CniProfile profile, Set<String> open) {
+        Objects.requireNonNull(open, "open");
+        if (profile == CniProfile.NO_ENFORCEMENT) {
+            return new LinkedHashMap<>();
+        }
+        NftRuleset r = new NftRuleset(policies, namespaces, pods, profile);
         Map<String, StringBuilder> dispatch = new TreeMap<>();
         Map<String, StringBuilder> chains = new TreeMap<>();
         for (Pod p : r.pods) {
             Optional<Attachment> at = attachment.apply(p);
-            if (at.isEmpty()) {
+            if (at.isEmpty() || open.contains(key(p))) {
                 continue;
             }
             r.chains(p, at.get().nodeInterface(), dispatch.computeIfAbsent(at.get().nodeNetns(), k -> new StringBuilder()),
@@ -155,13 +177,20 @@ public final class NftRuleset {
         }
     }
 
-    /** A chain where what {@code rules} allow returns (to the next check) and the rest is dropped. */
-    private static void chain(StringBuilder t, String name, String comment, List<String> rules, String peerMatch) {
+    /**
+     * A chain where what {@code rules} allow returns (to the next check) and the rest is dropped, or, for
+     * {@code reject}, answered: TCP with a reset, the rest with ICMP admin-prohibited.
+     */
+    private void chain(StringBuilder t, String name, String comment, List<String> rules, String peerMatch) {
         t.append("  chain ").append(name).append(" { ").append(comment).append('\n');
         for (String r : rules) {
             t.append("    ").append((r.replace("PEER", "ip " + peerMatch) + " return").strip()).append('\n');
         }
-        t.append("    drop\n  }\n");
+        if (profile == CniProfile.REJECT) {
+            t.append("    meta l4proto tcp reject with tcp reset\n    reject with icmpx type admin-prohibited\n  }\n");
+        } else {
+            t.append("    drop\n  }\n");
+        }
     }
 
     private List<String> ingressRules(Pod pod, List<NetworkPolicy> selecting) {
@@ -231,8 +260,17 @@ public final class NftRuleset {
             if (peer.getIpBlock() != null) {
                 IPBlock block = peer.getIpBlock();
                 String m = "PEER " + block.getCidr();
-                if (block.getExcept() != null && !block.getExcept().isEmpty()) {
-                    m += " PEER != { " + String.join(", ", block.getExcept()) + " }";
+                TreeSet<String> except = new TreeSet<>(Optional.ofNullable(block.getExcept()).orElse(List.of()));
+                if (profile == CniProfile.IPBLOCK_IGNORES_PODS) {
+                    // the CNI identifies its pods by identity, never by address: a CIDR matches no pod of the cluster
+                    for (Pod p : pods) {
+                        if (inCidr(ip(p), block.getCidr())) {
+                            except.add(ip(p));
+                        }
+                    }
+                }
+                if (!except.isEmpty()) {
+                    m += " PEER != { " + String.join(", ", except) + " }";
                 }
                 matches.add(m);
                 continue;
@@ -266,7 +304,10 @@ public final class NftRuleset {
             return true;
         }
         for (NetworkPolicyPeer peer : peers) {
-            if (peer.getIpBlock() != null ? inBlock(ip(destination), peer.getIpBlock()) : podPeer(np, peer, destination)) {
+            boolean in = peer.getIpBlock() != null
+                    ? profile != CniProfile.IPBLOCK_IGNORES_PODS && inBlock(ip(destination), peer.getIpBlock())
+                    : podPeer(np, peer, destination);
+            if (in) {
                 return true;
             }
         }
@@ -309,7 +350,7 @@ public final class NftRuleset {
      * The port matches of a rule: {@code ""} for every port and protocol (no ports), else one per port; a named port
      * resolves on {@code pod} (null: numbered ports only are given) and is left out where it does not.
      */
-    private static List<String> ports(List<NetworkPolicyPort> ports, Pod pod) {
+    private List<String> ports(List<NetworkPolicyPort> ports, Pod pod) {
         if (ports == null || ports.isEmpty()) {
             return List.of("");
         }
@@ -324,7 +365,7 @@ public final class NftRuleset {
                 if (number != null) {
                     matches.add(protocol + " dport " + number);
                 }
-            } else if (p.getEndPort() != null && p.getEndPort() > port.getIntVal()) {
+            } else if (p.getEndPort() != null && p.getEndPort() > port.getIntVal() && profile != CniProfile.NO_ENDPORT) {
                 matches.add(protocol + " dport " + port.getIntVal() + "-" + p.getEndPort());
             } else {
                 matches.add(protocol + " dport " + port.getIntVal());

@@ -53,7 +53,77 @@ class NftRulesetTest {
         assertThat(tables.get("node-2")).contains(
                 "oifname \"v-checkout\" jump ingress-v-checkout",
                 "ip saddr { 10.200.1.10 } tcp dport 8443 return",
-                "ip saddr { 10.200.1.10 } tcp dport 9090 return")
-                .doesNotContain("v-dns");
+                "ip saddr { 10.200.1.10 } tcp dport 9090 return",
+                // DNS takes the pod network by address (dns-from-pod-network)
+                "oifname \"v-dns\" jump ingress-v-dns",
+                "ip saddr 10.192.0.0/10 udp dport 53 return");
+    }
+
+    private static final String PROFILES_POLICIES = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: server-in, namespace: x}
+            spec:
+              podSelector: {matchLabels: {app: server}}
+              policyTypes: [Ingress]
+              ingress:
+              - from: [{ipBlock: {cidr: 10.200.0.0/16, except: [10.200.9.0/24]}}]
+                ports: [{port: 80, endPort: 82}]
+            """;
+
+    private static Map<String, String> renderProfile(CniProfile profile, java.util.Set<String> open) {
+        PolicyInputReader.Result read = PolicyInputReader.readString("p.yaml", PROFILES_POLICIES);
+        assertThat(read.errors()).isEmpty();
+        List<NetworkPolicy> policies = read.input().policies().stream().map(Located::object).toList();
+        List<Pod> pods = List.of(pod("server", "10.200.1.10"), pod("client", "10.200.1.11"));
+        return NftRuleset.render(policies, List.of(), pods, pod -> Optional.of(new NftRuleset.Attachment("node-1",
+                "v-" + pod.getMetadata().getName())), profile, open);
+    }
+
+    private static Pod pod(String name, String ip) {
+        return new PodBuilder().withNewMetadata().withNamespace("x").withName(name).withLabels(Map.of("app", name))
+                .endMetadata().withNewStatus().withPodIP(ip).endStatus().build();
+    }
+
+    @Test
+    void theReferenceProfileMatchesRangesAndBlocksAndDrops() {
+        String table = renderProfile(CniProfile.REFERENCE, java.util.Set.of()).get("node-1");
+
+        assertThat(table).contains("ip saddr 10.200.0.0/16 ip saddr != { 10.200.9.0/24 } tcp dport 80-82 return\n    drop\n");
+    }
+
+    @Test
+    void noEnforcementRendersNothing() {
+        assertThat(renderProfile(CniProfile.NO_ENFORCEMENT, java.util.Set.of())).isEmpty();
+    }
+
+    @Test
+    void rejectAnswersTcpWithAResetAndTheRestWithAdminProhibited() {
+        String table = renderProfile(CniProfile.REJECT, java.util.Set.of()).get("node-1");
+
+        assertThat(table).contains("tcp dport 80-82 return\n    meta l4proto tcp reject with tcp reset\n"
+                + "    reject with icmpx type admin-prohibited\n  }").doesNotContain("drop");
+    }
+
+    @Test
+    void noEndportMatchesTheFirstPortOfARangeOnly() {
+        String table = renderProfile(CniProfile.NO_ENDPORT, java.util.Set.of()).get("node-1");
+
+        assertThat(table).contains("tcp dport 80 return").doesNotContain("80-82");
+    }
+
+    @Test
+    void ipblockIgnoresPodsLeavesTheClustersPodAddressesOutOfEveryBlock() {
+        String table = renderProfile(CniProfile.IPBLOCK_IGNORES_PODS, java.util.Set.of()).get("node-1");
+
+        assertThat(table).contains("ip saddr 10.200.0.0/16 ip saddr != { 10.200.1.10, 10.200.1.11, 10.200.9.0/24 }"
+                + " tcp dport 80-82 return");
+    }
+
+    @Test
+    void openPodsGetNoChainsYet() {
+        assertThat(renderProfile(CniProfile.ENFORCEMENT_LAG, java.util.Set.of("x/server"))).isEmpty();
+        assertThat(renderProfile(CniProfile.ENFORCEMENT_LAG, java.util.Set.of()).get("node-1"))
+                .contains("oifname \"v-server\" jump ingress-v-server");
     }
 }

@@ -11,6 +11,7 @@ import io.reachproof.protocol.InconclusiveReason;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.ObservedVerdict;
+import io.reachproof.protocol.Outcome;
 import io.reachproof.protocol.PairSummary;
 import io.reachproof.protocol.ProbeResult;
 import io.reachproof.protocol.RoundReport;
@@ -29,7 +30,7 @@ import java.util.TreeMap;
  *
  * <p>A cell is {@code allow} when its probe connected to the expected peer (one connection proves a
  * hole); {@code deny} only when every one of at least {@code failedAttemptsForDeny} attempts failed
- * (refused, timed out, unreachable) at a target that is live and whose responder for that port passed its
+ * (timed out; a refusal or unreachable is an answer, proven at its first attempt) at a target that is live and whose responder for that port passed its
  * self-check this round; otherwise {@code inconclusive} with the reason. Inconclusive cells lower the
  * coverage and are never mismatches. Expected deny + observed allow is a HOLE; expected allow + observed
  * deny is BLOCKED.
@@ -99,7 +100,7 @@ public final class RoundEvaluator {
                 case ERROR -> InconclusiveReason.LOCAL_ERROR;
                 case REFUSED, TIMEOUT, UNREACHABLE -> whyNotDeny(planned, ready, result, in);
             };
-            if (result.outcome() == io.reachproof.protocol.Outcome.CONNECTED) {
+            if (result.outcome() == Outcome.CONNECTED) {
                 observed = ObservedVerdict.ALLOW;
             } else {
                 observed = reason == null ? ObservedVerdict.DENY : ObservedVerdict.INCONCLUSIVE;
@@ -147,7 +148,10 @@ public final class RoundEvaluator {
                 return InconclusiveReason.TARGET_SELF_CHECK_FAILED;
             }
         }
-        return result.attempts() < failedAttemptsForDeny ? InconclusiveReason.TOO_FEW_ATTEMPTS : null;
+        // silence may be a lost packet, so it takes every attempt; a reset or an ICMP error is an answer from the path
+        // (a CNI that rejects instead of dropping), a deny proven at its first attempt
+        return result.outcome() == Outcome.TIMEOUT && result.attempts() < failedAttemptsForDeny
+                ? InconclusiveReason.TOO_FEW_ATTEMPTS : null;
     }
 
     /** The verdict and mismatch counts of one (group or cluster) pair, as the round adds its cells. */

@@ -93,6 +93,10 @@ class RoundEvaluatorTest {
                         InconclusiveReason.LOCAL_ERROR),
                 Arguments.of("a wrong peer", Outcome.WRONG_PEER, 1, true, AgentState.LIVE, ObservedVerdict.INCONCLUSIVE,
                         InconclusiveReason.WRONG_PEER),
+                Arguments.of("a reset at the first attempt is deny (a CNI that rejects)", Outcome.REFUSED, 1, true,
+                        AgentState.LIVE, ObservedVerdict.DENY, null),
+                Arguments.of("ICMP admin-prohibited at the first attempt is deny", Outcome.UNREACHABLE, 1, true,
+                        AgentState.LIVE, ObservedVerdict.DENY, null),
                 Arguments.of("too few failed attempts", Outcome.TIMEOUT, 1, true, AgentState.LIVE,
                         ObservedVerdict.INCONCLUSIVE, InconclusiveReason.TOO_FEW_ATTEMPTS));
     }
