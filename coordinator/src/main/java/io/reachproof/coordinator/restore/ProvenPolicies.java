@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -60,6 +61,7 @@ public final class ProvenPolicies implements RoundListener {
     private final Function<String, Optional<Map<String, NetworkPolicy>>> live;
     private final Set<String> clusters;
     private final int keep;
+    private final RestoreMemory memory;
     private final Map<String, Long> lastChange = new HashMap<>();
     private final Map<String, Deque<Version>> versions = new HashMap<>();
 
@@ -69,6 +71,16 @@ public final class ProvenPolicies implements RoundListener {
      * @param keep how many distinct proven sets are kept per cluster
      */
     public ProvenPolicies(Function<String, Optional<Map<String, NetworkPolicy>>> live, Set<String> clusters, int keep) {
+        this(live, clusters, keep, RestoreMemory.NONE);
+    }
+
+    /**
+     * @param memory where proven sets outlive this leader: each proof is written there, and what other leaders proved
+     *     before is read from there
+     */
+    public ProvenPolicies(Function<String, Optional<Map<String, NetworkPolicy>>> live, Set<String> clusters, int keep,
+            RestoreMemory memory) {
+        this.memory = requireNonNull(memory, "memory");
         this.live = requireNonNull(live, "live");
         this.clusters = Set.copyOf(clusters);
         if (keep < 1) {
@@ -106,7 +118,7 @@ public final class ProvenPolicies implements RoundListener {
     }
 
     private void prove(String cluster, RoundReport report) {
-        Map<String, NetworkPolicy> now;
+        Version v;
         synchronized (this) {
             if (lastChange.getOrDefault(cluster, Long.MIN_VALUE) >= report.startedAtEpochMillis()) {
                 LOG.debug("round {} ran while the policies of {} changed: it proves no set of them", report.roundId(), cluster);
@@ -116,8 +128,8 @@ public final class ProvenPolicies implements RoundListener {
             if (listed.isEmpty()) {
                 return;
             }
-            now = listed.get();
-            Version v = new Version(id(now), cluster, report.finishedAtEpochMillis(), report.roundId(), report.expectation(), now);
+            Map<String, NetworkPolicy> now = listed.get();
+            v = new Version(id(now), cluster, report.finishedAtEpochMillis(), report.roundId(), report.expectation(), now);
             Deque<Version> kept = versions.computeIfAbsent(cluster, c -> new ArrayDeque<>());
             boolean known = kept.removeIf(k -> k.id().equals(v.id()));
             kept.addFirst(v);
@@ -129,22 +141,60 @@ public final class ProvenPolicies implements RoundListener {
                         now.size(), report.roundId(), report.expectation());
             }
         }
+        try {
+            memory.proven(v);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record proven version {} of cluster {}: {}", v.id(), cluster, e.toString());
+        }
+    }
+
+    /**
+     * The proven sets of {@code cluster}, newest proof first: this leader's and those remembered from earlier leaders,
+     * one per id (its newest proof), the newest {@code keep}.
+     */
+    private List<Version> versionsOf(String cluster) {
+        List<Version> stored;
+        try {
+            stored = memory.provenSets(cluster, keep);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the remembered proven sets of cluster {}: {}", cluster, e.toString());
+            stored = List.of();
+        }
+        Map<String, Version> byId = new HashMap<>();
+        List<Version> mine;
+        synchronized (this) {
+            mine = new ArrayList<>(versions.getOrDefault(cluster, new ArrayDeque<>()));
+        }
+        for (Version v : stored) {
+            byId.merge(v.id(), v, (a, b) -> a.provenAtEpochMillis() >= b.provenAtEpochMillis() ? a : b);
+        }
+        for (Version v : mine) {
+            byId.merge(v.id(), v, (a, b) -> a.provenAtEpochMillis() >= b.provenAtEpochMillis() ? a : b);
+        }
+        return byId.values().stream()
+                .sorted(Comparator.comparingLong(Version::provenAtEpochMillis).reversed().thenComparing(Version::id))
+                .limit(keep).toList();
     }
 
     /** The newest proven set of {@code cluster}. */
-    public synchronized Optional<Version> lastProven(String cluster) {
-        return Optional.ofNullable(versions.getOrDefault(cluster, new ArrayDeque<>()).peekFirst());
+    public Optional<Version> lastProven(String cluster) {
+        return versionsOf(cluster).stream().findFirst();
     }
 
     /** The proven set {@code id} of {@code cluster}, if it is still kept. */
-    public synchronized Optional<Version> version(String cluster, String id) {
-        return versions.getOrDefault(cluster, new ArrayDeque<>()).stream().filter(v -> v.id().equals(id)).findFirst();
+    public Optional<Version> version(String cluster, String id) {
+        return versionsOf(cluster).stream().filter(v -> v.id().equals(id)).findFirst();
     }
 
     /** The proven sets of every cluster, newest first per cluster. */
-    public synchronized Map<String, List<Version>> all() {
+    public Map<String, List<Version>> all() {
         Map<String, List<Version>> out = new TreeMap<>();
-        versions.forEach((cluster, kept) -> out.put(cluster, new ArrayList<>(kept)));
+        for (String cluster : new TreeSet<>(clusters)) {
+            List<Version> kept = versionsOf(cluster);
+            if (!kept.isEmpty()) {
+                out.put(cluster, kept);
+            }
+        }
         return out;
     }
 

@@ -14,9 +14,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +56,7 @@ public final class Rollbacks implements RollbackSink {
     private final Consumer<RollbackRecord> notify;
     private final Runnable proveNow;
     private final Clock clock;
+    private final RestoreMemory memory;
     private final ExecutorService executor =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("reachproof-rollback", true));
     private final Set<String> handledSuspects = new HashSet<>();
@@ -68,6 +71,17 @@ public final class Rollbacks implements RollbackSink {
     public Rollbacks(Map<String, RollbackScope> scopes, ProvenPolicies proven,
             Function<String, Optional<Map<String, NetworkPolicy>>> live, PolicyWriter writer,
             Consumer<RollbackRecord> notify, Runnable proveNow, Clock clock) {
+        this(scopes, proven, live, writer, notify, proveNow, clock, RestoreMemory.NONE);
+    }
+
+    /**
+     * @param memory where rollbacks, and the contents rolled back, outlive this leader (the not-again rule holds across
+     *     leaders)
+     */
+    public Rollbacks(Map<String, RollbackScope> scopes, ProvenPolicies proven,
+            Function<String, Optional<Map<String, NetworkPolicy>>> live, PolicyWriter writer,
+            Consumer<RollbackRecord> notify, Runnable proveNow, Clock clock, RestoreMemory memory) {
+        this.memory = requireNonNull(memory, "memory");
         this.scopes = Map.copyOf(scopes);
         this.proven = requireNonNull(proven, "proven");
         this.live = requireNonNull(live, "live");
@@ -117,6 +131,7 @@ public final class Rollbacks implements RollbackSink {
             synchronized (this) {
                 again = rolledBackContent.contains(content);
             }
+            again = again || remembered(content);
             if (again) {
                 done(record(scope, trigger, suspect, scope.mode(), RollbackRecord.Outcome.NOT_AGAIN,
                         suspect + " is back after it was rolled back once (a GitOps controller or a person applied it again):"
@@ -127,6 +142,11 @@ public final class Rollbacks implements RollbackSink {
             if (r.outcome() == RollbackRecord.Outcome.APPLIED) {
                 synchronized (this) {
                     rolledBackContent.add(content);
+                }
+                try {
+                    memory.contentRolledBack(content);
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot record that {} was rolled back: {}", content, e.toString());
                 }
             }
         } catch (RuntimeException e) {
@@ -215,6 +235,11 @@ public final class Rollbacks implements RollbackSink {
             LOG.info("rollback {} in {} ({}): {}", r.outcome().spelling(), r.cluster(), r.trigger(), r.message());
         }
         try {
+            memory.rolledBack(r);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record rollback {}: {}", r.id(), e.toString());
+        }
+        try {
             notify.accept(r);
         } catch (RuntimeException e) {
             LOG.warn("cannot report rollback {}", r.id(), e);
@@ -232,9 +257,34 @@ public final class Rollbacks implements RollbackSink {
         }
     }
 
-    /** The newest rollbacks first. */
-    public synchronized List<RollbackRecord> records() {
-        return List.copyOf(records);
+    /** Whether another leader (or this one before a restart) rolled {@code content} back; unknown counts as no. */
+    private boolean remembered(String content) {
+        try {
+            return memory.wasRolledBack(content);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read whether {} was rolled back before: {}", content, e.toString());
+            return false;
+        }
+    }
+
+    /** The newest rollbacks first: this leader's and those remembered from earlier ones, the newest {@value #KEEP}. */
+    public List<RollbackRecord> records() {
+        List<RollbackRecord> mine;
+        synchronized (this) {
+            mine = new ArrayList<>(records);
+        }
+        List<RollbackRecord> stored;
+        try {
+            stored = memory.rollbacks(KEEP);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the remembered rollbacks: {}", e.toString());
+            stored = List.of();
+        }
+        Map<String, RollbackRecord> byId = new LinkedHashMap<>();
+        mine.forEach(r -> byId.put(r.id(), r));
+        stored.forEach(r -> byId.putIfAbsent(r.id(), r));
+        return byId.values().stream().sorted(Comparator.comparingLong(RollbackRecord::atEpochMillis).reversed())
+                .limit(KEEP).toList();
     }
 
     /** Where rollback acts, by cluster. */
