@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * and {@link #close()} stops them in reverse (as Strimzi's {@code Main} does):
  * <ol>
  *   <li>telemetry (its round listener and {@code /metrics});</li>
+ *   <li>the proof record, when configured: the store, migrated (an unreachable database or a schema newer than known
+ *       fails the start naming the URL or both versions), its round listener, rollback sink and {@code /v1/report};</li>
  *   <li>the Kubernetes clients, when Kubernetes is used, and the pod inventory (Pods and Namespaces informers) of
  *       each cluster in workload mode;</li>
  *   <li>the round service (registry, plan board, rounds, history; a standby until elected when leader election
@@ -61,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *   <li>leader election, last: stopped first, it releases the Lease so a standby takes over at once.</li>
  * </ol>
  * Round listeners hear a finished round in this order: telemetry (the report gains its trace id), the command's
- * own listeners, the rollback signals.
+ * own listeners, the proof record, the rollback signals.
  *
  * <p>A part that cannot start stops every part started before it, in reverse, and the start fails with a
  * {@link StartFailure} naming the part. A command may {@link #own} parts it starts around the assembly (the lab's
@@ -88,6 +90,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
     private Optional<LeaderElection> election = Optional.empty();
     private WorkloadPods pods = WorkloadPods.NONE;
     private Optional<ProvenPolicies> proven = Optional.empty();
+    private Optional<RecordWiring> record = Optional.empty();
     private Thread shutdownHook;
 
     private CoordinatorAssembly(AssemblySettings settings) {
@@ -120,6 +123,12 @@ public final class CoordinatorAssembly implements AutoCloseable {
         }
         parts.started("telemetry", telemetry);
 
+        if (settings.record().isPresent()) {
+            RecordWiring started = RecordWiring.start(settings.record().get());
+            parts.started("proof record", started);
+            record = Optional.of(started);
+        }
+
         Optional<KubernetesSettings> kubernetes = settings.kubernetes();
         if (kubernetes.isPresent()) {
             ClusterClients made = ClusterClients.connect(kubernetes.get());
@@ -136,9 +145,12 @@ public final class CoordinatorAssembly implements AutoCloseable {
         coordinator.addListener(telemetry.roundListener()).addRoute(telemetry.metricsRoute());
         settings.listeners().forEach(coordinator::addListener);
         coordinator.reviewTokensWith(tokenReviewers());
+        record.ifPresent(r -> coordinator.addListener(r.roundListener())
+                .addRoute(r.route(settings.coordinator().adminToken(), settings.clock())));
 
         sinks = startSinks();
         List<RollbackSink> signalled = new ArrayList<>(sinks);
+        record.ifPresent(r -> signalled.add(r.sink()));
         if (kubernetes.isPresent() && !kubernetes.get().rollback().isEmpty()) {
             signalled.add(startRollbacks(kubernetes.get()));
         }
@@ -343,6 +355,11 @@ public final class CoordinatorAssembly implements AutoCloseable {
     /** {@code http://host:port} of the API. */
     public URI url() {
         return coordinator.url();
+    }
+
+    /** The proof record's store (buffered), when one is configured. */
+    public Optional<io.reachproof.coordinator.store.BufferedStore> store() {
+        return record.map(RecordWiring::store);
     }
 
     public Telemetry telemetry() {
