@@ -26,10 +26,10 @@ final class PolicyDiff {
             if (i < a.length && j < b.length && a[i].equals(b[j])) {
                 out.add("  " + a[i++]);
                 j++;
-            } else if (j < b.length && (i == a.length || common[i][j + 1] >= common[i + 1][j])) {
-                out.add("+ " + b[j++]);
-            } else {
+            } else if (i < a.length && (j == b.length || common[i + 1][j] >= common[i][j + 1])) {
                 out.add("- " + a[i++]);
+            } else {
+                out.add("+ " + b[j++]);
             }
         }
         while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) {
