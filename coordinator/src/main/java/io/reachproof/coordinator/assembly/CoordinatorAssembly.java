@@ -157,6 +157,9 @@ public final class CoordinatorAssembly implements AutoCloseable {
         rollback = RollbackWiring.install(coordinator, signalled, settings.confirmations(),
                 settings.coordinator().adminToken());
         parts.started("rollback signals", rollback);
+        if (kubernetes.flatMap(KubernetesSettings::leaderElection).isEmpty()) {
+            continueEpisodes();
+        }
 
         if (kubernetes.isPresent()) {
             startWatches(kubernetes.get());
@@ -185,7 +188,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
             KubernetesSettings k = kubernetes.get();
             try {
                 LeaderElection started = LeaderElection.start(clients.orElseThrow().own().orElseThrow(),
-                        k.leaderElection().get(), k.instance(), coordinator::leading);
+                        k.leaderElection().get(), k.instance(), this::leading);
                 parts.started("leader election", started);
                 election = Optional.of(started);
             } catch (IllegalArgumentException e) {
@@ -193,6 +196,32 @@ public final class CoordinatorAssembly implements AutoCloseable {
             }
         }
         LOG.info("coordinator started: {}", parts.running());
+    }
+
+    /** Elected: first continue the episodes a former leader left open, then schedule; deposed: stand by. */
+    private void leading(boolean value) {
+        if (value) {
+            continueEpisodes();
+        }
+        coordinator.leading(value);
+    }
+
+    /**
+     * The open episodes of the proof record, continued by the rollback signals (same episode ids, so the same
+     * idempotency keys, and resolved here). A database that cannot be read now leaves them to the receivers.
+     */
+    private void continueEpisodes() {
+        record.ifPresent(r -> {
+            try {
+                int taken = rollback.resume(r.store().openEpisodes());
+                if (taken > 0) {
+                    LOG.info("continuing {} open episodes from the proof record", taken);
+                }
+            } catch (io.reachproof.coordinator.store.StoreException e) {
+                LOG.warn("cannot read the open episodes from the proof record; a former leader's open episodes are not"
+                        + " continued", e);
+            }
+        });
     }
 
     /** The webhook sink (if configured), then an Event sink per watched cluster; none when one cannot start. */

@@ -54,6 +54,11 @@ public final class RollbackWiring implements AutoCloseable {
         return new RollbackWiring(signals, sinks);
     }
 
+    /** Continues the open episodes a former leader left in the proof record (see {@link RollbackSignals#resume}). */
+    public int resume(List<io.reachproof.coordinator.store.ProofRecord.Episode> open) {
+        return signals.resume(open);
+    }
+
     /** Waits, at most {@code timeout} in all, until the webhook sinks delivered what they were sent. */
     public boolean drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -155,6 +155,35 @@ public final class SignalTracker {
         return Optional.of(signal(SignalEvent.CHANGED, report, state, next));
     }
 
+    /**
+     * Continues an episode another coordinator opened (a new leader, from the proof record): its mismatch set is
+     * taken as confirmed, so the next round that shows it sends nothing, one that changes it sends CHANGED and one
+     * that proves it gone sends RESOLVED, all with this episode's id (and so the keys a receiver already knows).
+     * Ignored when this tracker already has an episode of {@code expectation}.
+     *
+     * @return whether the episode was taken up
+     */
+    public synchronized boolean resume(String expectation, String episode, long openedAtEpochMillis,
+            List<Mismatch> mismatches, PolicyChange suspect) {
+        requireNonNull(expectation, "expectation");
+        requireNonNull(episode, "episode");
+        ExpectationState state = states.computeIfAbsent(expectation, e -> new ExpectationState());
+        if (!state.firing.isEmpty() || mismatches.isEmpty()) {
+            return false;
+        }
+        Map<MismatchId, List<Mismatch>> firing = new TreeMap<>();
+        for (Mismatch m : mismatches) {
+            firing.computeIfAbsent(MismatchId.of(m), id -> new ArrayList<>()).add(m);
+        }
+        firing.replaceAll((id, list) -> List.copyOf(list));
+        state.firing = firing;
+        firing.keySet().forEach(id -> state.streaks.put(id, confirmations.of(id.kind())));
+        state.episode = episode;
+        state.openedAt = openedAtEpochMillis;
+        state.suspect = suspect;
+        return true;
+    }
+
     private static boolean cleared(MismatchId id, Set<CellKey> planned, Set<CellKey> conclusive) {
         return conclusive.contains(id.cell()) || !planned.contains(id.cell());
     }
