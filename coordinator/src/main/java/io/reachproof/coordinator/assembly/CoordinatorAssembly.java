@@ -155,7 +155,8 @@ public final class CoordinatorAssembly implements AutoCloseable {
             signalled.add(startRollbacks(kubernetes.get()));
         }
         rollback = RollbackWiring.install(coordinator, signalled, settings.confirmations(),
-                settings.coordinator().adminToken());
+                settings.coordinator().adminToken(), record.map(r -> r.gateListener(settings.clock()))
+                        .orElse((expectation, decision) -> { }));
         parts.started("rollback signals", rollback);
         if (kubernetes.flatMap(KubernetesSettings::leaderElection).isEmpty()) {
             continueEpisodes();

@@ -7,7 +7,12 @@ import io.reachproof.coordinator.report.ReportRoute;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.round.RoundListener;
 import io.reachproof.coordinator.signal.RollbackSignal;
+import io.reachproof.coordinator.gate.GateDecision;
 import io.reachproof.coordinator.store.BufferedStore;
+import io.reachproof.coordinator.store.GateRecord;
+import io.reachproof.coordinator.store.Enforcement;
+import io.reachproof.coordinator.telemetry.EnforcementTracker;
+import java.time.Instant;
 import io.reachproof.coordinator.store.JdbcStore;
 import io.reachproof.coordinator.store.RecordSettings;
 import io.reachproof.coordinator.store.StoreUnavailable;
@@ -58,12 +63,21 @@ final class RecordWiring implements AutoCloseable {
         return store;
     }
 
-    /** Writes each finished round (summary and mismatches) to the store, without waiting for it. */
+    /**
+     * Writes each finished round (summary and mismatches) to the store, without waiting for it, and the time to
+     * enforce of the change a round proves enforced (the telemetry's rule: the first clean round after it).
+     */
     RoundListener roundListener() {
+        EnforcementTracker enforcement = new EnforcementTracker();
         return new RoundListener() {
             @Override
             public io.reachproof.protocol.RoundReport onRound(io.reachproof.protocol.RoundReport report) {
                 store.recordRound(report);
+                enforcement.observe(report).ifPresent(e -> store.recordEnforcement(new Enforcement(e.change().cluster(),
+                        e.change().namespace() + "/" + e.change().name()
+                                + (e.change().resourceVersion() == null ? "" : "@" + e.change().resourceVersion()),
+                        Instant.ofEpochMilli(e.change().atEpochMillis()).toString(),
+                        Instant.ofEpochMilli(report.finishedAtEpochMillis()).toString(), e.took().toMillis())));
                 return report;
             }
 
@@ -85,6 +99,16 @@ final class RecordWiring implements AutoCloseable {
             @Override
             public String toString() {
                 return "proof record";
+            }
+        };
+    }
+
+    /** Keeps each PASS or FAIL the gate answers (a rollout's verdict; pending and inconclusive polls are not kept). */
+    java.util.function.BiConsumer<String, GateDecision> gateListener(Clock clock) {
+        return (expectation, decision) -> {
+            if (decision.state() == GateDecision.State.PASS || decision.state() == GateDecision.State.FAIL) {
+                store.recordGateDecision(new GateRecord(expectation, clock.instant().toString(), decision.state().wireName(),
+                        Optional.ofNullable(decision.round()).map(io.reachproof.protocol.RoundReport::roundId)));
             }
         };
     }

@@ -68,6 +68,23 @@ class EpisodeContinuityTest {
     }
 
     @Test
+    void aRoundWhileTheAgentsRegisterAgainDoesNotResolveAContinuedEpisode() throws Exception {
+        List<RollbackSignal> newLeader = new ArrayList<>();
+        try (JdbcStore store = JdbcStore.open(StoreSettings.h2In(dir))) {
+            new RollbackSignals(new SignalTracker(SignalTracker.Confirmations.DEFAULT), store::recordSignal)
+                    .onRound(holed("shop-1-old", 1_000));
+
+            RollbackSignals second = new RollbackSignals(new SignalTracker(SignalTracker.Confirmations.DEFAULT), newLeader::add);
+            second.resume(store.openEpisodes());
+            // only the payments agents are back: the frontend -> db cell is not planned in this round
+            second.onRound(round("shop", "shop-1-new", 31_000).ok("frontend", "payments", 8443).build());
+            assertThat(newLeader).isEmpty();
+            second.onRound(fixed("shop-2-new", 61_000));
+        }
+        assertThat(newLeader).singleElement().satisfies(s -> assertThat(s.event()).isEqualTo(SignalEvent.RESOLVED));
+    }
+
+    @Test
     void aResolvedEpisodeIsNotContinued() throws Exception {
         try (JdbcStore store = JdbcStore.open(StoreSettings.h2In(dir))) {
             RollbackSignals first = new RollbackSignals(new SignalTracker(SignalTracker.Confirmations.DEFAULT), store::recordSignal);
