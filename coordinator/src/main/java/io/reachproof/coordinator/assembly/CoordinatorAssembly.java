@@ -199,6 +199,12 @@ public final class CoordinatorAssembly implements AutoCloseable {
         LOG.info("coordinator started: {}", parts.running());
     }
 
+    /** The policies in force in {@code cluster}, kept in the proof record (a version per content). */
+    private void recordPolicies(KubernetesSettings kubernetes, String cluster) {
+        record.ifPresent(r -> kubernetes.policies().objects(cluster).ifPresent(objects ->
+                new PolicyRecorder(r.store(), settings.clock(), kubernetes.instance()).record(cluster, objects.values())));
+    }
+
     /** Elected: first continue the episodes a former leader left open, then schedule; deposed: stand by. */
     private void leading(boolean value) {
         if (value) {
@@ -297,7 +303,9 @@ public final class CoordinatorAssembly implements AutoCloseable {
                 watch = NetworkPolicyWatch.start(client, c.name(), settings.clock(), kubernetes.policies(), change -> {
                     proven.ifPresent(p -> p.changed(change));
                     coordinator.policyChanged(change);
+                    recordPolicies(kubernetes, change.cluster());
                 });
+                recordPolicies(kubernetes, c.name());
             } catch (KubernetesClientException e) {
                 throw new StartFailure(c.label() + ": cannot list NetworkPolicies at " + client.getMasterUrl() + ": "
                         + KubernetesClients.problem(e), e);
