@@ -82,6 +82,10 @@ class ProofRecordIT {
             });
             assertThat(report.get("gateRuns")).singleElement()
                     .satisfies(g -> assertThat(g.get("verdict").asText()).isEqualTo("fail"));
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(second.url() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).containsPattern("(?m)^reachproof_store_up(\\{[^}]*\\})? 1(\\.0)?$")
+                    .containsPattern("(?m)^reachproof_store_dropped_total(\\{[^}]*\\})? 0(\\.0)?$");
             JsonNode round = report.get("rounds").get(0);
             for (String field : List.of("roundId", "expectation", "startedAt", "finishedAt", "coverage", "mismatches")) {
                 assertThat(round.has(field)).as(field).isTrue();

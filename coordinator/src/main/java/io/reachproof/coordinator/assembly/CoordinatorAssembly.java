@@ -127,6 +127,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
             RecordWiring started = RecordWiring.start(settings.record().get());
             parts.started("proof record", started);
             record = Optional.of(started);
+            telemetry.observeStore(started.store()::up, started.store()::pending, started.store()::dropped);
         }
 
         Optional<KubernetesSettings> kubernetes = settings.kubernetes();
