@@ -26,6 +26,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.reachproof.coordinator.store.ExpectationVersion;
+import io.reachproof.coordinator.store.RecordSettings;
+import io.reachproof.coordinator.store.StoreSettings;
+import java.time.Instant;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,6 +66,10 @@ final class CoordinatorCommand implements Callable<Integer> {
             description = "kubeconfig of the coordinator's own cluster (--kubernetes CLUSTER, leader election;"
                     + " default: the pod's service account, then ~/.kube/config)")
     Path kubeconfig;
+
+    @Option(names = "--git-revision", paramLabel = "REV",
+            description = "the git revision of the expectation files, kept with their versions in the proof record")
+    String gitRevision;
 
     @Spec
     CommandSpec spec;
@@ -129,7 +137,24 @@ final class CoordinatorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(config + ": " + e.getMessage());
         }
-        return AssemblySettings.of(cfg.settings(), sets).withWebhook(hook).withKubernetes(k8s);
+        return AssemblySettings.of(cfg.settings(), sets).withWebhook(hook).withKubernetes(k8s)
+                .withRecord(Optional.of(recordSettings(cfg.store(), cfg.expectationFiles(), Optional.ofNullable(gitRevision))));
+    }
+
+    /** The store and the version of each expectation file (its sets by name, the content hash, the git revision). */
+    static RecordSettings recordSettings(StoreSettings store, List<Path> expectationFiles, Optional<String> gitRevision) {
+        Instant now = Instant.now();
+        List<ExpectationVersion> versions = new ArrayList<>();
+        for (Path file : expectationFiles) {
+            try {
+                for (LoadedExpectation e : ExpectationFiles.load(List.of(file))) {
+                    versions.add(RecordSettings.version(e.name(), file, gitRevision, now));
+                }
+            } catch (InvalidFiles e) {
+                throw new UserError(e.problems(), Main.EXIT_FAILED);
+            }
+        }
+        return new RecordSettings(store, versions);
     }
 
     /** Where rollback acts: each cluster a sync group gives a rollback mode, with that group's namespaces. */
@@ -185,6 +210,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             out.println("  watching the NetworkPolicies of cluster " + c.name() + " at " + assembly.apiServerOf(c.name())
                     + " (" + c.describeAccess(kubeconfig) + ")");
         }
+        settings.record().ifPresent(r -> out.println("  proof record in " + r.store() + " (reachproof report --store "
+                + r.store().url() + ", or " + url + "/v1/report)"));
         out.println("  gate " + url + GateRoute.PATH + "; rollback signals to "
                 + (assembly.sinks().isEmpty() ? "no sink (see --webhook, --kubernetes)" : assembly.sinks().toString()));
         for (LoadedExpectation e : settings.expectations()) {

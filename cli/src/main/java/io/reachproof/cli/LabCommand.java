@@ -10,6 +10,8 @@ import io.reachproof.cli.dataplane.DataplaneLab;
 import io.reachproof.cli.dataplane.LabClustersFile;
 import io.reachproof.cli.dataplane.Shell;
 import io.reachproof.coordinator.assembly.AssemblySettings;
+import io.reachproof.coordinator.store.RecordSettings;
+import io.reachproof.coordinator.store.StoreSettings;
 import io.reachproof.coordinator.assembly.KubernetesSettings;
 import io.reachproof.coordinator.restore.RollbackMode;
 import io.reachproof.coordinator.restore.RollbackScope;
@@ -109,9 +111,13 @@ final class LabCommand implements Callable<Integer> {
     /** Counted down to stop the lab before its duration (tests). */
     final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
 
-    @Option(names = "--lab-dir", paramLabel = "DIR", description = "dataplane lab: where the clusters' kubeconfigs are"
-            + " written (default: the temporary directory's reachproof-lab)")
+    @Option(names = "--lab-dir", paramLabel = "DIR", description = "where the lab's proof record (an H2 file) and, in the"
+            + " dataplane lab, the clusters' kubeconfigs are written (default: the temporary directory's reachproof-lab)")
     Path labDir;
+
+    @Option(names = "--store", paramLabel = "JDBC_URL", description = "where the lab keeps its proof record"
+            + " (reachproof report --store JDBC_URL reads it; default: an H2 file in the lab's directory, --lab-dir)")
+    String store;
 
     @Option(names = "--port", defaultValue = "7070", paramLabel = "P", description = "coordinator port (default ${DEFAULT-VALUE})")
     int port;
@@ -217,8 +223,10 @@ final class LabCommand implements Callable<Integer> {
             }
             return report;
         };
+        StoreSettings record = storeSettings();
+        table.println("reachproof lab: proof record in " + record.url() + " (reachproof report --store '" + record.url() + "')");
         AssemblySettings settings = AssemblySettings.of(Lab.settings(port), sets).withWebhook(hook)
-                .withListeners(List.of(show));
+                .withListeners(List.of(show)).withRecord(Optional.of(new RecordSettings(record, List.of())));
         String fleet;
         CoordinatorAssembly started;
         if (onDataplane) {
@@ -397,7 +405,7 @@ final class LabCommand implements Callable<Integer> {
             throw new UserError((topology != null ? topology : DATAPLANE_TOPOLOGY_FILE) + ": no Pods: the lab clusters"
                     + " would have nothing to probe");
         }
-        Path dir = labDir != null ? labDir : Path.of(System.getProperty("java.io.tmpdir"), "reachproof-lab");
+        Path dir = labDirectory();
         try {
             return DataplaneLab.start(new DataplaneLab.Spec(netnsPrefix, dir, labClusters, nodes,
                     workloads.input().namespaces().stream().map(Located::object).toList(),
@@ -406,6 +414,28 @@ final class LabCommand implements Callable<Integer> {
         } catch (DataplaneException e) {
             throw new UserError("the dataplane lab could not start: " + e.getMessage());
         }
+    }
+
+    /** {@code --store}, else the H2 file in the lab's directory (made when missing). */
+    private StoreSettings storeSettings() {
+        if (store != null) {
+            try {
+                return StoreSettings.of(store);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--store: " + e.getMessage());
+            }
+        }
+        Path dir = labDirectory();
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot create the lab's directory " + dir + ": " + e.getMessage());
+        }
+        return StoreSettings.h2In(dir);
+    }
+
+    private Path labDirectory() {
+        return labDir != null ? labDir : Path.of(System.getProperty("java.io.tmpdir"), "reachproof-lab");
     }
 
     /** The started coordinator; the port taken or another part that cannot start exits 1 naming it. */

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             GateCommand.class,
             StatusCommand.class,
             RollbackCommand.class,
+            ReportCommand.class,
         })
 public final class Main implements Runnable {
 

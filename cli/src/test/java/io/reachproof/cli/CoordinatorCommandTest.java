@@ -31,6 +31,14 @@ class CoordinatorCommandTest {
         return config;
     }
 
+    /** The lab's expectations (written rules, no policies needed) and {@code more}. */
+    private Path labConfig(String more) throws Exception {
+        Files.copy(Path.of("../expectations/examples/lab.yaml"), dir.resolve("lab.yaml"));
+        Path config = dir.resolve("coordinator.yaml");
+        Files.writeString(config, "port: 0\ntokens: {aws-lab: t}\nexpectations: [lab.yaml]\n" + more);
+        return config;
+    }
+
     @Test
     void anExpectationFromPoliciesWithoutPoliciesExitsOneNamingItAndTheKey() throws Exception {
         Path config = config("");
@@ -40,6 +48,31 @@ class CoordinatorCommandTest {
                 + " from the NetworkPolicies (spec.fromPolicies), but no policies are configured: set 'policies' in " + config
                 + ", or take them live from the cluster with --kubernetes CLUSTER" + System.lineSeparator());
         assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableStoreExitsOneNamingItsUrl() throws Exception {
+        Path config = labConfig("store: {url: 'jdbc:postgresql://127.0.0.1:1/reachproof'}\n");
+
+        assertThat(cli.run("coordinator", "--config", config.toString())).isEqualTo(Main.EXIT_FAILED);
+        assertThat(cli.err()).startsWith("cannot reach the store at jdbc:postgresql://127.0.0.1:1/reachproof: ")
+                .doesNotContain("\tat ");
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void theEmbeddedStoreIsAnH2FileInTheDataDirectory() throws Exception {
+        Path config = labConfig("dataDir: state\n");
+        Thread coordinator = new Thread(() -> cli.run("coordinator", "--config", config.toString()));
+        coordinator.setDaemon(true);
+        coordinator.start();
+
+        await().atMost(60, SECONDS).until(() -> cli.out().contains("proof record in"));
+        assertThat(cli.out()).contains("proof record in jdbc:h2:file:" + dir.resolve("state").resolve("reachproof-store"));
+        assertThat(dir.resolve("state").resolve("reachproof-store.mv.db")).exists();
+        coordinator.interrupt();
+        coordinator.join(30_000);
+        assertThat(coordinator.isAlive()).as("the coordinator closed").isFalse();
     }
 
     @Test

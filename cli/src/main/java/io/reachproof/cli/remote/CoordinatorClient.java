@@ -177,6 +177,19 @@ public final class CoordinatorClient {
         throw new CoordinatorException("the coordinator at " + coordinator + " answered with something that is not " + what);
     }
 
+    /**
+     * The proof record of a period as the coordinator renders it ({@code GET /v1/report}): {@code query} is the
+     * request's query string (since, until, cluster, expectation, format), already encoded.
+     */
+    public String report(String query) throws CoordinatorException {
+        HttpResponse<byte[]> response = send(request("/v1/report", null, query).header("Accept", "*/*").GET().build());
+        if (response.statusCode() != 200) {
+            throw new CoordinatorException("the coordinator at " + coordinator + " answered HTTP " + response.statusCode()
+                    + describe(response) + (response.statusCode() == 404 ? " (it keeps no proof record: no store)" : ""));
+        }
+        return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public URI coordinator() {
         return coordinator;
     }

@@ -52,15 +52,23 @@ public final class GateRoute {
     private final RoundHistory history;
     private final Clock clock;
     private final Optional<byte[]> token;
+    private final java.util.function.BiConsumer<String, GateDecision> decided;
 
     /**
      * @param token when present, requests must carry it as {@code Authorization: Bearer TOKEN} (the
      *     coordinator's admin token: the answer names where the holes are)
      */
     public GateRoute(RoundHistory history, Clock clock, Optional<String> token) {
+        this(history, clock, token, (expectation, decision) -> { });
+    }
+
+    /** @param decided told each decision the gate answers (with the set's name), e.g. to keep it in the proof record */
+    public GateRoute(RoundHistory history, Clock clock, Optional<String> token,
+            java.util.function.BiConsumer<String, GateDecision> decided) {
         this.history = requireNonNull(history, "history");
         this.clock = requireNonNull(clock, "clock");
         this.token = requireNonNull(token, "token").map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.decided = requireNonNull(decided, "decided");
     }
 
     /** {@code GET /v1/gate} and {@code POST /v1/gate}, for the coordinator's HTTP server. */
@@ -120,6 +128,7 @@ public final class GateRoute {
         }
 
         GateDecision decision = GateDecision.decide(history.reports(expectation), since, minCoverage);
+        decided.accept(expectation, decision);
         ObjectNode body = body(expectation, since, minCoverage, decision);
         body.put("now", clock.instant().toString());
         boolean inBody = verdictIn.equals("body");

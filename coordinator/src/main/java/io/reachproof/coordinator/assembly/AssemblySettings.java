@@ -3,6 +3,7 @@ package io.reachproof.coordinator.assembly;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.coordinator.signal.SignalTracker.Confirmations;
+import io.reachproof.coordinator.store.RecordSettings;
 import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.round.RoundListener;
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
  * @param kubernetes watched clusters and leader election, if Kubernetes is used at all
  * @param listeners round listeners of the command (the lab's table): they hear each finished round after the
  *     telemetry (so the report carries its trace id) and before the rollback signals
+ * @param record where the proof record is kept (rounds, episodes, versions), if anywhere
  */
 public record AssemblySettings(
         CoordinatorSettings coordinator,
@@ -31,7 +33,8 @@ public record AssemblySettings(
         Optional<KubernetesSettings> kubernetes,
         List<RoundListener> listeners,
         Confirmations confirmations,
-        Clock clock) {
+        Clock clock,
+        Optional<RecordSettings> record) {
 
     public AssemblySettings {
         requireNonNull(coordinator, "coordinator");
@@ -42,6 +45,7 @@ public record AssemblySettings(
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
         requireNonNull(confirmations, "confirmations");
         requireNonNull(clock, "clock");
+        requireNonNull(record, "record");
         if (expectations.isEmpty()) {
             throw new IllegalArgumentException("expectations must name at least one set");
         }
@@ -59,26 +63,31 @@ public record AssemblySettings(
      */
     public static AssemblySettings of(CoordinatorSettings coordinator, List<LoadedExpectation> expectations) {
         return new AssemblySettings(coordinator, expectations, Telemetry::fromEnvironment, Optional.empty(),
-                Optional.empty(), List.of(), Confirmations.DEFAULT, Clock.systemUTC());
+                Optional.empty(), List.of(), Confirmations.DEFAULT, Clock.systemUTC(), Optional.empty());
     }
 
     public AssemblySettings withCoordinator(CoordinatorSettings value) {
-        return new AssemblySettings(value, expectations, telemetry, webhook, kubernetes, listeners, confirmations, clock);
+        return new AssemblySettings(value, expectations, telemetry, webhook, kubernetes, listeners, confirmations, clock, record);
     }
 
     public AssemblySettings withTelemetry(Supplier<Telemetry> value) {
-        return new AssemblySettings(coordinator, expectations, value, webhook, kubernetes, listeners, confirmations, clock);
+        return new AssemblySettings(coordinator, expectations, value, webhook, kubernetes, listeners, confirmations, clock, record);
     }
 
     public AssemblySettings withWebhook(Optional<WebhookConfig> value) {
-        return new AssemblySettings(coordinator, expectations, telemetry, value, kubernetes, listeners, confirmations, clock);
+        return new AssemblySettings(coordinator, expectations, telemetry, value, kubernetes, listeners, confirmations, clock, record);
     }
 
     public AssemblySettings withKubernetes(Optional<KubernetesSettings> value) {
-        return new AssemblySettings(coordinator, expectations, telemetry, webhook, value, listeners, confirmations, clock);
+        return new AssemblySettings(coordinator, expectations, telemetry, webhook, value, listeners, confirmations, clock, record);
     }
 
     public AssemblySettings withListeners(List<RoundListener> value) {
-        return new AssemblySettings(coordinator, expectations, telemetry, webhook, kubernetes, value, confirmations, clock);
+        return new AssemblySettings(coordinator, expectations, telemetry, webhook, kubernetes, value, confirmations, clock, record);
+    }
+
+    public AssemblySettings withRecord(Optional<RecordSettings> value) {
+        return new AssemblySettings(coordinator, expectations, telemetry, webhook, kubernetes, listeners, confirmations, clock,
+                value);
     }
 }

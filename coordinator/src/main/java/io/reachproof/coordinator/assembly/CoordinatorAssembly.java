@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * and {@link #close()} stops them in reverse (as Strimzi's {@code Main} does):
  * <ol>
  *   <li>telemetry (its round listener and {@code /metrics});</li>
+ *   <li>the proof record, when configured: the store, migrated (an unreachable database or a schema newer than known
+ *       fails the start naming the URL or both versions), its round listener, rollback sink and {@code /v1/report};</li>
  *   <li>the Kubernetes clients, when Kubernetes is used, and the pod inventory (Pods and Namespaces informers) of
  *       each cluster in workload mode;</li>
  *   <li>the round service (registry, plan board, rounds, history; a standby until elected when leader election
@@ -61,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *   <li>leader election, last: stopped first, it releases the Lease so a standby takes over at once.</li>
  * </ol>
  * Round listeners hear a finished round in this order: telemetry (the report gains its trace id), the command's
- * own listeners, the rollback signals.
+ * own listeners, the proof record, the rollback signals.
  *
  * <p>A part that cannot start stops every part started before it, in reverse, and the start fails with a
  * {@link StartFailure} naming the part. A command may {@link #own} parts it starts around the assembly (the lab's
@@ -88,6 +90,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
     private Optional<LeaderElection> election = Optional.empty();
     private WorkloadPods pods = WorkloadPods.NONE;
     private Optional<ProvenPolicies> proven = Optional.empty();
+    private Optional<RecordWiring> record = Optional.empty();
     private Thread shutdownHook;
 
     private CoordinatorAssembly(AssemblySettings settings) {
@@ -120,6 +123,13 @@ public final class CoordinatorAssembly implements AutoCloseable {
         }
         parts.started("telemetry", telemetry);
 
+        if (settings.record().isPresent()) {
+            RecordWiring started = RecordWiring.start(settings.record().get());
+            parts.started("proof record", started);
+            record = Optional.of(started);
+            telemetry.observeStore(started.store()::up, started.store()::pending, started.store()::dropped);
+        }
+
         Optional<KubernetesSettings> kubernetes = settings.kubernetes();
         if (kubernetes.isPresent()) {
             ClusterClients made = ClusterClients.connect(kubernetes.get());
@@ -136,15 +146,22 @@ public final class CoordinatorAssembly implements AutoCloseable {
         coordinator.addListener(telemetry.roundListener()).addRoute(telemetry.metricsRoute());
         settings.listeners().forEach(coordinator::addListener);
         coordinator.reviewTokensWith(tokenReviewers());
+        record.ifPresent(r -> coordinator.addListener(r.roundListener())
+                .addRoute(r.route(settings.coordinator().adminToken(), settings.clock())));
 
         sinks = startSinks();
         List<RollbackSink> signalled = new ArrayList<>(sinks);
+        record.ifPresent(r -> signalled.add(r.sink()));
         if (kubernetes.isPresent() && !kubernetes.get().rollback().isEmpty()) {
             signalled.add(startRollbacks(kubernetes.get()));
         }
         rollback = RollbackWiring.install(coordinator, signalled, settings.confirmations(),
-                settings.coordinator().adminToken());
+                settings.coordinator().adminToken(), record.map(r -> r.gateListener(settings.clock()))
+                        .orElse((expectation, decision) -> { }));
         parts.started("rollback signals", rollback);
+        if (kubernetes.flatMap(KubernetesSettings::leaderElection).isEmpty()) {
+            continueEpisodes();
+        }
 
         if (kubernetes.isPresent()) {
             startWatches(kubernetes.get());
@@ -173,7 +190,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
             KubernetesSettings k = kubernetes.get();
             try {
                 LeaderElection started = LeaderElection.start(clients.orElseThrow().own().orElseThrow(),
-                        k.leaderElection().get(), k.instance(), coordinator::leading);
+                        k.leaderElection().get(), k.instance(), this::leading);
                 parts.started("leader election", started);
                 election = Optional.of(started);
             } catch (IllegalArgumentException e) {
@@ -181,6 +198,38 @@ public final class CoordinatorAssembly implements AutoCloseable {
             }
         }
         LOG.info("coordinator started: {}", parts.running());
+    }
+
+    /** The policies in force in {@code cluster}, kept in the proof record (a version per content). */
+    private void recordPolicies(KubernetesSettings kubernetes, String cluster) {
+        record.ifPresent(r -> kubernetes.policies().objects(cluster).ifPresent(objects ->
+                new PolicyRecorder(r.store(), settings.clock(), kubernetes.instance()).record(cluster, objects.values())));
+    }
+
+    /** Elected: first continue the episodes a former leader left open, then schedule; deposed: stand by. */
+    private void leading(boolean value) {
+        if (value) {
+            continueEpisodes();
+        }
+        coordinator.leading(value);
+    }
+
+    /**
+     * The open episodes of the proof record, continued by the rollback signals (same episode ids, so the same
+     * idempotency keys, and resolved here). A database that cannot be read now leaves them to the receivers.
+     */
+    private void continueEpisodes() {
+        record.ifPresent(r -> {
+            try {
+                int taken = rollback.resume(r.store().openEpisodes());
+                if (taken > 0) {
+                    LOG.info("continuing {} open episodes from the proof record", taken);
+                }
+            } catch (io.reachproof.coordinator.store.StoreException e) {
+                LOG.warn("cannot read the open episodes from the proof record; a former leader's open episodes are not"
+                        + " continued", e);
+            }
+        });
     }
 
     /** The webhook sink (if configured), then an Event sink per watched cluster; none when one cannot start. */
@@ -255,7 +304,9 @@ public final class CoordinatorAssembly implements AutoCloseable {
                 watch = NetworkPolicyWatch.start(client, c.name(), settings.clock(), kubernetes.policies(), change -> {
                     proven.ifPresent(p -> p.changed(change));
                     coordinator.policyChanged(change);
+                    recordPolicies(kubernetes, change.cluster());
                 });
+                recordPolicies(kubernetes, c.name());
             } catch (KubernetesClientException e) {
                 throw new StartFailure(c.label() + ": cannot list NetworkPolicies at " + client.getMasterUrl() + ": "
                         + KubernetesClients.problem(e), e);
@@ -343,6 +394,11 @@ public final class CoordinatorAssembly implements AutoCloseable {
     /** {@code http://host:port} of the API. */
     public URI url() {
         return coordinator.url();
+    }
+
+    /** The proof record's store (buffered), when one is configured. */
+    public Optional<io.reachproof.coordinator.store.BufferedStore> store() {
+        return record.map(RecordWiring::store);
     }
 
     public Telemetry telemetry() {

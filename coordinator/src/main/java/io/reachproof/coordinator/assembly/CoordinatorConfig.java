@@ -9,6 +9,7 @@ import io.reachproof.coordinator.plan.PlannerSettings;
 import io.reachproof.coordinator.registry.RegistrySettings;
 import io.reachproof.coordinator.restore.RollbackMode;
 import io.reachproof.coordinator.round.RoundSettings;
+import io.reachproof.coordinator.store.StoreSettings;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.yaml.NearestName;
 import io.reachproof.yaml.NodeReader;
@@ -83,6 +84,12 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   rollback:                 #   optional: restore the last proven policies when a change breaks reachability
  *     mode: apply             #   off (default) | dry-run | apply; needs namespaces (only those are written)
  *     clusters: [aws-prod]    #   default: every cluster of the group
+ * dataDir: data               # where the embedded store (an H2 file) lives, relative to this file (default data)
+ * store:                      # optional: the proof record in PostgreSQL instead (production; replicas share it)
+ *   url: jdbc:postgresql://db.example:5432/reachproof   # or jdbc:h2:... (default: the H2 file in dataDir)
+ *   user: reachproof
+ *   passwordFile: secrets/db-password   # relative to this file; its first line is the password
+ *   retention: 90d            # rounds, episodes and versions older than this are pruned (default 90d)
  * leaderElection:             # optional: one leader among replicas (a coordination.k8s.io Lease)
  *   enabled: true             # default true when the block is present
  *   namespace: reachproof     # default: the Kubernetes client's namespace (in a pod: its own)
@@ -98,7 +105,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * within {@link YamlLimits} (size, nesting, aliases).
  */
 public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
-        Optional<LeaderElectionSettings> leaderElection, List<SyncGroupConfig> syncGroups) {
+        Optional<LeaderElectionSettings> leaderElection, List<SyncGroupConfig> syncGroups, StoreSettings store) {
 
     /**
      * One entry of {@code syncGroups}; {@code source} is resolved against the configuration's folder and exists;
@@ -125,7 +132,9 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection",
-            "syncGroups");
+            "syncGroups", "dataDir", "store");
+    private static final List<String> STORE_KEYS = List.of("url", "user", "passwordFile", "retention");
+    private static final Pattern DAYS = Pattern.compile("([1-9]\\d{0,4})d");
     private static final List<String> SYNC_GROUP_KEYS = List.of("name", "clusters", "namespaces", "source", "rollback");
     private static final List<String> ROLLBACK_KEYS = List.of("mode", "clusters");
     private static final List<String> TOKEN_REVIEW_KEYS = List.of("clusters", "audience");
@@ -141,6 +150,13 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
         policyPaths = List.copyOf(requireNonNull(policyPaths, "policyPaths"));
         requireNonNull(leaderElection, "leaderElection");
         syncGroups = List.copyOf(requireNonNull(syncGroups, "syncGroups"));
+        requireNonNull(store, "store");
+    }
+
+    /** The proof record in the H2 file of {@code data} next to the working directory. */
+    public CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
+            Optional<LeaderElectionSettings> leaderElection, List<SyncGroupConfig> syncGroups) {
+        this(settings, expectationFiles, policyPaths, leaderElection, syncGroups, StoreSettings.h2In(Path.of("data")));
     }
 
     /** No sync groups. */
@@ -263,6 +279,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             Optional<Duration> jitter = k.duration("jitter", Duration.ofSeconds(5));
             Optional<LeaderElectionSettings> election = leaderElection(k);
             Optional<List<SyncGroupConfig>> syncGroups = syncGroups(k);
+            Optional<StoreSettings> store = store(k);
             k.rejectUnknown();
             if (!nodes.problems().isEmpty()) {
                 return Optional.empty();
@@ -275,7 +292,73 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                     new RegistrySettings(heartbeat.get(), missed.get(), gone.get()), planner, rounds, failed.get(), poll.get(),
                     maxBatch.get(), true, jitter.get(), agentAuth.get(), workload.get(), traceUi.get());
             return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election,
-                    syncGroups.get()));
+                    syncGroups.get(), store.get()));
+        }
+
+        /**
+         * {@code store: {url, user, passwordFile, retention}}; without it, the H2 file in {@code dataDir} (default
+         * {@code data}, relative to the configuration).
+         */
+        private Optional<StoreSettings> store(Keys outer) {
+            Optional<String> dataDir = outer.string("dataDir", "data").filter(d -> {
+                if (d.isBlank()) {
+                    outer.error("dataDir", "must name a directory");
+                }
+                return !d.isBlank();
+            });
+            Optional<Node> block = outer.value("store");
+            if (block.isEmpty()) {
+                return dataDir.map(d -> StoreSettings.h2In(dir.resolve(d)));
+            }
+            if (!(block.get() instanceof MappingNode m)) {
+                outer.error("store", "must be a mapping (url, user, passwordFile, retention), not " + text(block.get()));
+                return Optional.empty();
+            }
+            Keys k = new Keys(m, "store.", STORE_KEYS);
+            k.rejectUnknown();
+            Optional<String> url = k.string("url", "").filter(u -> {
+                boolean known = u.startsWith("jdbc:postgresql://") || u.startsWith("jdbc:h2:");
+                if (u.isBlank()) {
+                    k.error("url", "is required (jdbc:postgresql://HOST:PORT/DATABASE or jdbc:h2:...)");
+                } else if (!known) {
+                    k.error("url", "must be jdbc:postgresql://HOST:PORT/DATABASE or jdbc:h2:..., not " + u);
+                }
+                return known;
+            });
+            Optional<Optional<String>> user = k.present("user") ? k.string("user", "").map(Optional::of)
+                    : Optional.of(Optional.empty());
+            Optional<Optional<String>> password = Optional.of(Optional.empty());
+            if (k.present("passwordFile")) {
+                password = k.existingFile("passwordFile", true).flatMap(f -> {
+                    try {
+                        String first = Files.readAllLines(f).stream().findFirst().orElse("").strip();
+                        if (first.isEmpty()) {
+                            k.error("passwordFile", "is empty: " + f);
+                            return Optional.empty();
+                        }
+                        return Optional.of(Optional.of(first));
+                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                        k.error("passwordFile", "cannot read " + f + ": " + e.getMessage());
+                        return Optional.empty();
+                    }
+                });
+            }
+            Optional<Duration> retention = Optional.of(StoreSettings.DEFAULT_RETENTION);
+            Optional<Node> r = k.value("retention");
+            if (r.isPresent()) {
+                String t = r.get() instanceof ScalarNode sc ? sc.getValue() : "";
+                java.util.regex.Matcher days = DAYS.matcher(t);
+                Optional<Duration> d = days.matches() ? Optional.of(Duration.ofDays(Long.parseLong(days.group(1))))
+                        : GoDuration.parse(t).filter(x -> !x.isZero());
+                if (d.isEmpty()) {
+                    k.error("retention", "must be a positive duration such as 90d or 720h, not " + text(r.get()));
+                }
+                retention = d;
+            }
+            if (url.isEmpty() || user.isEmpty() || password.isEmpty() || retention.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new StoreSettings(url.get(), user.get(), password.get(), retention.get()));
         }
 
         /** {@code tls: {certFile, keyFile, clientCaFile}}: files relative to the configuration, which must exist. */

@@ -44,14 +44,26 @@ public final class RollbackWiring implements AutoCloseable {
      */
     public static RollbackWiring install(Coordinator coordinator, List<RollbackSink> sinks,
             SignalTracker.Confirmations confirmations, Optional<String> adminToken) {
+        return install(coordinator, sinks, confirmations, adminToken, (expectation, decision) -> { });
+    }
+
+    /** As {@link #install(Coordinator, List, SignalTracker.Confirmations, Optional)}; {@code decided} hears each gate answer. */
+    public static RollbackWiring install(Coordinator coordinator, List<RollbackSink> sinks,
+            SignalTracker.Confirmations confirmations, Optional<String> adminToken,
+            java.util.function.BiConsumer<String, io.reachproof.coordinator.gate.GateDecision> decided) {
         requireNonNull(coordinator, "coordinator");
         List<RollbackSink> all = new ArrayList<>(sinks);
         all.add(coordinator.episodes()::record);
         RollbackSignals signals = new RollbackSignals(new SignalTracker(confirmations), RollbackSink.composite(all));
         coordinator.addListener(signals);
-        new GateRoute(coordinator.history(), Clock.systemUTC(), adminToken).routes().forEach(coordinator::addRoute);
+        new GateRoute(coordinator.history(), Clock.systemUTC(), adminToken, decided).routes().forEach(coordinator::addRoute);
         LOG.info("rollback signals to {}; gate endpoint {}", sinks, GateRoute.PATH);
         return new RollbackWiring(signals, sinks);
+    }
+
+    /** Continues the open episodes a former leader left in the proof record (see {@link RollbackSignals#resume}). */
+    public int resume(List<io.reachproof.coordinator.store.ProofRecord.Episode> open) {
+        return signals.resume(open);
     }
 
     /** Waits, at most {@code timeout} in all, until the webhook sinks delivered what they were sent. */

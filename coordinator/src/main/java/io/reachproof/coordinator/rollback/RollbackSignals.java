@@ -37,6 +37,23 @@ public final class RollbackSignals implements RoundListener, AutoCloseable {
         return report;
     }
 
+    /**
+     * Continues the open episodes of {@code episodes} (from the proof record: what a former leader opened) with
+     * their ids, so they keep their idempotency keys and get resolved here; returns how many were taken up.
+     */
+    public int resume(java.util.List<io.reachproof.coordinator.store.ProofRecord.Episode> episodes) {
+        int taken = 0;
+        for (io.reachproof.coordinator.store.ProofRecord.Episode e : episodes) {
+            if (e.resolvedAt() == null && tracker.resume(e.expectation(), e.key(),
+                    java.time.Instant.parse(e.openedAt()).toEpochMilli(), e.mismatches(), e.suspectChange())) {
+                LOG.info("continuing episode {} of {} ({}, opened {}) from the proof record", e.key(), e.expectation(),
+                        e.idempotencyKey(), e.openedAt());
+                taken++;
+            }
+        }
+        return taken;
+    }
+
     @Override
     public void close() {
         sink.close();

@@ -89,6 +89,11 @@ public final class SignalTracker {
         String episode;
         long openedAt;
         PolicyChange suspect;
+        /**
+         * Mismatches taken up from a former leader ({@link #resume}) and not seen or proven since: only a conclusive
+         * cell clears them, not a cell left unplanned while the agents register again with this coordinator.
+         */
+        Set<MismatchId> resumed = new java.util.HashSet<>();
     }
 
     private final Confirmations confirmations;
@@ -120,10 +125,11 @@ public final class SignalTracker {
         for (MismatchId id : seen.keySet()) {
             state.streaks.merge(id, 1, Integer::sum);
         }
-        state.streaks.keySet().removeIf(id -> !seen.containsKey(id) && cleared(id, planned, conclusive));
+        state.streaks.keySet().removeIf(id -> !seen.containsKey(id) && cleared(id, planned, conclusive, state.resumed));
 
         Map<MismatchId, List<Mismatch>> next = new TreeMap<>(state.firing);
-        next.keySet().removeIf(id -> !seen.containsKey(id) && cleared(id, planned, conclusive));
+        next.keySet().removeIf(id -> !seen.containsKey(id) && cleared(id, planned, conclusive, state.resumed));
+        state.resumed.removeIf(id -> seen.containsKey(id) || conclusive.contains(id.cell()));
         seen.forEach((id, instances) -> {
             if (state.firing.containsKey(id) || state.streaks.getOrDefault(id, 0) >= confirmations.of(id.kind())) {
                 next.put(id, List.copyOf(instances));
@@ -143,6 +149,7 @@ public final class SignalTracker {
             return Optional.of(signal(SignalEvent.OPENED, report, state, next));
         }
         if (next.isEmpty()) {
+            state.resumed.clear();
             RollbackSignal resolved = signal(SignalEvent.RESOLVED, report, state, previous);
             state.episode = null;
             state.suspect = null;
@@ -155,8 +162,38 @@ public final class SignalTracker {
         return Optional.of(signal(SignalEvent.CHANGED, report, state, next));
     }
 
-    private static boolean cleared(MismatchId id, Set<CellKey> planned, Set<CellKey> conclusive) {
-        return conclusive.contains(id.cell()) || !planned.contains(id.cell());
+    /**
+     * Continues an episode another coordinator opened (a new leader, from the proof record): its mismatch set is
+     * taken as confirmed, so the next round that shows it sends nothing, one that changes it sends CHANGED and one
+     * that proves it gone sends RESOLVED, all with this episode's id (and so the keys a receiver already knows).
+     * Ignored when this tracker already has an episode of {@code expectation}.
+     *
+     * @return whether the episode was taken up
+     */
+    public synchronized boolean resume(String expectation, String episode, long openedAtEpochMillis,
+            List<Mismatch> mismatches, PolicyChange suspect) {
+        requireNonNull(expectation, "expectation");
+        requireNonNull(episode, "episode");
+        ExpectationState state = states.computeIfAbsent(expectation, e -> new ExpectationState());
+        if (!state.firing.isEmpty() || mismatches.isEmpty()) {
+            return false;
+        }
+        Map<MismatchId, List<Mismatch>> firing = new TreeMap<>();
+        for (Mismatch m : mismatches) {
+            firing.computeIfAbsent(MismatchId.of(m), id -> new ArrayList<>()).add(m);
+        }
+        firing.replaceAll((id, list) -> List.copyOf(list));
+        state.firing = firing;
+        state.resumed = new java.util.HashSet<>(firing.keySet());
+        firing.keySet().forEach(id -> state.streaks.put(id, confirmations.of(id.kind())));
+        state.episode = episode;
+        state.openedAt = openedAtEpochMillis;
+        state.suspect = suspect;
+        return true;
+    }
+
+    private static boolean cleared(MismatchId id, Set<CellKey> planned, Set<CellKey> conclusive, Set<MismatchId> resumed) {
+        return conclusive.contains(id.cell()) || !planned.contains(id.cell()) && !resumed.contains(id);
     }
 
     /**

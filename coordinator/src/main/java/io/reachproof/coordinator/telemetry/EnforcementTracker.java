@@ -14,13 +14,23 @@ import java.util.Optional;
  * mismatch). Each change is measured once; a newer change replaces a pending
  * older one (the clock restarts with it). Not thread-safe: rounds of one coordinator arrive in order.
  */
-final class EnforcementTracker {
+public final class EnforcementTracker {
+
+    /** A change proven enforced: the change, and how long after it the first clean round finished. */
+    public record Enforced(PolicyChange change, Duration took) {
+    }
+
 
     private final Map<String, PolicyChange> pending = new HashMap<>();
     private final Map<String, PolicyChange> lastEnforced = new HashMap<>();
 
     /** The time-to-enforce this round proves, if it is the first clean round after a change. */
     Optional<Duration> onRound(RoundReport report) {
+        return observe(report).map(Enforced::took);
+    }
+
+    /** The change this round proves enforced and after how long, if it is the first clean round after it. */
+    public Optional<Enforced> observe(RoundReport report) {
         String set = report.expectation();
         PolicyChange suspect = report.suspectChange();
         if (suspect != null && !suspect.equals(lastEnforced.get(set))) {
@@ -32,6 +42,7 @@ final class EnforcementTracker {
         }
         pending.remove(set);
         lastEnforced.put(set, change);
-        return Optional.of(Duration.ofMillis(Math.max(0, report.finishedAtEpochMillis() - change.atEpochMillis())));
+        return Optional.of(new Enforced(change,
+                Duration.ofMillis(Math.max(0, report.finishedAtEpochMillis() - change.atEpochMillis()))));
     }
 }

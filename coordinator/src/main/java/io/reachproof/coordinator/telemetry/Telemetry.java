@@ -180,6 +180,25 @@ public final class Telemetry implements AutoCloseable {
                         where.get(1)))));
     }
 
+    /**
+     * The proof record's store: {@code reachproof.store.up} (1 while its writes reach the database),
+     * {@code reachproof.store.pending} (writes waiting in the buffer) and {@code reachproof.store.dropped} (writes
+     * dropped since start because the buffer was full).
+     */
+    public void observeStore(BooleanSupplier up, java.util.function.LongSupplier pending,
+            java.util.function.LongSupplier dropped) {
+        io.opentelemetry.api.metrics.Meter meter = sdk.getMeterProvider().meterBuilder(SCOPE).build();
+        meter.gaugeBuilder("reachproof.store.up").ofLongs()
+                .setDescription("1 while the proof record's writes reach the database, 0 while they wait")
+                .buildWithCallback(m -> m.record(up.getAsBoolean() ? 1 : 0));
+        meter.gaugeBuilder("reachproof.store.pending").ofLongs()
+                .setDescription("proof record writes waiting for the database")
+                .buildWithCallback(m -> m.record(pending.getAsLong()));
+        meter.counterBuilder("reachproof.store.dropped")
+                .setDescription("proof record writes dropped because the buffer was full")
+                .buildWithCallback(m -> m.record(dropped.getAsLong()));
+    }
+
     /** The SDK, for instrumentation beyond rounds. */
     public OpenTelemetrySdk sdk() {
         return sdk;

@@ -7,6 +7,7 @@ import io.reachproof.coordinator.kube.LeaderElectionSettings;
 import io.reachproof.coordinator.restore.RollbackMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.reachproof.coordinator.store.StoreSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +200,45 @@ class CoordinatorConfigTest {
         Path ftp = write("tokens: {lab: t}\ntraceUi: ftp://traces\nexpectations: [shop.yaml]\n");
         assertThatThrownBy(() -> CoordinatorConfig.read(ftp)).hasMessageContaining(ftp + ":2:10: traceUi: must be an"
                 + " http:// or https:// URL, not ftp://traces");
+    }
+
+    @Test
+    void theStoreIsAnH2FileInTheDataDirectoryUnlessPostgresIsConfigured() throws Exception {
+        StoreSettings embedded = CoordinatorConfig.read(write("tokens: {lab: t}\nexpectations: [shop.yaml]\n")).store();
+        assertThat(embedded.url()).isEqualTo(StoreSettings.h2Url(dir.resolve("data")));
+        assertThat(embedded.retention()).isEqualTo(Duration.ofDays(90));
+
+        Files.writeString(dir.resolve("db-password"), "s3cret\n");
+        StoreSettings pg = CoordinatorConfig.read(write("""
+                tokens: {lab: t}
+                expectations: [shop.yaml]
+                store:
+                  url: jdbc:postgresql://db.example:5432/reachproof
+                  user: reachproof
+                  passwordFile: db-password
+                  retention: 30d
+                """)).store();
+        assertThat(pg).isEqualTo(new StoreSettings("jdbc:postgresql://db.example:5432/reachproof",
+                Optional.of("reachproof"), Optional.of("s3cret"), Duration.ofDays(30)));
+        assertThat(pg.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void storeMistakesNameTheKeyAndItsPosition() throws Exception {
+        Path f = write("""
+                tokens: {lab: t}
+                expectations: [shop.yaml]
+                store:
+                  url: jdbc:mysql://db/reachproof
+                  passwordFile: nowhere
+                  retention: forever
+                  usr: x
+                """);
+        assertThatThrownBy(() -> CoordinatorConfig.read(f)).hasMessage(String.join("\n",
+                f + ":4:8: store.url: must be jdbc:postgresql://HOST:PORT/DATABASE or jdbc:h2:..., not jdbc:mysql://db/reachproof",
+                f + ":5:17: store.passwordFile: no such file: " + dir.resolve("nowhere"),
+                f + ":6:14: store.retention: must be a positive duration such as 90d or 720h, not forever",
+                f + ":7:3: store.usr: unknown key (did you mean 'user'?)"));
     }
 
     @Test
