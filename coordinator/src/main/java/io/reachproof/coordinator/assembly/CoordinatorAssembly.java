@@ -20,6 +20,7 @@ import io.reachproof.coordinator.plan.WorkloadPod;
 import io.reachproof.coordinator.plan.WorkloadPods;
 import io.reachproof.coordinator.restore.PolicyWriter;
 import io.reachproof.coordinator.restore.ProvenPolicies;
+import io.reachproof.coordinator.restore.RestoreMemory;
 import io.reachproof.coordinator.restore.RollbackNotices;
 import io.reachproof.coordinator.restore.RollbackRecord;
 import io.reachproof.coordinator.restore.RollbackRoute;
@@ -27,6 +28,7 @@ import io.reachproof.coordinator.restore.RollbackScope;
 import io.reachproof.coordinator.restore.Rollbacks;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.rollback.WebhookSink;
+import io.reachproof.coordinator.store.StoreRestoreMemory;
 import io.reachproof.coordinator.telemetry.Telemetry;
 import java.net.URI;
 import java.net.URL;
@@ -325,7 +327,9 @@ public final class CoordinatorAssembly implements AutoCloseable {
     private Rollbacks startRollbacks(KubernetesSettings kubernetes) {
         Map<String, RollbackScope> scopes = new LinkedHashMap<>();
         kubernetes.rollback().forEach(s -> scopes.put(s.cluster(), s));
-        ProvenPolicies provenSets = new ProvenPolicies(kubernetes.policies()::objects, scopes.keySet(), PROVEN_KEPT);
+        // with a proof record, proven sets and rollbacks outlive this leader: the next one restores to the same set
+        RestoreMemory memory = record.<RestoreMemory>map(r -> new StoreRestoreMemory(r.store())).orElse(RestoreMemory.NONE);
+        ProvenPolicies provenSets = new ProvenPolicies(kubernetes.policies()::objects, scopes.keySet(), PROVEN_KEPT, memory);
         coordinator.addListener(provenSets);
         proven = Optional.of(provenSets);
         List<Consumer<RollbackRecord>> to = new ArrayList<>();
@@ -334,7 +338,7 @@ public final class CoordinatorAssembly implements AutoCloseable {
         to.add(RollbackNotices.events(clients.orElseThrow().byCluster(), kubernetes.instance()));
         Rollbacks rollbacks = new Rollbacks(scopes, provenSets, kubernetes.policies()::objects,
                 PolicyWriter.kubernetes(clients.orElseThrow().byCluster()), r -> to.forEach(c -> c.accept(r)), this::proveNow,
-                settings.clock());
+                settings.clock(), memory);
         parts.started("rollback in " + String.join(", ", scopes.keySet()), rollbacks);
         RollbackRoute.routes(rollbacks, settings.coordinator().adminToken(), coordinator::leader)
                 .forEach(coordinator::addRoute);

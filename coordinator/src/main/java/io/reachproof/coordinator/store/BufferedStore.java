@@ -2,6 +2,8 @@ package io.reachproof.coordinator.store;
 
 import static java.util.Objects.requireNonNull;
 
+import io.reachproof.coordinator.restore.ProvenPolicies;
+import io.reachproof.coordinator.restore.RollbackRecord;
 import io.reachproof.coordinator.signal.RollbackSignal;
 import io.reachproof.protocol.RoundReport;
 import java.time.Clock;
@@ -210,6 +212,39 @@ public final class BufferedStore implements ProofStore {
     @Override
     public List<ProofRecord.Episode> openEpisodes() {
         return store.openEpisodes();
+    }
+
+    @Override
+    public void recordProvenSet(ProvenPolicies.Version version) {
+        requireNonNull(version, "version");
+        enqueue("proven set " + version.cluster() + " " + version.id(), s -> s.recordProvenSet(version));
+    }
+
+    @Override
+    public List<ProvenPolicies.Version> provenSets(String cluster, int newest) {
+        return store.provenSets(cluster, newest);
+    }
+
+    @Override
+    public void recordRollback(RollbackRecord record) {
+        requireNonNull(record, "record");
+        enqueue("rollback " + record.id(), s -> s.recordRollback(record));
+    }
+
+    @Override
+    public List<RollbackRecord> rollbacks(int newest) {
+        return store.rollbacks(newest);
+    }
+
+    @Override
+    public void recordRolledBackContent(String content) {
+        requireNonNull(content, "content");
+        enqueue("rolled back " + content, s -> s.recordRolledBackContent(content));
+    }
+
+    @Override
+    public boolean wasRolledBack(String content) {
+        return store.wasRolledBack(content);
     }
 
     /** Writes what is queued while the database answers, then closes it. */

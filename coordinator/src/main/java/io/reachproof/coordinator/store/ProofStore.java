@@ -1,5 +1,7 @@
 package io.reachproof.coordinator.store;
 
+import io.reachproof.coordinator.restore.ProvenPolicies;
+import io.reachproof.coordinator.restore.RollbackRecord;
 import io.reachproof.coordinator.signal.RollbackSignal;
 import io.reachproof.protocol.RoundReport;
 import java.time.Instant;
@@ -38,6 +40,24 @@ public interface ProofStore extends AutoCloseable {
 
     /** Episodes not resolved yet, oldest first: a new leader continues them with the same keys. */
     List<ProofRecord.Episode> openEpisodes();
+
+    /** A policy set a complete round proved in a cluster: kept once per id, with its newest proof. */
+    void recordProvenSet(ProvenPolicies.Version version);
+
+    /** The newest {@code newest} proven sets of {@code cluster}, newest proof first. */
+    List<ProvenPolicies.Version> provenSets(String cluster, int newest);
+
+    /** A rollback done, dry-run or refused. */
+    void recordRollback(RollbackRecord record);
+
+    /** The newest {@code newest} rollbacks, newest first. */
+    List<RollbackRecord> rollbacks(int newest);
+
+    /** A changed policy content ({@code cluster/namespace/name=digest}) was rolled back. */
+    void recordRolledBackContent(String content);
+
+    /** Whether {@code content} was rolled back before, by any leader. */
+    boolean wasRolledBack(String content);
 
     @Override
     void close();

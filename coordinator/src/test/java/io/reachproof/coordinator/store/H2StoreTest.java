@@ -69,7 +69,7 @@ class H2StoreTest extends StoreContract {
         assertThatThrownBy(() -> JdbcStore.open(StoreSettings.h2In(dataDir)))
                 .isInstanceOf(StoreUnavailable.class)
                 .hasMessage("the store at " + StoreSettings.h2Url(dataDir)
-                        + " has schema version 99, newer than this coordinator knows (2): upgrade the coordinator");
+                        + " has schema version 99, newer than this coordinator knows (3): upgrade the coordinator");
     }
 
     @Test
