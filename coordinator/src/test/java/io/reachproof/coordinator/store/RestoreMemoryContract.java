@@ -11,7 +11,6 @@ import io.reachproof.coordinator.restore.RestorePlan;
 import io.reachproof.coordinator.restore.RollbackMode;
 import io.reachproof.coordinator.restore.RollbackRecord;
 import io.reachproof.policy.PolicyDrift;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,19 +18,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rollback's memory in the proof record (an H2 file, as the embedded default): what one leader proved and rolled back
- * is known to the next one, which opens the same database after the first is gone.
+ * Rollback's memory in the proof record: what one leader proved and rolled back is known to the next one, which opens
+ * the same database after the first is gone. Run on an H2 file ({@link RestoreMemoryH2Test}) and on a real PostgreSQL
+ * ({@link RestoreMemoryPostgresIT}).
  */
-class RestoreMemoryStoreTest {
+abstract class RestoreMemoryContract {
 
     private static final String CLUSTER = "gcp-lab";
     private static final long T0 = 1_790_000_000_000L;
 
-    @TempDir
-    Path dataDir;
+    /** The database, empty before each test. */
+    abstract StoreSettings settings();
 
     private final Map<String, Map<String, NetworkPolicy>> live = new HashMap<>();
 
@@ -43,7 +42,7 @@ class RestoreMemoryStoreTest {
     }
 
     private BufferedStore open() throws StoreUnavailable {
-        StoreSettings settings = StoreSettings.h2In(dataDir);
+        StoreSettings settings = settings();
         return BufferedStore.of(JdbcStore.open(settings), settings);
     }
 

@@ -1,0 +1,40 @@
+package io.reachproof.coordinator.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Rollback's memory on a real PostgreSQL server (Debian's, started for this test on a loopback port). */
+class RestoreMemoryPostgresIT extends RestoreMemoryContract {
+
+    private static TestPostgres pg;
+
+    @BeforeAll
+    static void startPostgres() {
+        pg = TestPostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void emptySchema() throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), "");
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
+    }
+
+    @Override
+    StoreSettings settings() {
+        return pg.settings();
+    }
+}
