@@ -15,6 +15,7 @@ import java.util.Map;
  * @param coverage proven cells / all cells, 0..1 (inconclusive cells are not proven)
  * @param agentsByState e.g. {@code {"live": 8, "lost": 1}}
  * @param suspectChange the most recent policy change not yet proven enforced, or null
+ * @param drift each sync group's policy drift when the round closed (empty without sync groups)
  */
 public record RoundReport(
         String roundId,
@@ -29,7 +30,8 @@ public record RoundReport(
         List<PairSummary> groupPairs,
         List<PairSummary> clusterPairs,
         Map<String, Integer> agentsByState,
-        PolicyChange suspectChange) {
+        PolicyChange suspectChange,
+        List<DriftSection> drift) {
 
     public RoundReport {
         requireNonNull(roundId, "roundId");
@@ -39,6 +41,16 @@ public record RoundReport(
         groupPairs = List.copyOf(requireNonNull(groupPairs, "groupPairs"));
         clusterPairs = List.copyOf(requireNonNull(clusterPairs, "clusterPairs"));
         agentsByState = Map.copyOf(requireNonNull(agentsByState, "agentsByState"));
+        drift = drift == null ? List.of() : List.copyOf(drift);
+    }
+
+    /** A report without a drift section. */
+    public RoundReport(String roundId, String expectation, long startedAtEpochMillis, long finishedAtEpochMillis,
+            boolean complete, String traceId, List<CellResult> cells, List<Mismatch> mismatches, double coverage,
+            List<PairSummary> groupPairs, List<PairSummary> clusterPairs, Map<String, Integer> agentsByState,
+            PolicyChange suspectChange) {
+        this(roundId, expectation, startedAtEpochMillis, finishedAtEpochMillis, complete, traceId, cells, mismatches,
+                coverage, groupPairs, clusterPairs, agentsByState, suspectChange, List.of());
     }
 
     /**
@@ -55,6 +67,12 @@ public record RoundReport(
     /** A copy carrying the trace id of the round span. */
     public RoundReport withTraceId(String id) {
         return new RoundReport(roundId, expectation, startedAtEpochMillis, finishedAtEpochMillis, complete, id,
-                cells, mismatches, coverage, groupPairs, clusterPairs, agentsByState, suspectChange);
+                cells, mismatches, coverage, groupPairs, clusterPairs, agentsByState, suspectChange, drift);
+    }
+
+    /** A copy carrying {@code sections} as its drift section. */
+    public RoundReport withDrift(List<DriftSection> sections) {
+        return new RoundReport(roundId, expectation, startedAtEpochMillis, finishedAtEpochMillis, complete, traceId,
+                cells, mismatches, coverage, groupPairs, clusterPairs, agentsByState, suspectChange, sections);
     }
 }

@@ -60,4 +60,18 @@ class RoundReportTest {
         RoundReport withHole = report(CHANGE_AT + 1, true, List.of(hole), List.of(new Mismatch(hole, CHANGE)));
         assertThat(withHole.provesEnforced(CHANGE)).isFalse();
     }
+
+    @Test
+    void theDriftSectionTravelsInTheReportsJsonAndAnOlderReportWithoutOneReadsAsEmpty() throws Exception {
+        RoundReport withDrift = report(CHANGE_AT + 1, true, List.of(provenDeny), List.of()).withDrift(List.of(
+                new DriftSection("app", "2026-12-04T01:00:00Z", List.of(), List.of(new DriftSection.Policy("app", "db",
+                        Map.of("aws", "present", "gcp", "differs"), 4)), List.of(new DriftSection.ClusterPair("aws", "gcp", 4)))));
+
+        String json = Json.mapper().writeValueAsString(withDrift);
+        assertThat(json).contains("\"drift\":[{\"group\":\"app\"", "\"cellsDiffering\":4");
+        assertThat(Json.mapper().readValue(json, RoundReport.class)).isEqualTo(withDrift);
+
+        String older = json.substring(0, json.indexOf(",\"drift\":")) + "}";
+        assertThat(Json.mapper().readValue(older, RoundReport.class).drift()).isEmpty();
+    }
 }

@@ -373,7 +373,8 @@ public final class CoordinatorAssembly implements AutoCloseable {
                 s -> to.forEach(sink -> sink.accept(s)), coordinator::leader, settings.clock(), DRIFT_REFRESH)
                 .start(DRIFT_CHECK);
         parts.started("policy drift of " + kubernetes.syncGroups().size() + " sync group(s)", monitor);
-        coordinator.addRoute(DriftRoute.route(monitor, settings.coordinator().adminToken()));
+        coordinator.addRoute(DriftRoute.route(monitor, settings.coordinator().adminToken()))
+                .addListener(monitor.roundSection());
         telemetry.observePolicyDrift(monitor::driftedPolicies);
     }
 

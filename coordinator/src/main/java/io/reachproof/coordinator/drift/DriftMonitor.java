@@ -3,13 +3,17 @@ package io.reachproof.coordinator.drift;
 import static java.util.Objects.requireNonNull;
 
 import io.reachproof.coordinator.round.PoliciesInForce;
+import io.reachproof.coordinator.round.RoundListener;
 import io.reachproof.policy.PolicyDrift;
 import io.reachproof.policy.PolicyInput;
+import io.reachproof.protocol.DriftSection;
+import io.reachproof.protocol.RoundReport;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -167,6 +171,38 @@ public final class DriftMonitor implements AutoCloseable {
     /** Every group's latest comparison, in configuration order. */
     public synchronized List<GroupDrift> current() {
         return List.copyOf(current.values());
+    }
+
+    /** Every group's latest comparison as the round report's drift section (no field-level diff). */
+    public List<DriftSection> sections() {
+        List<DriftSection> out = new ArrayList<>();
+        for (GroupDrift g : current()) {
+            List<DriftSection.Policy> drifted = new ArrayList<>();
+            for (PolicyDrift.Entry e : g.report().drift()) {
+                Map<String, String> states = new LinkedHashMap<>();
+                e.clusters().forEach((cluster, state) -> states.put(cluster, state.spelling()));
+                drifted.add(new DriftSection.Policy(e.namespace(), e.name(), states, e.cellsAffected()));
+            }
+            out.add(new DriftSection(g.group(), Instant.ofEpochMilli(g.computedAtEpochMillis()).toString(), g.waitingFor(),
+                    drifted, g.report().clusterPairs().stream()
+                            .map(p -> new DriftSection.ClusterPair(p.a(), p.b(), p.cellsDiffering())).toList()));
+        }
+        return out;
+    }
+
+    /** A round listener adding {@link #sections()} to every round's report. */
+    public RoundListener roundSection() {
+        return new RoundListener() {
+            @Override
+            public RoundReport onRound(RoundReport report) {
+                return report.withDrift(sections());
+            }
+
+            @Override
+            public String toString() {
+                return "drift section";
+            }
+        };
     }
 
     /**

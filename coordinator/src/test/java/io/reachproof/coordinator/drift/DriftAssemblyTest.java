@@ -1,6 +1,7 @@
 package io.reachproof.coordinator.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,7 @@ import io.reachproof.coordinator.testing.HookReceiver;
 import io.reachproof.coordinator.testing.MockCluster;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.protocol.Json;
+import io.reachproof.protocol.RoundReport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +128,15 @@ class DriftAssemblyTest {
         assertThat(events(gcp)).singleElement().asString()
                 .startsWith("PolicyDrift NetworkPolicy db: app/db of sync group app: differs in gcp (reference: aws)");
         assertThat(events(aws)).as("aws carries the reference").isEmpty();
+        RoundReport round = assembly.coordinator().rounds().runNow("lab").report().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(round.drift()).as("the round report's drift section").singleElement().satisfies(section -> {
+            assertThat(section.group()).isEqualTo("app");
+            assertThat(section.drift()).singleElement().satisfies(p -> {
+                assertThat(p.namespace() + "/" + p.name()).isEqualTo("app/db");
+                assertThat(p.clusters()).containsExactly(entry("aws", "present"), entry("gcp", "differs"));
+            });
+        });
 
         gcp.client().network().v1().networkPolicies().inNamespace("app").resource(policy("web")).update();
 
