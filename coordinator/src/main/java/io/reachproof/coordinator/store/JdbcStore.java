@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proof record in a database over JDBC: H2 (embedded default) or PostgreSQL. {@link #open} migrates the schema
- * with Flyway ({@code db/migration/h2} or {@code db/migration/postgresql}: the record's tables and Quartz's standard JobStore tables) and refuses a
- * schema newer than it knows. One connection, used by one caller at a time (the {@link BufferedStore}'s writer, or a
+ * with Flyway ({@code db/migration/common}: the record's tables and rollback's memory, the same SQL for both; and
+ * {@code db/migration/h2} or {@code db/migration/postgresql}: Quartz's standard JobStore tables) and refuses a schema
+ * newer than it knows. One connection, used by one caller at a time (the {@link BufferedStore}'s writer, or a
  * report); a lost connection is opened again on the next call. Every method throws {@link StoreException} when the
  * database cannot be used.
  */
@@ -83,7 +84,7 @@ public final class JdbcStore implements ProofStore {
     private void migrate() throws StoreUnavailable {
         Flyway flyway = Flyway.configure()
                 .dataSource(settings.url(), settings.user().orElse(""), settings.password().orElse(""))
-                .locations("classpath:db/migration/" + vendor())
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + vendor())
                 .table("rp_schema_history")
                 .load();
         try {
