@@ -2,8 +2,6 @@ package io.reachproof.coordinator.store;
 
 import static java.util.Objects.requireNonNull;
 
-import io.reachproof.coordinator.restore.ProvenPolicies;
-import io.reachproof.coordinator.restore.RollbackRecord;
 import io.reachproof.coordinator.signal.RollbackSignal;
 import io.reachproof.protocol.RoundReport;
 import java.time.Clock;
@@ -215,24 +213,24 @@ public final class BufferedStore implements ProofStore {
     }
 
     @Override
-    public void recordProvenSet(ProvenPolicies.Version version) {
-        requireNonNull(version, "version");
-        enqueue("proven set " + version.cluster() + " " + version.id(), s -> s.recordProvenSet(version));
+    public void recordProvenSet(ProvenSet set) {
+        requireNonNull(set, "set");
+        enqueue("proven set " + set.cluster() + " " + set.id(), s -> s.recordProvenSet(set));
     }
 
     @Override
-    public List<ProvenPolicies.Version> provenSets(String cluster, int newest) {
+    public List<ProvenSet> provenSets(String cluster, int newest) {
         return store.provenSets(cluster, newest);
     }
 
     @Override
-    public void recordRollback(RollbackRecord record) {
-        requireNonNull(record, "record");
-        enqueue("rollback " + record.id(), s -> s.recordRollback(record));
+    public void recordRollback(StoredRollback rollback) {
+        requireNonNull(rollback, "rollback");
+        enqueue("rollback " + rollback.id(), s -> s.recordRollback(rollback));
     }
 
     @Override
-    public List<RollbackRecord> rollbacks(int newest) {
+    public List<StoredRollback> rollbacks(int newest) {
         return store.rollbacks(newest);
     }
 

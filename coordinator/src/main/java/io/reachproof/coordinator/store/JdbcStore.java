@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.reachproof.coordinator.restore.ProvenPolicies;
-import io.reachproof.coordinator.restore.RollbackRecord;
 import io.reachproof.coordinator.signal.RollbackSignal;
 import io.reachproof.coordinator.signal.SignalEvent;
 import io.reachproof.protocol.Json;
@@ -22,9 +20,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -425,8 +421,8 @@ public final class JdbcStore implements ProofStore {
     }
 
     @Override
-    public void recordProvenSet(ProvenPolicies.Version v) {
-        String policies = toJson(v.policies().values().toArray(new NetworkPolicy[0]));
+    public void recordProvenSet(ProvenSet v) {
+        String policies = toJson(v.policies().toArray(new NetworkPolicy[0]));
         transaction(c -> {
             int newer = update(c, "UPDATE rp_proven_set SET proven_at = ?, round_id = ?, expectation = ? WHERE cluster = ?"
                     + " AND version_id = ? AND proven_at < ?", v.provenAtEpochMillis(), v.roundId(), v.expectation(),
@@ -448,34 +444,30 @@ public final class JdbcStore implements ProofStore {
     }
 
     @Override
-    public List<ProvenPolicies.Version> provenSets(String cluster, int newest) {
+    public List<ProvenSet> provenSets(String cluster, int newest) {
         return query("SELECT version_id, proven_at, round_id, expectation, policies FROM rp_proven_set WHERE cluster = ?"
                 + " ORDER BY proven_at DESC, version_id", rs -> {
-                    List<ProvenPolicies.Version> out = new ArrayList<>();
+                    List<ProvenSet> out = new ArrayList<>();
                     while (rs.next() && out.size() < newest) {
-                        Map<String, NetworkPolicy> policies = new LinkedHashMap<>();
-                        for (NetworkPolicy p : fromJson(rs.getString(5), NetworkPolicy[].class)) {
-                            policies.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), p);
-                        }
-                        out.add(new ProvenPolicies.Version(rs.getString(1), cluster, rs.getLong(2), rs.getString(3),
-                                rs.getString(4), policies));
+                        out.add(new ProvenSet(cluster, rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                                Arrays.asList(fromJson(rs.getString(5), NetworkPolicy[].class))));
                     }
                     return out;
                 }, cluster);
     }
 
     @Override
-    public void recordRollback(RollbackRecord r) {
+    public void recordRollback(StoredRollback r) {
         insertOnce(c -> update(c, "INSERT INTO rp_rollback (rollback_id, at, cluster, outcome, rollback) VALUES (?, ?, ?, ?, ?)",
-                r.id(), r.atEpochMillis(), r.cluster(), r.outcome().spelling(), toJson(r)));
+                r.id(), r.atEpochMillis(), r.cluster(), r.outcome(), r.json()));
     }
 
     @Override
-    public List<RollbackRecord> rollbacks(int newest) {
-        return query("SELECT rollback FROM rp_rollback ORDER BY at DESC, rollback_id", rs -> {
-            List<RollbackRecord> out = new ArrayList<>();
+    public List<StoredRollback> rollbacks(int newest) {
+        return query("SELECT rollback_id, at, cluster, outcome, rollback FROM rp_rollback ORDER BY at DESC, rollback_id", rs -> {
+            List<StoredRollback> out = new ArrayList<>();
             while (rs.next() && out.size() < newest) {
-                out.add(fromJson(rs.getString(1), RollbackRecord.class));
+                out.add(new StoredRollback(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)));
             }
             return out;
         });

@@ -1,7 +1,5 @@
 package io.reachproof.coordinator.store;
 
-import io.reachproof.coordinator.restore.ProvenPolicies;
-import io.reachproof.coordinator.restore.RollbackRecord;
 import io.reachproof.coordinator.signal.RollbackSignal;
 import io.reachproof.protocol.RoundReport;
 import java.time.Instant;
@@ -42,16 +40,16 @@ public interface ProofStore extends AutoCloseable {
     List<ProofRecord.Episode> openEpisodes();
 
     /** A policy set a complete round proved in a cluster: kept once per id, with its newest proof. */
-    void recordProvenSet(ProvenPolicies.Version version);
+    void recordProvenSet(ProvenSet set);
 
     /** The newest {@code newest} proven sets of {@code cluster}, newest proof first. */
-    List<ProvenPolicies.Version> provenSets(String cluster, int newest);
+    List<ProvenSet> provenSets(String cluster, int newest);
 
-    /** A rollback done, dry-run or refused. */
-    void recordRollback(RollbackRecord record);
+    /** A rollback done, dry-run or refused (kept once per id). */
+    void recordRollback(StoredRollback rollback);
 
     /** The newest {@code newest} rollbacks, newest first. */
-    List<RollbackRecord> rollbacks(int newest);
+    List<StoredRollback> rollbacks(int newest);
 
     /** A changed policy content ({@code cluster/namespace/name=digest}) was rolled back. */
     void recordRolledBackContent(String content);

@@ -1,5 +1,6 @@
-package io.reachproof.coordinator.store;
+package io.reachproof.coordinator.restore;
 
+import io.reachproof.coordinator.store.StoreSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.reachproof.coordinator.store;
+package io.reachproof.coordinator.restore;
 
 import static io.reachproof.coordinator.testing.RoundReports.change;
 import static io.reachproof.coordinator.testing.RoundReports.round;
@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
-import io.reachproof.coordinator.restore.ProvenPolicies;
-import io.reachproof.coordinator.restore.RestorePlan;
-import io.reachproof.coordinator.restore.RollbackMode;
-import io.reachproof.coordinator.restore.RollbackRecord;
+import io.reachproof.coordinator.store.BufferedStore;
+import io.reachproof.coordinator.store.JdbcStore;
+import io.reachproof.coordinator.store.StoreSettings;
+import io.reachproof.coordinator.store.StoreUnavailable;
 import io.reachproof.policy.PolicyDrift;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
-package io.reachproof.coordinator.store;
+package io.reachproof.coordinator.restore;
 
+import io.reachproof.coordinator.store.StoreSettings;
+import io.reachproof.coordinator.store.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
