@@ -160,7 +160,11 @@ public final class BufferedStore implements ProofStore {
     public boolean awaitWritten(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         CountDownLatch flushed = new CountDownLatch(1);
-        enqueue("flush marker", s -> flushed.countDown());
+        // a marker behind every write queued so far; a full buffer is waited on, not counted as a dropped write
+        if (!queue.offerLast(new Write("flush marker", store -> flushed.countDown()),
+                Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
         return flushed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
