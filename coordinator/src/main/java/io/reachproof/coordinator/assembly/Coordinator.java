@@ -31,6 +31,7 @@ import io.reachproof.coordinator.round.RoundTrigger;
 import io.reachproof.coordinator.schedule.LeaderSchedule;
 import io.reachproof.coordinator.schedule.RoundScheduler;
 import io.reachproof.coordinator.signal.Episodes;
+import io.reachproof.coordinator.store.StoreSettings;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.PolicyChange;
 import io.reachproof.protocol.ProtocolV1;
@@ -43,6 +44,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -91,6 +93,7 @@ public final class Coordinator implements AutoCloseable {
     private Map<String, TokenReviewer> tokenReviewers = Map.of();
     private ApiServer server;
     private final LeaderSchedule schedule;
+    private volatile Optional<StoreSettings> sharedSchedule = Optional.empty();
     private volatile boolean leader = true;
 
     public Coordinator(CoordinatorSettings settings, List<LoadedExpectation> expectations, Clock clock) {
@@ -123,7 +126,17 @@ public final class Coordinator implements AutoCloseable {
         this.rounds = new RoundService(clock, registry, board, new ProbePlanner(settings.planner()),
                 new RoundEvaluator(settings.failedAttemptsForDeny()), RoundEnricher.NONE, chain, history, expectations,
                 settings.rounds(), timer, workloadPods);
-        this.schedule = new LeaderSchedule(() -> new RoundScheduler(rounds, this.expectations, settings.maxJitter()), true);
+        this.schedule = new LeaderSchedule(() -> new RoundScheduler(rounds::runAndWait, this.expectations,
+                settings.maxJitter(), sharedSchedule), true);
+    }
+
+    /**
+     * Schedules rounds on Quartz's clustered JDBC JobStore in {@code store} (the proof record's database), shared with
+     * every replica on it, instead of in memory. Before the schedule first starts.
+     */
+    public synchronized Coordinator scheduleIn(StoreSettings store) {
+        sharedSchedule = Optional.of(requireNonNull(store, "store"));
+        return this;
     }
 
     /** While unreachable, agents repeat their last plan at the shortest interval of any set. */

@@ -141,6 +141,8 @@ public final class CoordinatorAssembly implements AutoCloseable {
 
         pods = workloadPods();
         coordinator = new Coordinator(settings.coordinator(), settings.expectations(), settings.clock(), pods);
+        // with a proof record, every replica on its database shares one Quartz schedule (clustered JDBC JobStore)
+        settings.record().ifPresent(r -> coordinator.scheduleIn(r.store()));
         parts.started("round service", coordinator);
         if (kubernetes.flatMap(KubernetesSettings::leaderElection).isPresent()) {
             coordinator.leading(false);

@@ -2,7 +2,6 @@ package io.reachproof.coordinator.schedule;
 
 import static java.util.Objects.requireNonNull;
 
-import io.reachproof.coordinator.round.RoundService;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -12,16 +11,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one round of the expectation set named by the job's key and waits for it to close, so (with
- * {@code @DisallowConcurrentExecution}) rounds of a set never overlap. Thin: the work is {@link RoundService}'s.
+ * {@code @DisallowConcurrentExecution}) rounds of a set never overlap. Thin: the work is the {@link RoundRunner}'s.
  */
 @DisallowConcurrentExecution
 final class RoundJob implements Job {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoundJob.class);
 
-    private final RoundService rounds;
+    private final RoundRunner rounds;
 
-    RoundJob(RoundService rounds) {
+    RoundJob(RoundRunner rounds) {
         this.rounds = requireNonNull(rounds, "rounds");
     }
 

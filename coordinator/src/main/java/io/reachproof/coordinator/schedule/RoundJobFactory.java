@@ -2,7 +2,6 @@ package io.reachproof.coordinator.schedule;
 
 import static java.util.Objects.requireNonNull;
 
-import io.reachproof.coordinator.round.RoundService;
 import org.quartz.Job;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -12,9 +11,9 @@ import org.quartz.spi.TriggerFiredBundle;
 /** Builds {@link RoundJob}s with their service, instead of Quartz's reflective no-argument construction. */
 final class RoundJobFactory implements JobFactory {
 
-    private final RoundService rounds;
+    private final RoundRunner rounds;
 
-    RoundJobFactory(RoundService rounds) {
+    RoundJobFactory(RoundRunner rounds) {
         this.rounds = requireNonNull(rounds, "rounds");
     }
 
