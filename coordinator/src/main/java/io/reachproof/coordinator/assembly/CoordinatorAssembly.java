@@ -29,6 +29,8 @@ import io.reachproof.coordinator.restore.Rollbacks;
 import io.reachproof.coordinator.restore.StoreRestoreMemory;
 import io.reachproof.coordinator.rollback.RollbackSink;
 import io.reachproof.coordinator.rollback.WebhookSink;
+import io.reachproof.coordinator.round.RoundHistory;
+import io.reachproof.coordinator.store.RecordedRoundHistory;
 import io.reachproof.coordinator.telemetry.Telemetry;
 import java.net.URI;
 import java.net.URL;
@@ -161,7 +163,10 @@ public final class CoordinatorAssembly implements AutoCloseable {
         }
         rollback = RollbackWiring.install(coordinator, signalled, settings.confirmations(),
                 settings.coordinator().adminToken(), record.map(r -> r.gateListener(settings.clock()))
-                        .orElse((expectation, decision) -> { }));
+                        .orElse((expectation, decision) -> { }),
+                // a new leader's gate answers from the record's rounds until it has a complete round of its own
+                record.<RoundHistory>map(r -> new RecordedRoundHistory(coordinator.history(), r.store()))
+                        .orElse(coordinator.history()));
         parts.started("rollback signals", rollback);
         if (kubernetes.flatMap(KubernetesSettings::leaderElection).isEmpty()) {
             continueEpisodes();

@@ -1,8 +1,9 @@
 package io.reachproof.coordinator.assembly;
 
-import io.reachproof.coordinator.rollback.WebhookSink;
 import io.reachproof.coordinator.rollback.RollbackSignals;
 import io.reachproof.coordinator.rollback.RollbackSink;
+import io.reachproof.coordinator.rollback.WebhookSink;
+import io.reachproof.coordinator.round.RoundHistory;
 import io.reachproof.coordinator.signal.SignalTracker;
 import static java.util.Objects.requireNonNull;
 
@@ -44,19 +45,23 @@ public final class RollbackWiring implements AutoCloseable {
      */
     public static RollbackWiring install(Coordinator coordinator, List<RollbackSink> sinks,
             SignalTracker.Confirmations confirmations, Optional<String> adminToken) {
-        return install(coordinator, sinks, confirmations, adminToken, (expectation, decision) -> { });
+        return install(coordinator, sinks, confirmations, adminToken, (expectation, decision) -> { }, coordinator.history());
     }
 
-    /** As {@link #install(Coordinator, List, SignalTracker.Confirmations, Optional)}; {@code decided} hears each gate answer. */
+    /**
+     * As {@link #install(Coordinator, List, SignalTracker.Confirmations, Optional)}; {@code decided} hears each gate
+     * answer, and the gate decides from {@code gateHistory} (the coordinator's, or it and the proof record's).
+     */
     public static RollbackWiring install(Coordinator coordinator, List<RollbackSink> sinks,
             SignalTracker.Confirmations confirmations, Optional<String> adminToken,
-            java.util.function.BiConsumer<String, io.reachproof.coordinator.gate.GateDecision> decided) {
+            java.util.function.BiConsumer<String, io.reachproof.coordinator.gate.GateDecision> decided,
+            RoundHistory gateHistory) {
         requireNonNull(coordinator, "coordinator");
         List<RollbackSink> all = new ArrayList<>(sinks);
         all.add(coordinator.episodes()::record);
         RollbackSignals signals = new RollbackSignals(new SignalTracker(confirmations), RollbackSink.composite(all));
         coordinator.addListener(signals);
-        new GateRoute(coordinator.history(), Clock.systemUTC(), adminToken, decided).routes().forEach(coordinator::addRoute);
+        new GateRoute(gateHistory, Clock.systemUTC(), adminToken, decided).routes().forEach(coordinator::addRoute);
         LOG.info("rollback signals to {}; gate endpoint {}", sinks, GateRoute.PATH);
         return new RollbackWiring(signals, sinks);
     }

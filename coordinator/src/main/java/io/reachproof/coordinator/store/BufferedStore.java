@@ -217,6 +217,11 @@ public final class BufferedStore implements ProofStore {
     }
 
     @Override
+    public List<RoundReport> recentRounds(String expectation, int newest) {
+        return store.recentRounds(expectation, newest);
+    }
+
+    @Override
     public void recordProvenSet(ProvenSet set) {
         requireNonNull(set, "set");
         enqueue("proven set " + set.cluster() + " " + set.id(), s -> s.recordProvenSet(set));

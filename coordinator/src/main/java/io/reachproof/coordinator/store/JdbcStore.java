@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -418,6 +419,42 @@ public final class JdbcStore implements ProofStore {
                     }
                     return out;
                 }, args);
+    }
+
+    @Override
+    public List<RoundReport> recentRounds(String expectation, int newest) {
+        return transaction(c -> {
+            List<RoundReport> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT round_id, started_at, finished_at, complete, coverage,"
+                    + " trace_id, suspect_change FROM rp_round WHERE expectation = ? ORDER BY started_at DESC, round_id")) {
+                s.setMaxRows(newest);
+                bind(s, expectation);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next() && out.size() < newest) {
+                        out.add(new RoundReport(rs.getString(1), expectation, rs.getLong(2), rs.getLong(3),
+                                rs.getBoolean(4), rs.getString(6), List.of(), List.of(), rs.getDouble(5), List.of(),
+                                List.of(), Map.of(), fromJson(rs.getString(7), PolicyChange.class)));
+                    }
+                }
+            }
+            List<RoundReport> withMismatches = new ArrayList<>();
+            for (RoundReport r : out) {
+                List<Mismatch> mismatches = new ArrayList<>();
+                try (PreparedStatement s = c.prepareStatement("SELECT mismatch FROM rp_mismatch WHERE round_id = ?"
+                        + " ORDER BY seq")) {
+                    bind(s, r.roundId());
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            mismatches.add(fromJson(rs.getString(1), Mismatch.class));
+                        }
+                    }
+                }
+                withMismatches.add(new RoundReport(r.roundId(), expectation, r.startedAtEpochMillis(),
+                        r.finishedAtEpochMillis(), r.complete(), r.traceId(), mismatches.stream().map(Mismatch::cell).toList(),
+                        mismatches, r.coverage(), List.of(), List.of(), Map.of(), r.suspectChange()));
+            }
+            return withMismatches;
+        });
     }
 
     @Override

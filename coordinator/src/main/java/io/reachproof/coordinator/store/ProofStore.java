@@ -39,6 +39,12 @@ public interface ProofStore extends AutoCloseable {
     /** Episodes not resolved yet, oldest first: a new leader continues them with the same keys. */
     List<ProofRecord.Episode> openEpisodes();
 
+    /**
+     * The newest {@code newest} rounds of {@code expectation}, newest first, as reports: summary, suspect change and
+     * the mismatched cells (the record keeps no other cell, so {@code cells} holds the mismatched ones only).
+     */
+    List<RoundReport> recentRounds(String expectation, int newest);
+
     /** A policy set a complete round proved in a cluster: kept once per id, with its newest proof. */
     void recordProvenSet(ProvenSet set);
 
