@@ -416,7 +416,10 @@ final class LabCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --store}, else the H2 file in the lab's directory (made when missing). */
+    /**
+     * {@code --store}, else an H2 file of this run in the lab's directory ({@code record-TIME-PID}, made): each lab is
+     * new, so it neither continues an earlier lab's episodes nor shares its round schedule with a lab running beside it.
+     */
     private StoreSettings storeSettings() {
         if (store != null) {
             try {
@@ -425,7 +428,8 @@ final class LabCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--store: " + e.getMessage());
             }
         }
-        Path dir = labDirectory();
+        Path dir = labDirectory().resolve("record-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + "-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {

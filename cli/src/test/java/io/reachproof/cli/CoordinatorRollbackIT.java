@@ -156,7 +156,8 @@ class CoordinatorRollbackIT {
                             + " own cluster, kubeconfig " + dir.resolve("kubeconfig") + ")" + System.lineSeparator()
                     + "  watching the NetworkPolicies of cluster aws-lab at " + aws.url() + " (kubeconfig " + awsKubeconfig
                             + " context mock)" + System.lineSeparator()
-                    + "  gate " + url + "/v1/gate; rollback signals to [KubernetesEventSink[gcp-lab],"
+                    + "  proof record in jdbc:h2:file:" + dir.resolve("data") + "/reachproof-store;AUTO_SERVER=TRUE",
+                    "  gate " + url + "/v1/gate; rollback signals to [KubernetesEventSink[gcp-lab],"
                             + " KubernetesEventSink[aws-lab]]" + System.lineSeparator()
                     + "  proving lab-policies (0 cells + cells from 1 live NetworkPolicy of cluster aws-lab and 0 live"
                             + " NetworkPolicies of cluster gcp-lab) every 5s");
