@@ -78,6 +78,8 @@ class CoordinatorLeaderElectionIT {
                 "tokens: {gcp-lab: agent-t0ken}",
                 "expectations: [" + ROOT.resolve("expectations/examples/lab.yaml") + "]",
                 "leaderElection: {leaseDuration: 4s, renewDeadline: 3s, retryPeriod: 500ms}",
+                // each replica its own record, as each pod of the Deployment has its own emptyDir
+                "dataDir: " + name + "-data",
                 ""));
         ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(), "coordinator", "--config", config.toString(), "--kubeconfig", kubeconfig.toString()))

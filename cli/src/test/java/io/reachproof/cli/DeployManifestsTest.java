@@ -233,6 +233,25 @@ class DeployManifestsTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theProofRecordIsWrittenWhereTheReadOnlyPodMayWrite() throws IOException {
+        Map<String, Object> deployment = only("daemonset/coordinator/coordinator.yaml", "Deployment");
+        Map<String, Object> pod = (Map<String, Object>) at(deployment, "spec", "template", "spec");
+        Map<String, Object> container = (Map<String, Object>) at(pod, "containers", "0");
+        String url = CoordinatorConfig.read(DEPLOY.resolve("daemonset/coordinator/coordinator.example.yaml")).store().url();
+
+        assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(url).startsWith("jdbc:h2:file:/var/lib/reachproof/");
+        Map<String, Object> mount = ((List<Map<String, Object>>) container.get("volumeMounts")).stream()
+                .filter(m -> url.startsWith("jdbc:h2:file:" + m.get("mountPath") + "/")).findFirst().orElseThrow();
+        assertThat(mount.get("readOnly")).as("the record's mount").isNotEqualTo(true);
+        assertThat((List<Map<String, Object>>) pod.get("volumes")).anySatisfy(v -> {
+            assertThat(v.get("name")).isEqualTo(mount.get("name"));
+            assertThat(v).containsKey("emptyDir");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theOtherClustersLetTheHomeCoordinatorWatchTheirPoliciesAndRecordEventsAndNothingElse() throws IOException {
         Map<String, Object> role = only("daemonset/remote-access/rbac.yaml", "ClusterRole");
         Map<String, Object> binding = only("daemonset/remote-access/rbac.yaml", "ClusterRoleBinding");
