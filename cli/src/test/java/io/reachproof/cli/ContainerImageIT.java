@@ -131,8 +131,12 @@ class ContainerImageIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> probe("--timeout", "200ms", "tcp://" + address + ":7001").contains("CONNECTED"));
             long firstAnswerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            String answers = probe("--timeout", "2s", "--expect-id", "image/agent-0", "tcp://" + address + ":7001",
-                    "udp://" + address + ":7002", "http://" + address + ":7003/reachproof/identity");
+            // the responders bind one after the other: the first answer is not yet all three
+            String[] all = {"--timeout", "2s", "--expect-id", "image/agent-0", "tcp://" + address + ":7001",
+                "udp://" + address + ":7002", "http://" + address + ":7003/reachproof/identity"};
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> probe(all).contains("CONNECTED 3"));
+            String answers = probe(all);
 
             assertThat(answers).contains("CONNECTED 3");
             Result pid = run(Duration.ofSeconds(30), "podman", "inspect", "--format", "{{.State.Pid}}", name);

@@ -128,7 +128,9 @@ class CoordinatorRollbackIT {
 
         await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> get(url + "/v1/gate?expectation=lab", null).statusCode() == 401);
-        assertThat(Files.readString(log)).contains("gate " + url + "/v1/gate; rollback signals to [KubernetesEventSink[gcp-lab]]");
+        // the summary is printed once the start is complete, a moment after the API answers
+        await().atMost(30, SECONDS).until(() -> Files.readString(log)
+                .contains("gate " + url + "/v1/gate; rollback signals to [KubernetesEventSink[gcp-lab]]"));
         assertThat(get(url + "/v1/gate?expectation=lab", "adm1n").statusCode()).isIn(200, 412, 503);
 
         client.resource(denyAll("payments")).create();

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.reachproof.agent.control.AgentRuntime;
 import io.reachproof.agent.control.ControlLoop;
 import io.reachproof.agent.control.ControlSettings;
+import io.reachproof.cli.dataplane.Shell;
 import io.reachproof.coordinator.lab.LabFleet;
 import io.reachproof.coordinator.rollback.WebhookConfig;
 import io.reachproof.coordinator.store.JdbcStore;
@@ -40,16 +41,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@code reachproof coordinator} processes with leader election (fabric8's mock API server) and one proof record
- * on a real PostgreSQL; agents on loopback (where the lab's deny rules are not enforced) make a HOLE episode. The
- * leader is killed (SIGKILL) while the episode is open; the other takes over and continues it: the webhook receiver
- * sees no second {@code opened} and no {@code resolved}, the record holds the one open episode with the first
- * leader's idempotency key, and rounds go on from the new leader, none recorded twice.
+ * on a real PostgreSQL; agents on loopback (each answering and probing from its own address; nothing denies
+ * frontend -> payments) make a HOLE episode. The leader is killed (SIGKILL) while the episode is open; the other
+ * takes over and continues it: the webhook receiver sees no second {@code opened} and no {@code resolved}, the
+ * record holds the one open episode with the first leader's idempotency key, and rounds go on from the new leader,
+ * none recorded twice. Then the hole is fixed (an nftables rule drops frontend -> payments 7001/TCP, by the agents'
+ * source addresses): the new leader sends one {@code resolved} of the first leader's episode, and the record closes
+ * the episode.
  */
 @EnableKubernetesMockClient(crud = true)
 class FailoverRecordIT {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
     private static final Path JAR = ROOT.resolve("cli/target/reachproof.jar");
+    private static final String FIX_TABLE = "reachproof_failover_fix";
+    private static final List<String> NETS = List.of("127.61", "127.62");
 
     KubernetesClient client;
 
@@ -62,6 +68,9 @@ class FailoverRecordIT {
 
     @AfterEach
     void stop() throws Exception {
+        if (Shell.onPath("nft")) {
+            Shell.run(null, "sh", "-c", "nft delete table inet " + FIX_TABLE + " 2>/dev/null || true");
+        }
         for (AutoCloseable a : agents) {
             a.close();
         }
@@ -135,16 +144,32 @@ class FailoverRecordIT {
         }
     }
 
+    /** The addresses of the lab agents of {@code app} on both fleets. */
+    private static String addresses(String app) {
+        return NETS.stream().flatMap(net -> LabFleet.agents(9, net).stream())
+                .filter(id -> app.equals(id.podLabels().get("app"))).map(id -> id.addresses().get(0))
+                .collect(java.util.stream.Collectors.joining(", ", "{ ", " }"));
+    }
+
+    /** The fix: the host drops frontend -> payments 7001/TCP (every other cell of the lab stays as it was). */
+    private static void denyFrontendToPayments() {
+        Shell.run("table inet " + FIX_TABLE + " {\n chain output {\n  type filter hook output priority 0; policy accept;\n"
+                + "  ip saddr " + addresses("frontend") + " ip daddr " + addresses("payments") + " tcp dport 7001 drop\n"
+                + " }\n}\n", "nft", "-f", "-");
+    }
+
     @Test
-    void theOtherCoordinatorContinuesTheOpenEpisodeAfterTheLeaderIsKilled() throws Exception {
+    void theOtherCoordinatorContinuesTheOpenEpisodeAfterTheLeaderIsKilledAndResolvesIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Shell.whyNoDataplane().isEmpty(),
+                () -> "the fix is an nftables rule: " + Shell.whyNoDataplane().orElse(""));
         try (TestPostgres pg = TestPostgres.start(); HookReceiver hooks = HookReceiver.start()) {
             Path kubeconfig = CoordinatorRollbackIT.kubeconfig(dir, client, "reachproof");
             String a = start("coordinator-a", kubeconfig, pg, hooks);
             await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).until(() -> ready(a) == 200);
             String b = start("coordinator-b", kubeconfig, pg, hooks);
             await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).until(() -> ready(b) == 503);
-            fleet(a, "127.61");
-            fleet(b, "127.62");
+            fleet(a, NETS.get(0));
+            fleet(b, NETS.get(1));
 
             await().atMost(60, SECONDS).until(() -> !hooks.bodies("opened").isEmpty());
             String key = Json.mapper().readTree(hooks.bodies("opened").get(0)).get("idempotencyKey").asText();
@@ -166,6 +191,18 @@ class FailoverRecordIT {
             List<String> ids = after.rounds().stream().map(ProofRecord.Round::roundId).toList();
             assertThat(new HashSet<>(ids)).as("no round recorded twice").hasSameSizeAs(ids);
             assertThat(Files.readString(dir.resolve("coordinator-b.log"))).contains("continuing episode");
+
+            denyFrontendToPayments();
+            await().atMost(60, SECONDS).until(() -> !hooks.bodies("resolved").isEmpty());
+            String episode = Json.mapper().readTree(hooks.bodies("opened").get(0)).get("episode").asText();
+            assertThat(hooks.bodies("resolved")).as("the first leader's episode, resolved once by the second")
+                    .singleElement().satisfies(body -> {
+                        assertThat(Json.mapper().readTree(body).get("episode").asText()).isEqualTo(episode);
+                        assertThat(Json.mapper().readTree(body).get("idempotencyKey").asText()).isNotEqualTo(key);
+                    });
+            assertThat(hooks.bodies("opened")).as("the fix opens nothing").hasSize(1);
+            await().atMost(30, SECONDS).until(() -> record(pg).episodes().get(0).resolvedAt() != null);
+            assertThat(record(pg).episodes()).singleElement().satisfies(e -> assertThat(e.idempotencyKey()).isEqualTo(key));
         }
     }
 }

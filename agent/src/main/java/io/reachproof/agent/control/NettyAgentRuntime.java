@@ -8,6 +8,8 @@ import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.agent.responder.SelfCheck;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Responder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 
@@ -24,7 +26,8 @@ public final class NettyAgentRuntime implements AgentRuntime {
 
     /**
      * Binds the identity's responders on {@code bindAddress} and starts a prober with {@code threads} event
-     * loops running at most {@code concurrency} probes at once.
+     * loops running at most {@code concurrency} probes at once; unless {@code bindAddress} is the wildcard, the
+     * probes leave from it too (the agent is that address, as a pod is its pod IP).
      *
      * @throws IllegalStateException naming the responder that could not bind
      */
@@ -33,8 +36,12 @@ public final class NettyAgentRuntime implements AgentRuntime {
         requireNonNull(identity, "identity");
         ResponderSet responders = ResponderSet.start(identity, bindAddress, transport);
         try {
-            return new NettyAgentRuntime(responders,
-                    new Prober(identity.agentId(), concurrency, threads, transport, Clock.systemUTC()));
+            Prober prober = new Prober(identity.agentId(), concurrency, threads, transport, Clock.systemUTC());
+            InetAddress own = new InetSocketAddress(bindAddress, 0).getAddress();
+            if (own != null && !own.isAnyLocalAddress()) {
+                prober.leaveFrom(own);
+            }
+            return new NettyAgentRuntime(responders, prober);
         } catch (RuntimeException e) {
             responders.close();
             throw e;

@@ -59,6 +59,7 @@ public final class Prober implements AutoCloseable {
     private final ChannelFactory<Channel> hostStream;
     private final ChannelFactory<Channel> hostDatagram;
     private volatile SocketPlacement placement = SocketPlacement.HOST;
+    private volatile InetAddress source;
     private volatile boolean closed;
 
     /**
@@ -92,6 +93,16 @@ public final class Prober implements AutoCloseable {
      */
     public Prober placeSocketsWith(SocketPlacement value) {
         this.placement = requireNonNull(value, "placement");
+        return this;
+    }
+
+    /**
+     * Probes that leave from the agent's own namespace leave from {@code address} (to destinations of its family):
+     * an agent that answers on one address of a shared host, as the lab's loopback agents do, probes from it too,
+     * so a firewall rule can tell its probes from the others' by source.
+     */
+    public Prober leaveFrom(InetAddress address) {
+        this.source = requireNonNull(address, "address");
         return this;
     }
 
@@ -232,9 +243,9 @@ public final class Prober implements AutoCloseable {
                     complete(AttemptResult.of(Outcome.ERROR, sockets.unavailable()), 0);
                 } else if (task.protocol() == Protocol.UDP) {
                     new UdpExchange(loop, transport, sockets.datagram() == null ? hostDatagram : sockets.datagram(), task,
-                            remote, ThreadLocalRandom.current(), this::complete).start();
+                            remote, local(sockets, remote), ThreadLocalRandom.current(), this::complete).start();
                 } else {
-                    nextStreamAttempt(remote, sockets.stream() == null ? hostStream : sockets.stream());
+                    nextStreamAttempt(remote, local(sockets, remote), sockets.stream() == null ? hostStream : sockets.stream());
                 }
             } catch (RuntimeException fault) {
                 warnLocalFault(task, fault);
@@ -242,11 +253,19 @@ public final class Prober implements AutoCloseable {
             }
         }
 
-        private void nextStreamAttempt(InetSocketAddress remote, ChannelFactory<Channel> channels) {
+        /** The address a probe from the agent's own namespace leaves from ({@link #leaveFrom}); null: the kernel's choice. */
+        private InetSocketAddress local(SocketPlacement.Sockets sockets, InetSocketAddress remote) {
+            InetAddress from = source;
+            boolean host = sockets.stream() == null && sockets.datagram() == null;
+            return host && from != null && from.getClass() == remote.getAddress().getClass()
+                    ? new InetSocketAddress(from, 0) : null;
+        }
+
+        private void nextStreamAttempt(InetSocketAddress remote, InetSocketAddress local, ChannelFactory<Channel> channels) {
             attempt++;
-            new StreamAttempt(loop, channels, task, remote, r -> {
+            new StreamAttempt(loop, channels, task, remote, local, r -> {
                 if (r.outcome() == Outcome.TIMEOUT && attempt < task.attempts()) {
-                    nextStreamAttempt(remote, channels);
+                    nextStreamAttempt(remote, local, channels);
                 } else {
                     complete(r, attempt);
                 }

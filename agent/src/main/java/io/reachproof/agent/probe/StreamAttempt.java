@@ -57,16 +57,21 @@ final class StreamAttempt extends ChannelAttempt {
 
     private final ProbeTask task;
     private final InetSocketAddress remote;
+    private final InetSocketAddress local;
     private final boolean http;
     private final Consumer<AttemptResult> done;
     private boolean connected;
 
     private final ChannelFactory<? extends Channel> channels;
 
-    /** @param channels makes the attempt's channel (in the namespace the probe leaves from) */
+    /**
+     * @param channels makes the attempt's channel (in the namespace the probe leaves from)
+     * @param local the address the connection leaves from; null: the kernel's choice
+     */
     StreamAttempt(EventLoop loop, ChannelFactory<? extends Channel> channels, ProbeTask task,
-            InetSocketAddress remote, Consumer<AttemptResult> done) {
+            InetSocketAddress remote, InetSocketAddress local, Consumer<AttemptResult> done) {
         super(loop);
+        this.local = local;
         this.channels = channels;
         this.task = task;
         this.remote = remote;
@@ -100,7 +105,7 @@ final class StreamAttempt extends ChannelAttempt {
                     }
                 });
         deadline = loop.schedule(this::onDeadline, task.timeoutMillis(), TimeUnit.MILLISECONDS);
-        ChannelFuture connect = bootstrap.connect(remote);
+        ChannelFuture connect = local == null ? bootstrap.connect(remote) : bootstrap.connect(remote, local);
         channel = connect.channel();
         connect.addListener(f -> {
             if (f.isSuccess()) {

@@ -39,6 +39,7 @@ final class UdpExchange extends ChannelAttempt {
     private final ChannelFactory<? extends Channel> channels;
     private final ProbeTask task;
     private final InetSocketAddress remote;
+    private final InetSocketAddress local;
     private final Done done;
     private final byte[] nonce = new byte[IdentityWire.NONCE_LENGTH];
     private int sent;
@@ -48,10 +49,14 @@ final class UdpExchange extends ChannelAttempt {
         void accept(AttemptResult result, int attempts);
     }
 
-    /** @param channels makes the exchange's channel (in the namespace the probe leaves from) */
+    /**
+     * @param channels makes the exchange's channel (in the namespace the probe leaves from)
+     * @param local the address the datagrams leave from; null: the kernel's choice
+     */
     UdpExchange(EventLoop loop, Transport transport, ChannelFactory<? extends Channel> channels, ProbeTask task,
-            InetSocketAddress remote, Random random, Done done) {
+            InetSocketAddress remote, InetSocketAddress local, Random random, Done done) {
         super(loop);
+        this.local = local;
         this.channels = channels;
         this.transport = transport;
         this.task = task;
@@ -69,7 +74,7 @@ final class UdpExchange extends ChannelAttempt {
                 bootstrap.option(IPV6_RECVERR, 1);
             }
         }
-        ChannelFuture connect = bootstrap.connect(remote);
+        ChannelFuture connect = local == null ? bootstrap.connect(remote) : bootstrap.connect(remote, local);
         channel = connect.channel();
         connect.addListener(f -> {
             if (f.isSuccess()) {

@@ -116,6 +116,34 @@ class ProberLoopbackTest {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void probesLeaveFromTheAddressGivenAndOtherwiseFromTheKernelsChoice(Transport transport) throws Exception {
+        String source = LoopbackAddresses.next();
+        try (ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName(closedAddress));
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress(closedAddress, 0))) {
+            udp.setSoTimeout(5000);
+            Prober from = prober(transport).leaveFrom(InetAddress.getByName(source));
+            tcp.setSoTimeout(5000);
+
+            CompletableFuture<ProbeResult> connected = from.probe(task("TCP", closedAddress, tcp.getLocalPort(), null), "r");
+            try (var accepted = tcp.accept()) {
+                assertThat(accepted.getInetAddress().getHostAddress()).isEqualTo(source);
+            }
+            assertThat(connected.orTimeout(10, TimeUnit.SECONDS).join().outcome()).isEqualTo(Outcome.CONNECTED);
+
+            from.probe(ProbeTask.of("t2", Protocol.UDP, closedAddress, udp.getLocalPort(), null, null, null, 1, 500), "r");
+            DatagramPacket datagram = new DatagramPacket(new byte[512], 512);
+            udp.receive(datagram);
+            assertThat(datagram.getAddress().getHostAddress()).isEqualTo(source);
+
+            prober(transport).probe(task("TCP", closedAddress, tcp.getLocalPort(), null), "r");
+            try (var accepted = tcp.accept()) {
+                assertThat(accepted.getInetAddress().getHostAddress()).isNotEqualTo(source);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void tcpProbeToPlainServerConnectsWhenNoAgentIsExpected(Transport transport) throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName(closedAddress))) {
             ProbeResult r = run(prober(transport), task("TCP", closedAddress, silent.getLocalPort(), null));
