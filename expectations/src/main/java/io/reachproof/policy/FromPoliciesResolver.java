@@ -44,9 +44,11 @@ import java.util.TreeMap;
  * nothing on agents. A namespace's labels are those of its first member agent by id (plus the implicit
  * {@code kubernetes.io/metadata.name}). NetworkPolicies are per cluster: each cluster's policies
  * ({@link ClusterPolicies#in}: the same files everywhere, or what one cluster's API server holds now) are
- * compiled once over that cluster's agents, a cluster whose policies are not known gets no derived cells,
- * and only pairs inside one cluster get derived cells; cross-cluster pairs are never derived (name them in
- * {@code expect} rules).
+ * compiled once over that cluster's agents, and a cluster whose policies are not known gets no derived cells
+ * (nor do pairs involving it). A pair of agents of two clusters gets the verdict of {@link CrossCluster}: the
+ * source cluster's egress rules on the destination's address and the destination cluster's ingress rules on
+ * the address(es) the source cluster's traffic arrives from ({@link EgressAddresses}, per cluster; the pod's
+ * IP by default).
  *
  * <p>Cells: for every ordered pair of covered pod groups (those {@code fromPolicies.groups} names, or every
  * pod group), every ordered pair of distinct member agents in one cluster, and every port the destination
@@ -83,12 +85,47 @@ public final class FromPoliciesResolver {
      * {@code policy} and null {@code at} when no policy isolates either side. {@code explanation}: the
      * engine's explanation ({@link Explanation#lines()} for people).
      */
-    public record PolicyDecision(Verdict verdict, String policy, SourceRef at, Explanation explanation) {
+    public record PolicyDecision(Verdict verdict, String policy, SourceRef at, Explanation explanation, String side) {
 
         public PolicyDecision {
             requireNonNull(verdict, "verdict");
             requireNonNull(policy, "policy");
             requireNonNull(explanation, "explanation");
+            requireNonNull(side, "side");
+        }
+
+        /** A cell of two pods of one cluster. */
+        public PolicyDecision(Verdict verdict, String policy, SourceRef at, Explanation explanation) {
+            this(verdict, policy, at, explanation, "");
+        }
+
+        /**
+         * Which policy decided the explained cell; {@code egressTable} and {@code ingressTable} hold the source's
+         * and the destination's policies (the same table for two pods of one cluster). For a cell between
+         * clusters, {@code side} says whose policy it is ({@code egress of cluster A}, {@code ingress of cluster B}).
+         */
+        public static PolicyDecision of(Explanation e, TruthTable egressTable, TruthTable ingressTable) {
+            Explanation.Side deciding;
+            if (e.verdict() == Verdict.DENY) {
+                deciding = e.ingress().allows() ? e.egress() : e.ingress();
+                String policy = deciding.isolatingPolicies().get(0);
+                TruthTable table = deciding == e.egress() ? egressTable : ingressTable;
+                return new PolicyDecision(e.verdict(), policy, table.policyAt(policy).orElse(null), e, side(e, deciding));
+            }
+            deciding = e.ingress().isolated() ? e.ingress() : e.egress();
+            if (!deciding.isolated()) {
+                return new PolicyDecision(e.verdict(), "", null, e, "");
+            }
+            Explanation.RuleRef rule = deciding.allowingRules().get(0);
+            return new PolicyDecision(e.verdict(), rule.policy(), rule.at(), e, side(e, deciding));
+        }
+
+        private static String side(Explanation e, Explanation.Side deciding) {
+            if (e.crossing() == null) {
+                return "";
+            }
+            return deciding == e.egress() ? "egress of cluster " + e.crossing().fromCluster()
+                    : "ingress of cluster " + e.crossing().toCluster();
         }
 
         /**
@@ -97,11 +134,12 @@ public final class FromPoliciesResolver {
          */
         public String decidedBy() {
             return policy.isEmpty() ? "no NetworkPolicy isolates either side"
-                    : "NetworkPolicy " + policy + (at == null ? "" : " (" + Positions.place(at) + ")");
+                    : (side.isEmpty() ? "" : side + ": ") + "NetworkPolicy " + policy
+                            + (at == null ? "" : " (" + Positions.place(at) + ")");
         }
     }
 
-    private record Slot(TruthTable table, int index) {
+    private record Slot(String cluster, TruthTable table, int index) {
     }
 
     private record PortKey(String from, String to, int port, Protocol protocol) {
@@ -109,8 +147,11 @@ public final class FromPoliciesResolver {
 
     private final Map<String, Slot> slots = new HashMap<>();
     private final List<DerivedGroupCell> groupCells = new ArrayList<>();
+    private final Map<String, EgressAddresses> egress;
 
-    private FromPoliciesResolver(ConnectivityExpectation expectation, ClusterPolicies policies, Collection<Endpoint> endpoints) {
+    private FromPoliciesResolver(ConnectivityExpectation expectation, ClusterPolicies policies,
+            Map<String, EgressAddresses> egress, Collection<Endpoint> endpoints) {
+        this.egress = Map.copyOf(egress);
         FromPolicies from = expectation.policies().orElseThrow(() -> new IllegalArgumentException(
                 "expectation " + expectation.name() + " has no fromPolicies"));
         List<String> covered = from.groups().isEmpty() ? expectation.podGroupNames() : from.groups();
@@ -154,10 +195,20 @@ public final class FromPoliciesResolver {
      */
     public static FromPoliciesResolver compile(ConnectivityExpectation expectation, ClusterPolicies policies,
             Collection<Endpoint> endpoints) {
+        return compile(expectation, policies, Map.of(), endpoints);
+    }
+
+    /**
+     * As {@link #compile(ConnectivityExpectation, ClusterPolicies, Collection)}, with the addresses each cluster's
+     * traffic to other clusters arrives from ({@code egress}; a cluster it does not name: {@link EgressAddresses#POD_IP}).
+     */
+    public static FromPoliciesResolver compile(ConnectivityExpectation expectation, ClusterPolicies policies,
+            Map<String, EgressAddresses> egress, Collection<Endpoint> endpoints) {
         requireNonNull(expectation, "expectation");
         requireNonNull(policies, "policies");
+        requireNonNull(egress, "egress");
         requireNonNull(endpoints, "endpoints");
-        return new FromPoliciesResolver(expectation, policies, endpoints);
+        return new FromPoliciesResolver(expectation, policies, egress, endpoints);
     }
 
     /** Every error of the NetworkPolicies of {@code input} (its Pods and Namespaces are ignored); empty when valid. */
@@ -184,8 +235,8 @@ public final class FromPoliciesResolver {
 
     /**
      * The verdict the policies imply for {@code from -> to} on {@code port}; empty when the pair gets no
-     * derived cell: the same agent, agents of different clusters, an agent not covered, or a port the
-     * destination does not answer on (same number and protocol).
+     * derived cell: the same agent, an agent not covered or of a cluster whose policies are unknown, or a port
+     * the destination does not answer on (same number and protocol). Agents of two clusters: {@link CrossCluster}.
      */
     public Optional<Verdict> decide(Endpoint from, Endpoint to, PortSpec port) {
         OptionalInt k = cellPort(from, to, port);
@@ -193,36 +244,36 @@ public final class FromPoliciesResolver {
             return Optional.empty();
         }
         Slot f = slots.get(from.id());
-        return Optional.of(f.table().verdict(f.index(), slots.get(to.id()).index(), k.getAsInt()));
+        Slot t = slots.get(to.id());
+        if (f.table() != t.table()) {
+            return Optional.of(crossCluster(f, t, k.getAsInt()).verdict());
+        }
+        return Optional.of(f.table().verdict(f.index(), t.index(), k.getAsInt()));
+    }
+
+    private Explanation crossCluster(Slot f, Slot t, int portIndex) {
+        return CrossCluster.explain(f.cluster(), f.table(), f.index(), egress.getOrDefault(f.cluster(), EgressAddresses.POD_IP),
+                t.cluster(), t.table(), t.index(), t.table().ports(t.index()).get(portIndex));
     }
 
     /** The verdict of {@code from -> to} on {@code port} and the policy that decided it; empty as in {@link #decide}. */
     public Optional<PolicyDecision> explain(Endpoint from, Endpoint to, PortSpec port) {
-        if (cellPort(from, to, port).isEmpty()) {
+        OptionalInt k = cellPort(from, to, port);
+        if (k.isEmpty()) {
             return Optional.empty();
         }
         Slot f = slots.get(from.id());
         Slot t = slots.get(to.id());
-        Explanation e = f.table().explain(f.index(), t.index(), port.port(), port.protocol().transport());
-        Explanation.Side deciding;
-        if (e.verdict() == Verdict.DENY) {
-            deciding = e.ingress().allows() ? e.egress() : e.ingress();
-            String policy = deciding.isolatingPolicies().get(0);
-            return Optional.of(new PolicyDecision(e.verdict(), policy, f.table().policyAt(policy).orElse(null), e));
-        }
-        deciding = e.ingress().isolated() ? e.ingress() : e.egress();
-        if (!deciding.isolated()) {
-            return Optional.of(new PolicyDecision(e.verdict(), "", null, e));
-        }
-        Explanation.RuleRef rule = deciding.allowingRules().get(0);
-        return Optional.of(new PolicyDecision(e.verdict(), rule.policy(), rule.at(), e));
+        Explanation e = f.table() != t.table() ? crossCluster(f, t, k.getAsInt())
+                : f.table().explain(f.index(), t.index(), port.port(), port.protocol().transport());
+        return Optional.of(PolicyDecision.of(e, f.table(), t.table()));
     }
 
     /** The index of {@code port} among the destination's table ports, when the pair gets a derived cell. */
     private OptionalInt cellPort(Endpoint from, Endpoint to, PortSpec port) {
         Slot f = slots.get(from.id());
         Slot t = slots.get(to.id());
-        if (f == null || t == null || f.table() != t.table() || f.index() == t.index() || !answers(to, port)) {
+        if (f == null || t == null || (f.table() == t.table() && f.index() == t.index()) || !answers(to, port)) {
             return OptionalInt.empty();
         }
         int k = t.table().portIndex(t.index(), port.port(), port.protocol().transport());
@@ -286,7 +337,7 @@ public final class FromPoliciesResolver {
                     + String.join("; ", result.errors()));
         }
         TruthTable table = result.table().get();
-        podIds.forEach((id, pod) -> slots.put(id, new Slot(table, table.indexOf(pod).orElseThrow())));
+        podIds.forEach((id, pod) -> slots.put(id, new Slot(cluster, table, table.indexOf(pod).orElseThrow())));
     }
 
     private static Pod pod(Endpoint e, String namespace, String name) {

@@ -114,10 +114,14 @@ class FromPoliciesResolverTest {
         return cells;
     }
 
+    /** The derived cells inside one cluster (cross-cluster cells: {@link FromPoliciesCrossClusterTest}). */
     private static List<String> cells(FromPoliciesResolver r) {
         List<String> out = new ArrayList<>();
         for (Derived c : derived(r, members())) {
             EndpointCells.Cell e = c.cell();
+            if (!e.from().cluster().equals(e.to().cluster())) {
+                continue;
+            }
             out.add(e.from().id() + " -> " + e.to().id() + " " + e.port() + " " + e.verdict().spelling());
         }
         return out;
@@ -228,16 +232,15 @@ class FromPoliciesResolverTest {
     }
 
     @Test
-    void crossClusterPairsAndSelfPairsGetNoDerivedCell() {
+    void crossClusterPairsAreJudgedByAddressAndSelfPairsGetNoDerivedCell() {
         FromPoliciesResolver r = resolver("  fromPolicies: {}\n");
 
-        assertThat(r.decide(FRONTEND_A, CHECKOUT_B, PortSpec.of(7001, Protocol.TCP))).isEmpty();
-        assertThat(r.decide(CHECKOUT_B, PAYMENTS_A, PortSpec.of(7001, Protocol.TCP))).isEmpty();
+        // checkout-in allows frontend pods by selector only: a frontend of another cluster is an address
+        assertThat(r.decide(FRONTEND_A, CHECKOUT_B, PortSpec.of(7001, Protocol.TCP))).contains(Verdict.DENY);
+        assertThat(r.decide(CHECKOUT_B, PAYMENTS_A, PortSpec.of(7001, Protocol.TCP))).contains(Verdict.DENY);
+        assertThat(r.decide(CHECKOUT_B, FRONTEND_A, PortSpec.of(7001, Protocol.TCP))).contains(Verdict.ALLOW);
         assertThat(r.decide(FRONTEND_A, FRONTEND_A, PortSpec.of(7001, Protocol.TCP))).isEmpty();
-        assertThat(derived(r, members())).allSatisfy(c -> {
-            assertThat(c.cell().from().cluster()).isEqualTo(c.cell().to().cluster());
-            assertThat(c.cell().from().id()).isNotEqualTo(c.cell().to().id());
-        });
+        assertThat(derived(r, members())).allSatisfy(c -> assertThat(c.cell().from().id()).isNotEqualTo(c.cell().to().id()));
         assertThat(r.decide(FRONTEND_A, CHECKOUT_A, PortSpec.of(7001, Protocol.TCP))).contains(Verdict.ALLOW);
     }
 
@@ -321,8 +324,16 @@ class FromPoliciesResolverTest {
 
         assertThat(policies.errors()).isEmpty();
         assertThat(FromPoliciesResolver.validate(policies.input())).isEmpty();
-        List<Derived> cells = derived(r, ExpectationResolver.membership(read.expectations().get(0), fleet));
+        List<Derived> all = derived(r, ExpectationResolver.membership(read.expectations().get(0), fleet));
+        List<Derived> cells = all.stream().filter(c -> c.cell().from().cluster().equals(c.cell().to().cluster())).toList();
+        assertThat(all).hasSize(216);
         assertThat(cells).hasSize(54);
+        // across clusters the policies' selectors match nothing: checkout and payments take nothing from another
+        // cluster (6 sources of other clusters x 3 ports x 3 agents each), the frontend (not isolated) takes everything
+        assertThat(all).filteredOn(c -> !c.cell().from().cluster().equals(c.cell().to().cluster()))
+                .extracting(c -> c.cell().toGroup() + " " + c.cell().verdict().spelling())
+                .containsOnly("checkout deny", "payments deny", "frontend allow")
+                .filteredOn(s -> s.endsWith("deny")).hasSize(108);
         assertThat(cells).filteredOn(c -> c.cell().verdict() == Verdict.DENY).hasSize(24)
                 .extracting(c -> c.cell().fromGroup() + "->" + c.cell().toGroup() + " " + c.cell().port())
                 .containsOnly("frontend->checkout 7002/UDP", "frontend->payments 7001/TCP", "frontend->payments 7002/UDP",
