@@ -137,6 +137,7 @@ public record Explanation(PodRef from, PodRef to, PodPort port, Verdict verdict,
             return "  " + title + ": denied: " + isolatedBy + " and no rule allows " + peer + " on " + port.label();
         }
         List<String> rules = side.allowingRules().stream().map(RuleRef::toString).toList();
-        return "  " + title + ": allowed by " + String.join("; ", rules) + " (" + isolatedBy + ")";
+        return "  " + title + ": allowed by " + String.join("; ", rules) + " (" + isolatedBy + ")"
+                + (crossing == null ? "" : " for " + peer);
     }
 }

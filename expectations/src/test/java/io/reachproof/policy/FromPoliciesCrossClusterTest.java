@@ -119,7 +119,8 @@ class FromPoliciesCrossClusterTest {
         assertThat(r.explain(FRONTEND_B, CHECKOUT_A, TCP).orElseThrow().explanation().lines()).containsExactly(
                 "b/shop/frontend-b -> a/shop/checkout-a 7001/TCP: deny",
                 "  egress from b/shop/frontend-b: allowed by spec.egress[0] of NetworkPolicy shop/frontend-out (b.yaml:19)"
-                        + " (isolated for egress by shop/frontend-out)",
+                        + " (isolated for egress by shop/frontend-out) for a/shop/checkout-a at 10.0.0.2 (a pod of another"
+                        + " cluster: only ipBlock peers match it)",
                 "  ingress to a/shop/checkout-a: denied: isolated for ingress by shop/checkout-in and no rule allows"
                         + " b/shop/frontend-b arriving from 10.1.0.1 (a pod of another cluster: only ipBlock peers match it)"
                         + " on 7001/TCP");
