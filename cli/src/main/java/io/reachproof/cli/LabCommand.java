@@ -243,7 +243,7 @@ final class LabCommand implements Callable<Integer> {
                 started = start(settings.withCoordinator(settings.coordinator().withWorkloadClusters(
                         new java.util.LinkedHashSet<>(lab.kubeconfigs().keySet()))).withKubernetes(Optional.of(
                         new KubernetesSettings(lab.access(), PoliciesInForce.of(Optional.empty(),
-                                List.copyOf(lab.kubeconfigs().keySet())), Optional.empty(), "--kubeconfig", Optional.empty(),
+                                List.copyOf(lab.kubeconfigs().keySet()), lab.egressAddresses()), Optional.empty(), "--kubeconfig", Optional.empty(),
                                 "the lab", "reachproof-lab", List.of(), rollbackScopes(lab, rollbackMode)))));
             } catch (RuntimeException | InterruptedException e) {
                 lab.close();
@@ -369,7 +369,8 @@ final class LabCommand implements Callable<Integer> {
             List<LoadedExpectation> sets = expectations != null ? expectationSets()
                     : ExpectationFiles.load(DATAPLANE_FILES + "lab.yaml", resource("lab.yaml"));
             return PolicyFiles.attach(sets, PoliciesInForce.of(Optional.empty(), labClusters.stream()
-                    .map(DataplaneLab.LabCluster::name).toList()), "the dataplane lab takes them live from its clusters");
+                    .map(DataplaneLab.LabCluster::name).toList(), DataplaneLab.egressAddresses(labClusters, nodes)),
+                    "the dataplane lab takes them live from its clusters");
         } catch (InvalidFiles e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }
