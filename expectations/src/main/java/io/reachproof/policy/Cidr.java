@@ -115,6 +115,17 @@ public final class Cidr {
         return prefix;
     }
 
+    /** The same network (address bits and prefix), however it was written. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cidr c && c.prefix == prefix && Arrays.equals(c.network, network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(network) + prefix;
+    }
+
     @Override
     public String toString() {
         return text;

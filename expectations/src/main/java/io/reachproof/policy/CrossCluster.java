@@ -46,6 +46,16 @@ public final class CrossCluster {
                         toAddress.map(CrossCluster::text).orElse("no address"), arrivingText));
     }
 
+    /** The verdict of {@link #explain}, without the explanation (remembered per policy set: {@link TruthTable#allowsTowards}). */
+    public static Verdict verdict(TruthTable source, int from, EgressAddresses egress, TruthTable destination, int to,
+            PodPort port) {
+        Optional<Cidr> toAddress = destination.address(to);
+        boolean allowed = source.allowsTowards(Direction.EGRESS, from, new PodPort(port.port(), port.protocol(), List.of()),
+                toAddress.map(List::of).orElse(List.of()))
+                && destination.allowsTowards(Direction.INGRESS, to, port, egress.arrivingFrom(source.address(from)));
+        return allowed ? Verdict.ALLOW : Verdict.DENY;
+    }
+
     private static String text(Cidr c) {
         return c.isHost() ? c.address() : c.toString();
     }

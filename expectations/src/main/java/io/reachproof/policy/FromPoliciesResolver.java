@@ -246,7 +246,8 @@ public final class FromPoliciesResolver {
         Slot f = slots.get(from.id());
         Slot t = slots.get(to.id());
         if (f.table() != t.table()) {
-            return Optional.of(crossCluster(f, t, k.getAsInt()).verdict());
+            return Optional.of(CrossCluster.verdict(f.table(), f.index(), egress.getOrDefault(f.cluster(), EgressAddresses.POD_IP),
+                    t.table(), t.index(), t.table().ports(t.index()).get(k.getAsInt())));
         }
         return Optional.of(f.table().verdict(f.index(), t.index(), k.getAsInt()));
     }

@@ -118,7 +118,9 @@ public final class MultiClusterTable {
         if (clusterOf[from] == clusterOf[to]) {
             return clusterOf(from).table().verdict(podOf[from], podOf[to], portIndex);
         }
-        return crossCluster(from, to, ports(to).get(portIndex)).verdict();
+        Member f = clusterOf(from);
+        Member t = clusterOf(to);
+        return CrossCluster.verdict(f.table(), podOf[from], f.egress(), t.table(), podOf[to], ports(to).get(portIndex));
     }
 
     /**

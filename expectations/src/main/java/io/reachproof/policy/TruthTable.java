@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The truth table a set of NetworkPolicies implies for a topology: for every ordered pair of distinct
@@ -59,6 +60,14 @@ public final class TruthTable {
     private final BitSet everyone;
     private final List<Map<String, String>> podLabels;
     private final List<List<byte[]>> podIps;
+    /** Per pod: an id of the set of policies isolating it, by direction (pods with one set share its answers). */
+    private final int[] ingressSetIds;
+    private final int[] egressSetIds;
+    /** Answers of {@link #allowsTowards}, by direction, policy set, port and peer: pods of a set share them. */
+    private final Map<TowardsKey, Boolean> towards = new ConcurrentHashMap<>();
+
+    private record TowardsKey(Direction direction, int policySet, PodPort port, List<Cidr> peer) {
+    }
     private final Map<String, Map<String, String>> namespaceLabels;
 
     TruthTable(List<CompiledPolicy> policies, Map<String, Map<String, String>> namespaceLabels, List<PodInfo> podInfos) {
@@ -127,6 +136,8 @@ public final class TruthTable {
         }
         ingressPolicies = toArrays(ingressOf);
         egressPolicies = toArrays(egressOf);
+        ingressSetIds = setIds(ingressOf);
+        egressSetIds = setIds(egressOf);
         ingressAllowed = new BitSet[n][];
         egressAllowed = new BitSet[n][];
         Map<List<Integer>, BitSet[]> ingressBySet = new HashMap<>();
@@ -152,6 +163,15 @@ public final class TruthTable {
                 });
             }
         }
+    }
+
+    private static int[] setIds(List<List<Integer>> sets) {
+        Map<List<Integer>, Integer> ids = new HashMap<>();
+        int[] out = new int[sets.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.computeIfAbsent(sets.get(i), s -> ids.size());
+        }
+        return out;
     }
 
     private static int[][] toArrays(List<List<Integer>> lists) {
@@ -361,6 +381,21 @@ public final class TruthTable {
             }
         }
         return new Explanation.Side(direction, pods[pod], isolating, allowing);
+    }
+
+    /**
+     * Whether {@link #sideTowards} allows: the same answer, without the explanation, remembered per set of policies
+     * isolating the pod (every pod with the same policies shares it), so judging many pairs across clusters costs
+     * a map lookup per cell.
+     */
+    public boolean allowsTowards(Direction direction, int pod, PodPort port, List<Cidr> peer) {
+        int[] policySet = direction == Direction.EGRESS ? egressPolicies[pod] : ingressPolicies[pod];
+        if (policySet.length == 0) {
+            return true;
+        }
+        int id = direction == Direction.EGRESS ? egressSetIds[pod] : ingressSetIds[pod];
+        return towards.computeIfAbsent(new TowardsKey(direction, id, port, List.copyOf(peer)),
+                k -> sideTowards(direction, pod, port, peer).allows());
     }
 
     /** Whether every address of {@code range} lies in some block (outside its exceptions). */

@@ -180,6 +180,36 @@ class FromPoliciesCrossClusterTest {
     }
 
     @Test
+    void theRememberedVerdictIsTheExplainedOneOnEveryPairOfRandomClusters() {
+        for (long seed = 1; seed <= 40; seed++) {
+            EgressAddresses egress = seed % 2 == 0 ? EgressAddresses.POD_IP : snat("10.0.0.0/30", "192.168.0.0/16");
+            MultiClusterTable table = new MultiClusterTable(List.of(
+                    new MultiClusterTable.Member("a", RandomNetwork.small(seed).table(), egress),
+                    new MultiClusterTable.Member("b", RandomNetwork.small(seed + 1000).table(), EgressAddresses.POD_IP)));
+            for (int f = 0; f < table.pods().size(); f++) {
+                for (int t = 0; t < table.pods().size(); t++) {
+                    List<PodPort> ports = table.ports(t);
+                    for (int k = 0; k < ports.size(); k++) {
+                        if (f != t) {
+                            assertThat(table.verdict(f, t, k)).as("seed %d: %s -> %s %s", seed, table.pods().get(f),
+                                    table.pods().get(t), ports.get(k).label())
+                                    .isEqualTo(table.explain(f, t, ports.get(k).port(), ports.get(k).protocol()).verdict());
+                        }
+                    }
+                }
+            }
+        }
+        FromPoliciesResolver r = resolver(Map.of("a", snat("10.0.0.128/25", "192.0.2.0/25")));
+        for (Endpoint from : FLEET) {
+            for (Endpoint to : FLEET) {
+                for (PortSpec p : List.of(TCP, UDP)) {
+                    assertThat(r.decide(from, to, p)).isEqualTo(r.explain(from, to, p).map(d -> d.verdict()));
+                }
+            }
+        }
+    }
+
+    @Test
     void aClusterWithoutKnownPoliciesGetsNoCellsWithAnyOtherCluster() {
         FromPoliciesResolver r = FromPoliciesResolver.compile(expectation(),
                 ClusterPolicies.of(Map.of("b", read("b.yaml", SHARED)), Optional.empty()), Map.of(), FLEET);
