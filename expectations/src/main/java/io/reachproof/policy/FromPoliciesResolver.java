@@ -51,7 +51,7 @@ import java.util.TreeMap;
  * IP by default).
  *
  * <p>Cells: for every ordered pair of covered pod groups (those {@code fromPolicies.groups} names, or every
- * pod group), every ordered pair of distinct member agents in one cluster, and every port the destination
+ * pod group), every ordered pair of distinct member agents (in one cluster or two), and every port the destination
  * answers on (restricted to {@code fromPolicies.ports} when given: same number and protocol; an HTTP port
  * then probes with the check written there), the engine's verdict, with the rule reference at the
  * {@code fromPolicies} key. A cell that an {@code expect} rule names (same groups, port and protocol) is
