@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.reachproof.expectations.ClusterScope;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationResolver;
@@ -55,27 +56,34 @@ import java.util.TreeMap;
  * answers on (restricted to {@code fromPolicies.ports} when given: same number and protocol; an HTTP port
  * then probes with the check written there), the engine's verdict, with the rule reference at the
  * {@code fromPolicies} key. A cell that an {@code expect} rule names (same groups, port and protocol) is
- * not derived: the rule wins. Compile once per change of the policies or the agent set; then
+ * not derived for the cluster pairs the rule is for ({@code clusters: same|other|any}): the rule wins there. Compile once per change of the policies or the agent set; then
  * {@link #decide} is a few bit tests per cell.
  */
 public final class FromPoliciesResolver {
 
     /**
      * A group pair and port whose verdict the policies decide per agent pair; {@code rule} is where
-     * {@code fromPolicies} is written.
+     * {@code fromPolicies} is written; {@code clusters} the cluster pairs it is derived for (those an {@code expect}
+     * rule with {@code clusters: same|other} leaves to the policies).
      */
-    public record DerivedGroupCell(String from, String to, PortSpec port, SourceRef rule) {
+    public record DerivedGroupCell(String from, String to, PortSpec port, SourceRef rule, ClusterScope clusters) {
 
         public DerivedGroupCell {
             requireNonNull(from, "from");
             requireNonNull(to, "to");
             requireNonNull(port, "port");
             requireNonNull(rule, "rule");
+            requireNonNull(clusters, "clusters");
+        }
+
+        /** Derived for every cluster pair. */
+        public DerivedGroupCell(String from, String to, PortSpec port, SourceRef rule) {
+            this(from, to, port, rule, ClusterScope.ANY);
         }
 
         /** The group cell of one agent pair, with that pair's verdict. */
         public GroupCell withVerdict(Verdict verdict) {
-            return new GroupCell(from, to, port, verdict, rule);
+            return new GroupCell(from, to, port, verdict, rule, clusters);
         }
     }
 
@@ -156,15 +164,20 @@ public final class FromPoliciesResolver {
                 "expectation " + expectation.name() + " has no fromPolicies"));
         List<String> covered = from.groups().isEmpty() ? expectation.podGroupNames() : from.groups();
         Map<String, List<Endpoint>> members = ExpectationResolver.membership(expectation, endpoints);
-        Set<PortKey> claimed = new HashSet<>();
+        Map<PortKey, Set<ClusterScope>> claimed = new HashMap<>();
         for (GroupCell c : ExpectationResolver.groupCells(expectation)) {
-            claimed.add(new PortKey(c.from(), c.to(), c.port().port(), c.port().protocol()));
+            claimed.computeIfAbsent(new PortKey(c.from(), c.to(), c.port().port(), c.port().protocol()),
+                    k -> new HashSet<>()).add(c.clusters());
         }
         for (String f : covered) {
             for (String t : covered) {
                 for (PortSpec p : ports(members.get(t), from.ports())) {
-                    if (!claimed.contains(new PortKey(f, t, p.port(), p.protocol()))) {
-                        groupCells.add(new DerivedGroupCell(f, t, p, from.source()));
+                    Set<ClusterScope> by = claimed.getOrDefault(new PortKey(f, t, p.port(), p.protocol()), Set.of());
+                    boolean same = by.contains(ClusterScope.ANY) || by.contains(ClusterScope.SAME);
+                    boolean other = by.contains(ClusterScope.ANY) || by.contains(ClusterScope.OTHER);
+                    if (!same || !other) {
+                        groupCells.add(new DerivedGroupCell(f, t, p, from.source(),
+                                same ? ClusterScope.OTHER : other ? ClusterScope.SAME : ClusterScope.ANY));
                     }
                 }
             }

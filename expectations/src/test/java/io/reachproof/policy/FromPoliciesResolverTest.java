@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.reachproof.expectations.ClusterScope;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationReader;
@@ -287,6 +288,26 @@ class FromPoliciesResolverTest {
                 .extracting(c -> c.from().id(), c -> c.to().id(), EndpointCells.Cell::verdict, c -> c.rule().fileLine())
                 .containsExactlyInAnyOrder(tuple("frontend-a", "payments-a", Verdict.ALLOW, "e.yaml:10"),
                         tuple("frontend-b", "payments-a", Verdict.ALLOW, "e.yaml:10"));
+    }
+
+    @Test
+    void anExpectRuleForOneKindOfClusterPairLeavesTheOtherKindToThePolicies() {
+        FromPoliciesResolver same = FromPoliciesResolver.compile(expectation("""
+                  expect:
+                    - {from: frontend, to: payments, ports: ["7001/TCP"], verdict: allow, clusters: same}
+                    - {from: checkout, to: payments, ports: ["7001/TCP"], verdict: deny, clusters: other}
+                    - {from: checkout, to: frontend, ports: ["7001/TCP"], verdict: allow, clusters: same}
+                    - {from: checkout, to: frontend, ports: ["7001/TCP"], verdict: allow, clusters: other}
+                  fromPolicies: {}
+                """), policies(), FLEET);
+
+        assertThat(same.groupCells()).filteredOn(g -> g.port().equals(PortSpec.of(7001, Protocol.TCP)))
+                .extracting(g -> g.from() + "->" + g.to() + " " + g.clusters())
+                .contains("frontend->payments OTHER", "checkout->payments SAME", "frontend->checkout ANY")
+                .doesNotContain("checkout->frontend ANY", "checkout->frontend SAME", "checkout->frontend OTHER");
+        assertThat(same.groupCells()).filteredOn(g -> g.from().equals("frontend") && g.to().equals("payments"))
+                .allSatisfy(g -> assertThat(g.withVerdict(Verdict.DENY).clusters()).isEqualTo(
+                        g.port().equals(PortSpec.of(7001, Protocol.TCP)) ? ClusterScope.OTHER : ClusterScope.ANY));
     }
 
     @Test

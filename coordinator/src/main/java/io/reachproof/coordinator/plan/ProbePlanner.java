@@ -159,7 +159,10 @@ public final class ProbePlanner {
                         .orElse(null);
                 for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
                     for (Map.Entry<String, List<Member>> t : targets.entrySet()) {
-                        planClusterPair(b, prefix, cell.port(), roundNumber, verdictOf, s.getKey(), s.getValue(), t.getKey(), t.getValue());
+                        if (cell.clusters().admits(s.getKey(), t.getKey())) {
+                            planClusterPair(b, prefix, cell.port(), roundNumber, verdictOf, s.getKey(), s.getValue(), t.getKey(),
+                                    t.getValue());
+                        }
                     }
                 }
             }

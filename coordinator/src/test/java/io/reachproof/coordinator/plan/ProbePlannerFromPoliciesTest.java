@@ -77,6 +77,30 @@ class ProbePlannerFromPoliciesTest {
     }
 
     @Test
+    void anExpectRuleForSameClusterPairsLeavesTheCrossClusterPairsOfItsCellToThePolicies() throws Exception {
+        String text = java.nio.file.Files.readString(EXAMPLES.resolve("lab-policies.yaml")).replace("  fromPolicies:\n",
+                "  expect:\n    - {from: frontend, to: payments, ports: [\"7001/TCP\"], verdict: allow, clusters: same}\n"
+                        + "  fromPolicies:\n");
+        LoadedExpectation set = ExpectationFiles.load("lab-policies.yaml", text).get(0);
+        List<AgentIdentity> fleet = LabFleet.agents(9);
+
+        RoundPlan plan = planner.plan("r1", 0, set.name(), set.expectation().groups(), set.cells(),
+                Optional.of(resolver(set, fleet)), registered(fleet, AgentState.LIVE));
+
+        List<PlannedCell> cells = plan.cells().stream().filter(c -> c.cell().from().equals("frontend")
+                && c.cell().to().equals("payments") && c.cell().port().port() == 7001).toList();
+        assertThat(cells).hasSize(9).allSatisfy(c -> {
+            boolean same = c.fromCluster().equals(c.toCluster());
+            // in a cluster the rule says allow; across clusters the policies say deny (payments takes nothing from there)
+            assertThat(c.cell().verdict()).isEqualTo(same ? Verdict.ALLOW : Verdict.DENY);
+            assertThat(c.cell().rule().line()).isEqualTo(same ? 24 : 25);
+            assertThat(c.decidedBy()).isEqualTo(same ? null
+                    : "ingress of cluster " + c.toCluster() + ": NetworkPolicy payments/default-deny-ingress ("
+                            + EXAMPLES.resolve("policies/lab/payments.yaml") + ":2)");
+        });
+    }
+
+    @Test
     void everyPairOfACellInOneClusterIsProbedWithinSourcesTimesTargetsRounds() throws Exception {
         LoadedExpectation set = labPolicies();
         List<AgentIdentity> fleet = LabFleet.agents(18); // two agents per role and cluster
