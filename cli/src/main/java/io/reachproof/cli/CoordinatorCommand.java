@@ -118,7 +118,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         try {
             Optional<PolicyInput> files = cfg.policyPaths().isEmpty() ? Optional.empty()
                     : Optional.of(PolicyFiles.load(cfg.policyPaths()));
-            policies = PoliciesInForce.of(files, names);
+            policies = PoliciesInForce.of(files, names, cfg.egressAddresses());
             sets = PolicyFiles.attach(ExpectationFiles.load(cfg.expectationFiles()), policies, "set 'policies' in " + config
                     + ", or take them live from the cluster with --kubernetes CLUSTER");
         } catch (InvalidFiles e) {

@@ -1,6 +1,8 @@
 package io.reachproof.cli;
 
 import io.reachproof.policy.Explanation;
+import io.reachproof.policy.FromPoliciesResolver;
+import io.reachproof.policy.MultiClusterTable;
 import io.reachproof.policy.PodPort;
 import io.reachproof.policy.PodRef;
 import io.reachproof.policy.TruthTable;
@@ -33,10 +35,10 @@ public final class ExplainCommand implements Callable<Integer> {
     @Mixin
     PolicyInputOptions input;
 
-    @Option(names = "--from", required = true, paramLabel = "NS/POD", description = "the source pod")
+    @Option(names = "--from", required = true, paramLabel = "[CLUSTER/]NS/POD", description = "the source pod (CLUSTER/NS/POD with --cluster)")
     String from;
 
-    @Option(names = "--to", required = true, paramLabel = "NS/POD", description = "the destination pod")
+    @Option(names = "--to", required = true, paramLabel = "[CLUSTER/]NS/POD", description = "the destination pod (CLUSTER/NS/POD with --cluster)")
     String to;
 
     @Option(names = "--port", required = true, paramLabel = "PORT[/PROTOCOL]|NAME",
@@ -65,6 +67,9 @@ public final class ExplainCommand implements Callable<Integer> {
             }
             protocol = Protocol.valueOf(p);
         }
+        if (input.multiCluster()) {
+            return explainAcrossClusters(input.loadClusters(spec.commandLine().getErr()), isNumber, number, protocol);
+        }
         TruthTable table = input.load(spec.commandLine().getErr());
         int source = pod(table, "--from", from);
         int destination = pod(table, "--to", to);
@@ -88,12 +93,39 @@ public final class ExplainCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** Several clusters: pods are CLUSTER/NS/POD; the last line names the deciding policy and, across clusters, its side. */
+    private int explainAcrossClusters(MultiClusterTable table, boolean isNumber, int number, Protocol protocol) {
+        int source = pod(table.indexOf(from), table.pods(), "--from", from);
+        int destination = pod(table.indexOf(to), table.pods(), "--to", to);
+        if (source == destination) {
+            throw new UserError("--from and --to are the same pod " + from
+                    + ": self pairs are not part of the truth table (CNIs disagree on loopback)");
+        }
+        if (!isNumber) {
+            PodPort named = table.ports(destination).stream()
+                    .filter(p -> p.names().contains(port))
+                    .findFirst()
+                    .orElseThrow(() -> new UserError("pod " + to + " declares no port named " + port
+                            + " (its ports: " + describe(table.ports(destination)) + ")"));
+            number = named.port();
+            protocol = named.protocol();
+        }
+        FromPoliciesResolver.PolicyDecision decision = table.decision(source, destination, number, protocol);
+        PrintWriter out = spec.commandLine().getOut();
+        decision.explanation().lines().forEach(out::println);
+        out.println("decided by: " + decision.decidedBy());
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
     private static int pod(TruthTable table, String option, String id) {
-        OptionalInt index = table.indexOf(id);
+        return pod(table.indexOf(id), table.pods().stream().map(PodRef::toString).toList(), option, id);
+    }
+
+    private static int pod(OptionalInt index, List<String> ids, String option, String id) {
         if (index.isPresent()) {
             return index.getAsInt();
         }
-        List<String> ids = table.pods().stream().map(PodRef::toString).toList();
         String nearest = ids.stream()
                 .filter(p -> p.startsWith(id))
                 .findFirst()

@@ -157,6 +157,11 @@ final class LabCommand implements Callable<Integer> {
 
     private final Function<AgentIdentity, AgentRuntime> runtimes;
     private List<DataplaneLab.LabCluster> labClusters = List.of();
+    /**
+     * The dataplane lab's policies in force: what the watch of each lab cluster writes and what the sets' cells
+     * derived from the policies read (one instance, as the coordinator command has it).
+     */
+    private PoliciesInForce dataplanePolicies;
 
     LabCommand() {
         this(LabCommand::nettyAgent);
@@ -242,9 +247,8 @@ final class LabCommand implements Callable<Integer> {
             try {
                 started = start(settings.withCoordinator(settings.coordinator().withWorkloadClusters(
                         new java.util.LinkedHashSet<>(lab.kubeconfigs().keySet()))).withKubernetes(Optional.of(
-                        new KubernetesSettings(lab.access(), PoliciesInForce.of(Optional.empty(),
-                                List.copyOf(lab.kubeconfigs().keySet())), Optional.empty(), "--kubeconfig", Optional.empty(),
-                                "the lab", "reachproof-lab", List.of(), rollbackScopes(lab, rollbackMode)))));
+                        new KubernetesSettings(lab.access(), dataplanePolicies, Optional.empty(), "--kubeconfig",
+                                Optional.empty(), "the lab", "reachproof-lab", List.of(), rollbackScopes(lab, rollbackMode)))));
             } catch (RuntimeException | InterruptedException e) {
                 lab.close();
                 throw e;
@@ -267,6 +271,9 @@ final class LabCommand implements Callable<Integer> {
                 f.append("\n  ").append(c.name()).append(": ").append(c.describeProfile()).append(": ")
                         .append(c.profile().description());
             }
+            lab.egressAddresses().forEach((cluster, egress) -> f.append("\n  ").append(cluster)
+                    .append(": its pods' traffic to other clusters leaves SNATed to its nodes' addresses ").append(egress)
+                    .append(" (its egressAddresses for the cells derived across clusters)"));
             f.append('\n');
             f.append("kubectl: ");
             lab.kubeconfigs().forEach((cluster, file) -> f.append("\n  kubectl --kubeconfig ").append(file)
@@ -368,8 +375,9 @@ final class LabCommand implements Callable<Integer> {
         try {
             List<LoadedExpectation> sets = expectations != null ? expectationSets()
                     : ExpectationFiles.load(DATAPLANE_FILES + "lab.yaml", resource("lab.yaml"));
-            return PolicyFiles.attach(sets, PoliciesInForce.of(Optional.empty(), labClusters.stream()
-                    .map(DataplaneLab.LabCluster::name).toList()), "the dataplane lab takes them live from its clusters");
+            dataplanePolicies = PoliciesInForce.of(Optional.empty(), labClusters.stream()
+                    .map(DataplaneLab.LabCluster::name).toList(), DataplaneLab.egressAddresses(labClusters, nodes));
+            return PolicyFiles.attach(sets, dataplanePolicies, "the dataplane lab takes them live from its clusters");
         } catch (InvalidFiles e) {
             throw new UserError(e.problems(), Main.EXIT_FAILED);
         }

@@ -19,6 +19,7 @@ import io.reachproof.protocol.CellResult;
 import io.reachproof.protocol.Json;
 import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
+import io.reachproof.protocol.MismatchText;
 import io.reachproof.protocol.ObservedVerdict;
 import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Responder;
@@ -107,26 +108,43 @@ class LabPoliciesIT {
         assertThat(report.coverage()).isEqualTo(1.0);
         assertThat(engine.get(Verdict.DENY)).isNotEmpty();
         assertThat(engine.get(Verdict.ALLOW)).isNotEmpty();
-        assertThat(report.cells()).allSatisfy(c -> {
-            assertThat(c.from().cluster()).isEqualTo(c.to().cluster());
+        List<CellResult> inCluster = report.cells().stream().filter(c -> c.from().cluster().equals(c.to().cluster())).toList();
+        List<CellResult> across = report.cells().stream().filter(c -> !c.from().cluster().equals(c.to().cluster())).toList();
+        assertThat(report.cells()).hasSize(216).allSatisfy(c -> {
             assertThat(c.observed()).isEqualTo(ObservedVerdict.ALLOW);
             assertThat(c.rule()).isEqualTo(EXPECTATIONS + ":" + line);
         });
-        assertThat(report.cells().stream().map(LabPoliciesIT::key))
+        assertThat(inCluster.stream().map(LabPoliciesIT::key))
                 .containsExactlyInAnyOrderElementsOf(union(engine.get(Verdict.ALLOW), engine.get(Verdict.DENY)));
-        assertThat(report.cells()).filteredOn(c -> c.expected() == Verdict.DENY).extracting(LabPoliciesIT::key)
+        assertThat(inCluster).filteredOn(c -> c.expected() == Verdict.DENY).extracting(LabPoliciesIT::key)
                 .containsExactlyInAnyOrderElementsOf(engine.get(Verdict.DENY));
+        // across clusters the lab's policies (selectors only, no ipBlock) match nothing: checkout and payments take
+        // nothing from another cluster, the frontend (not isolated) everything; one agent pair per cluster pair
+        assertThat(across).hasSize(162).allSatisfy(c -> assertThat(c.expected())
+                .isEqualTo(c.toGroup().equals("frontend") ? Verdict.ALLOW : Verdict.DENY));
         assertThat(report.mismatches()).extracting(Mismatch::kind).containsOnly(MismatchKind.HOLE);
-        assertThat(report.mismatches().stream().map(m -> key(m.cell())))
-                .containsExactlyInAnyOrderElementsOf(engine.get(Verdict.DENY));
+        assertThat(report.mismatches()).hasSize(engine.get(Verdict.DENY).size() + 108);
+        assertThat(report.mismatches().stream().filter(m -> m.cell().from().cluster().equals(m.cell().to().cluster()))
+                .map(m -> key(m.cell()))).containsExactlyInAnyOrderElementsOf(engine.get(Verdict.DENY));
         assertThat(report.mismatches()).allSatisfy(m -> assertThat(m.cell().explain()).as("the engine's reason, in the JSON")
-                .matches("ingress to (shop|payments)/[a-z]+-\\d+: denied: isolated for ingress by .* and no rule allows"
-                        + " (shop|payments)/[a-z]+-\\d+ on 700[123]/(TCP|UDP)"));
+                .matches(m.cell().from().cluster().equals(m.cell().to().cluster())
+                        ? "ingress to (shop|payments)/[a-z]+-\\d+: denied: isolated for ingress by .* and no rule allows"
+                                + " (shop|payments)/[a-z]+-\\d+ on 700[123]/(TCP|UDP)"
+                        : "ingress to [a-z]+-lab/(shop|payments)/[a-z]+-\\d+: denied: isolated for ingress by .* and no rule"
+                                + " allows [a-z]+-lab/(shop|payments)/[a-z]+-\\d+ arriving from " + m.cell().from().address()
+                                + " \\(a pod of another cluster: only ipBlock peers match it\\) on 700[123]/(TCP|UDP)"));
         assertThat(report.mismatches()).allSatisfy(m -> assertThat(m.cell().decidedBy())
-                .matches("NetworkPolicy (shop|payments)/[a-z-]+ \\(" + POLICIES + "/(shop|payments)\\.yaml:\\d+\\)"));
-        assertThat(cli.err()).contains("HOLE    shop/frontend-0 (aws-lab) -> payments/payments-6 (aws-lab)  7001/TCP  expected deny,"
-                + " observed allow (CONNECTED)  rule " + EXPECTATIONS + ":" + line + " (NetworkPolicy payments/default-deny-ingress ("
-                + POLICIES + "/payments.yaml:2))");
+                .matches((m.cell().from().cluster().equals(m.cell().to().cluster()) ? ""
+                        : "ingress of cluster " + m.cell().to().cluster() + ": ")
+                        + "NetworkPolicy (shop|payments)/[a-z-]+ \\(" + POLICIES + "/(shop|payments)\\.yaml:\\d+\\)"));
+        assertThat(cli.err()).contains(" of lab-policies at ").contains(" UTC: 216 cells, coverage 100%, 132 mismatches, agents ");
+        // the table shows the first 20 mismatches: cross-cluster ones come first
+        assertThat(cli.err()).contains("HOLE    shop/frontend-0 (aws-lab) -> shop/checkout-5 (azure-lab)  7001/TCP  expected deny,"
+                + " observed allow (CONNECTED)  rule " + EXPECTATIONS + ":" + line + " (ingress of cluster azure-lab: NetworkPolicy"
+                + " shop/checkout-from-frontend (" + POLICIES + "/shop.yaml:3))");
+        assertThat(report.mismatches()).anySatisfy(m -> assertThat(MismatchText.row(m)).isEqualTo("HOLE    shop/frontend-0 (aws-lab)"
+                + " -> payments/payments-6 (aws-lab)  7001/TCP  expected deny, observed allow (CONNECTED)  rule " + EXPECTATIONS + ":"
+                + line + " (NetworkPolicy payments/default-deny-ingress (" + POLICIES + "/payments.yaml:2))"));
         assertThat(report.cells()).filteredOn(c -> c.port() == 7003)
                 .allSatisfy(c -> assertThat(c.protocol()).isEqualTo(Protocol.HTTP));
     }

@@ -17,9 +17,9 @@ import io.reachproof.coordinator.round.PoliciesInForce;
 import io.reachproof.coordinator.round.RoundSettings;
 import io.reachproof.coordinator.testing.MockCluster;
 import io.reachproof.protocol.CellResult;
-import io.reachproof.protocol.Mismatch;
 import io.reachproof.protocol.MismatchKind;
 import io.reachproof.protocol.RoundReport;
+import io.reachproof.protocol.Verdict;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,9 +57,9 @@ class MultiClusterPoliciesIT {
         gcp.close();
     }
 
-    /** The cells of {@code cluster} as {@code from -> to port/protocol expected (decided by)}. */
+    /** The cells inside {@code cluster} as {@code from -> to port/protocol expected (decided by)}. */
     private static List<String> cells(RoundReport report, String cluster) {
-        return report.cells().stream().filter(c -> c.from().cluster().equals(cluster))
+        return report.cells().stream().filter(c -> c.from().cluster().equals(cluster) && c.to().cluster().equals(cluster))
                 .map(c -> c.from().agentId() + " -> " + c.to().agentId() + " " + c.port() + "/" + c.protocol() + " "
                         + c.expected().spelling() + " (" + c.decidedBy() + ")")
                 .sorted().toList();
@@ -111,7 +111,8 @@ class MultiClusterPoliciesIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             RoundReport r = coordinator.roundService().runAndWait(SET);
-            return r.complete() && r.coverage() == 1.0 && r.cells().size() == 12;
+            // 6 cells inside each watched cluster, 12 each way between them (azure-lab's policies are not known)
+            return r.complete() && r.coverage() == 1.0 && r.cells().size() == 36;
         });
         RoundReport before = coordinator.history().latest(SET).orElseThrow();
         assertThat(cells(before, "aws-lab"))
@@ -119,6 +120,11 @@ class MultiClusterPoliciesIT {
         assertThat(cells(before, "gcp-lab"))
                 .isEqualTo(expecting("frontend-1", "checkout-4", "allow", "no NetworkPolicy isolates either side"));
         assertThat(before.mismatches()).isEmpty();
+        assertThat(before.cells()).filteredOn(c -> !c.from().cluster().equals(c.to().cluster())).hasSize(24)
+                .allSatisfy(c -> {
+                    assertThat(List.of(c.from().cluster(), c.to().cluster())).containsOnly("aws-lab", "gcp-lab");
+                    assertThat(c.expected()).isEqualTo(Verdict.ALLOW);
+                });
 
         gcp.client().resource(new NetworkPolicyBuilder()
                 .withNewMetadata().withNamespace("shop").withName("deny-all").endMetadata()
@@ -132,12 +138,15 @@ class MultiClusterPoliciesIT {
                 .isEqualTo(expecting("frontend-1", "checkout-4", "deny", "NetworkPolicy shop/deny-all (cluster gcp-lab)"));
         assertThat(cells(denied, "aws-lab"))
                 .isEqualTo(expecting("frontend-0", "payments-6", "allow", "no NetworkPolicy isolates either side"));
-        assertThat(denied.mismatches()).hasSize(6).allSatisfy(m -> {
+        // 6 inside gcp-lab and the 12 from aws-lab into gcp-lab's shop: the deny-all isolates them from every address
+        assertThat(denied.mismatches()).hasSize(18).allSatisfy(m -> {
             assertThat(m.kind()).isEqualTo(MismatchKind.HOLE);
-            assertThat(m.cell().from().cluster()).isEqualTo("gcp-lab");
+            assertThat(m.cell().to().cluster()).isEqualTo("gcp-lab");
+            assertThat(m.cell().decidedBy()).isEqualTo((m.cell().from().cluster().equals("gcp-lab") ? ""
+                    : "ingress of cluster gcp-lab: ") + "NetworkPolicy shop/deny-all (cluster gcp-lab)");
         });
-        assertThat(denied.mismatches()).extracting(Mismatch::cell).extracting(CellResult::decidedBy)
-                .containsOnly("NetworkPolicy shop/deny-all (cluster gcp-lab)");
+        assertThat(denied.cells()).filteredOn(c -> c.from().cluster().equals("gcp-lab") && c.to().cluster().equals("aws-lab"))
+                .hasSize(12).extracting(CellResult::expected).containsOnly(Verdict.ALLOW);
 
         // a hole confirms in one round: the signal is an Event on the suspect policy, in gcp-lab only
         await().atMost(Duration.ofSeconds(10))

@@ -1,6 +1,7 @@
 package io.reachproof.policy;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -61,9 +62,68 @@ public final class Cidr {
         return other.network.length == network.length && other.prefix >= prefix && contains(other.network);
     }
 
+    /** The single address {@code address} (4 or 16 bytes) as a /32 or /128 network. */
+    public static Cidr host(byte[] address) {
+        if (address.length != 4 && address.length != 16) {
+            throw new IllegalArgumentException("an address has 4 or 16 bytes: " + address.length);
+        }
+        return new Cidr(address.clone(), address.length * 8, format(address) + "/" + address.length * 8);
+    }
+
+    /** Whether this network and {@code other} share an address. */
+    public boolean overlaps(Cidr other) {
+        return contains(other) || other.contains(this);
+    }
+
+    /** Whether this network is a single address. */
+    public boolean isHost() {
+        return prefix == network.length * 8;
+    }
+
+    /** The two halves of this network (one prefix bit longer); not for a single address. */
+    public List<Cidr> halves() {
+        if (isHost()) {
+            throw new IllegalStateException("a single address has no halves: " + text);
+        }
+        byte[] upper = network.clone();
+        upper[prefix / 8] |= (byte) (0x80 >>> (prefix % 8));
+        return List.of(new Cidr(network.clone(), prefix + 1, format(network) + "/" + (prefix + 1)),
+                new Cidr(upper, prefix + 1, format(upper) + "/" + (prefix + 1)));
+    }
+
+    /** The address part, {@code 10.0.0.0} for {@code 10.0.0.0/24}. */
+    public String address() {
+        return format(network);
+    }
+
+    private static String format(byte[] address) {
+        if (address.length == 4) {
+            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 16; i += 2) {
+            if (i > 0) {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(((address[i] & 0xff) << 8) | (address[i + 1] & 0xff)));
+        }
+        return out.toString();
+    }
+
     /** The prefix length: 24 for {@code 10.0.0.0/24}. */
     public int prefix() {
         return prefix;
+    }
+
+    /** The same network (address bits and prefix), however it was written. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cidr c && c.prefix == prefix && Arrays.equals(c.network, network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(network) + prefix;
     }
 
     @Override

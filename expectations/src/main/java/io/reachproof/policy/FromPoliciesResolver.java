@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.reachproof.expectations.ClusterScope;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationResolver;
@@ -44,36 +45,45 @@ import java.util.TreeMap;
  * nothing on agents. A namespace's labels are those of its first member agent by id (plus the implicit
  * {@code kubernetes.io/metadata.name}). NetworkPolicies are per cluster: each cluster's policies
  * ({@link ClusterPolicies#in}: the same files everywhere, or what one cluster's API server holds now) are
- * compiled once over that cluster's agents, a cluster whose policies are not known gets no derived cells,
- * and only pairs inside one cluster get derived cells; cross-cluster pairs are never derived (name them in
- * {@code expect} rules).
+ * compiled once over that cluster's agents, and a cluster whose policies are not known gets no derived cells
+ * (nor do pairs involving it). A pair of agents of two clusters gets the verdict of {@link CrossCluster}: the
+ * source cluster's egress rules on the destination's address and the destination cluster's ingress rules on
+ * the address(es) the source cluster's traffic arrives from ({@link EgressAddresses}, per cluster; the pod's
+ * IP by default).
  *
  * <p>Cells: for every ordered pair of covered pod groups (those {@code fromPolicies.groups} names, or every
- * pod group), every ordered pair of distinct member agents in one cluster, and every port the destination
+ * pod group), every ordered pair of distinct member agents (in one cluster or two), and every port the destination
  * answers on (restricted to {@code fromPolicies.ports} when given: same number and protocol; an HTTP port
  * then probes with the check written there), the engine's verdict, with the rule reference at the
  * {@code fromPolicies} key. A cell that an {@code expect} rule names (same groups, port and protocol) is
- * not derived: the rule wins. Compile once per change of the policies or the agent set; then
+ * not derived for the cluster pairs the rule is for ({@code clusters: same|other|any}): the rule wins there. Compile once per change of the policies or the agent set; then
  * {@link #decide} is a few bit tests per cell.
  */
 public final class FromPoliciesResolver {
 
     /**
      * A group pair and port whose verdict the policies decide per agent pair; {@code rule} is where
-     * {@code fromPolicies} is written.
+     * {@code fromPolicies} is written; {@code clusters} the cluster pairs it is derived for (those an {@code expect}
+     * rule with {@code clusters: same|other} leaves to the policies).
      */
-    public record DerivedGroupCell(String from, String to, PortSpec port, SourceRef rule) {
+    public record DerivedGroupCell(String from, String to, PortSpec port, SourceRef rule, ClusterScope clusters) {
 
         public DerivedGroupCell {
             requireNonNull(from, "from");
             requireNonNull(to, "to");
             requireNonNull(port, "port");
             requireNonNull(rule, "rule");
+            requireNonNull(clusters, "clusters");
+        }
+
+        /** Derived for every cluster pair. */
+        public DerivedGroupCell(String from, String to, PortSpec port, SourceRef rule) {
+            this(from, to, port, rule, ClusterScope.ANY);
         }
 
         /** The group cell of one agent pair, with that pair's verdict. */
         public GroupCell withVerdict(Verdict verdict) {
-            return new GroupCell(from, to, port, verdict, rule);
+            return new GroupCell(from, to, port, verdict, rule, clusters);
         }
     }
 
@@ -83,12 +93,47 @@ public final class FromPoliciesResolver {
      * {@code policy} and null {@code at} when no policy isolates either side. {@code explanation}: the
      * engine's explanation ({@link Explanation#lines()} for people).
      */
-    public record PolicyDecision(Verdict verdict, String policy, SourceRef at, Explanation explanation) {
+    public record PolicyDecision(Verdict verdict, String policy, SourceRef at, Explanation explanation, String side) {
 
         public PolicyDecision {
             requireNonNull(verdict, "verdict");
             requireNonNull(policy, "policy");
             requireNonNull(explanation, "explanation");
+            requireNonNull(side, "side");
+        }
+
+        /** A cell of two pods of one cluster. */
+        public PolicyDecision(Verdict verdict, String policy, SourceRef at, Explanation explanation) {
+            this(verdict, policy, at, explanation, "");
+        }
+
+        /**
+         * Which policy decided the explained cell; {@code egressTable} and {@code ingressTable} hold the source's
+         * and the destination's policies (the same table for two pods of one cluster). For a cell between
+         * clusters, {@code side} says whose policy it is ({@code egress of cluster A}, {@code ingress of cluster B}).
+         */
+        public static PolicyDecision of(Explanation e, TruthTable egressTable, TruthTable ingressTable) {
+            Explanation.Side deciding;
+            if (e.verdict() == Verdict.DENY) {
+                deciding = e.ingress().allows() ? e.egress() : e.ingress();
+                String policy = deciding.isolatingPolicies().get(0);
+                TruthTable table = deciding == e.egress() ? egressTable : ingressTable;
+                return new PolicyDecision(e.verdict(), policy, table.policyAt(policy).orElse(null), e, side(e, deciding));
+            }
+            deciding = e.ingress().isolated() ? e.ingress() : e.egress();
+            if (!deciding.isolated()) {
+                return new PolicyDecision(e.verdict(), "", null, e, "");
+            }
+            Explanation.RuleRef rule = deciding.allowingRules().get(0);
+            return new PolicyDecision(e.verdict(), rule.policy(), rule.at(), e, side(e, deciding));
+        }
+
+        private static String side(Explanation e, Explanation.Side deciding) {
+            if (e.crossing() == null) {
+                return "";
+            }
+            return deciding == e.egress() ? "egress of cluster " + e.crossing().fromCluster()
+                    : "ingress of cluster " + e.crossing().toCluster();
         }
 
         /**
@@ -97,11 +142,12 @@ public final class FromPoliciesResolver {
          */
         public String decidedBy() {
             return policy.isEmpty() ? "no NetworkPolicy isolates either side"
-                    : "NetworkPolicy " + policy + (at == null ? "" : " (" + Positions.place(at) + ")");
+                    : (side.isEmpty() ? "" : side + ": ") + "NetworkPolicy " + policy
+                            + (at == null ? "" : " (" + Positions.place(at) + ")");
         }
     }
 
-    private record Slot(TruthTable table, int index) {
+    private record Slot(String cluster, TruthTable table, int index) {
     }
 
     private record PortKey(String from, String to, int port, Protocol protocol) {
@@ -109,21 +155,29 @@ public final class FromPoliciesResolver {
 
     private final Map<String, Slot> slots = new HashMap<>();
     private final List<DerivedGroupCell> groupCells = new ArrayList<>();
+    private final Map<String, EgressAddresses> egress;
 
-    private FromPoliciesResolver(ConnectivityExpectation expectation, ClusterPolicies policies, Collection<Endpoint> endpoints) {
+    private FromPoliciesResolver(ConnectivityExpectation expectation, ClusterPolicies policies,
+            Map<String, EgressAddresses> egress, Collection<Endpoint> endpoints) {
+        this.egress = Map.copyOf(egress);
         FromPolicies from = expectation.policies().orElseThrow(() -> new IllegalArgumentException(
                 "expectation " + expectation.name() + " has no fromPolicies"));
         List<String> covered = from.groups().isEmpty() ? expectation.podGroupNames() : from.groups();
         Map<String, List<Endpoint>> members = ExpectationResolver.membership(expectation, endpoints);
-        Set<PortKey> claimed = new HashSet<>();
+        Map<PortKey, Set<ClusterScope>> claimed = new HashMap<>();
         for (GroupCell c : ExpectationResolver.groupCells(expectation)) {
-            claimed.add(new PortKey(c.from(), c.to(), c.port().port(), c.port().protocol()));
+            claimed.computeIfAbsent(new PortKey(c.from(), c.to(), c.port().port(), c.port().protocol()),
+                    k -> new HashSet<>()).add(c.clusters());
         }
         for (String f : covered) {
             for (String t : covered) {
                 for (PortSpec p : ports(members.get(t), from.ports())) {
-                    if (!claimed.contains(new PortKey(f, t, p.port(), p.protocol()))) {
-                        groupCells.add(new DerivedGroupCell(f, t, p, from.source()));
+                    Set<ClusterScope> by = claimed.getOrDefault(new PortKey(f, t, p.port(), p.protocol()), Set.of());
+                    boolean same = by.contains(ClusterScope.ANY) || by.contains(ClusterScope.SAME);
+                    boolean other = by.contains(ClusterScope.ANY) || by.contains(ClusterScope.OTHER);
+                    if (!same || !other) {
+                        groupCells.add(new DerivedGroupCell(f, t, p, from.source(),
+                                same ? ClusterScope.OTHER : other ? ClusterScope.SAME : ClusterScope.ANY));
                     }
                 }
             }
@@ -154,10 +208,20 @@ public final class FromPoliciesResolver {
      */
     public static FromPoliciesResolver compile(ConnectivityExpectation expectation, ClusterPolicies policies,
             Collection<Endpoint> endpoints) {
+        return compile(expectation, policies, Map.of(), endpoints);
+    }
+
+    /**
+     * As {@link #compile(ConnectivityExpectation, ClusterPolicies, Collection)}, with the addresses each cluster's
+     * traffic to other clusters arrives from ({@code egress}; a cluster it does not name: {@link EgressAddresses#POD_IP}).
+     */
+    public static FromPoliciesResolver compile(ConnectivityExpectation expectation, ClusterPolicies policies,
+            Map<String, EgressAddresses> egress, Collection<Endpoint> endpoints) {
         requireNonNull(expectation, "expectation");
         requireNonNull(policies, "policies");
+        requireNonNull(egress, "egress");
         requireNonNull(endpoints, "endpoints");
-        return new FromPoliciesResolver(expectation, policies, endpoints);
+        return new FromPoliciesResolver(expectation, policies, egress, endpoints);
     }
 
     /** Every error of the NetworkPolicies of {@code input} (its Pods and Namespaces are ignored); empty when valid. */
@@ -184,8 +248,8 @@ public final class FromPoliciesResolver {
 
     /**
      * The verdict the policies imply for {@code from -> to} on {@code port}; empty when the pair gets no
-     * derived cell: the same agent, agents of different clusters, an agent not covered, or a port the
-     * destination does not answer on (same number and protocol).
+     * derived cell: the same agent, an agent not covered or of a cluster whose policies are unknown, or a port
+     * the destination does not answer on (same number and protocol). Agents of two clusters: {@link CrossCluster}.
      */
     public Optional<Verdict> decide(Endpoint from, Endpoint to, PortSpec port) {
         OptionalInt k = cellPort(from, to, port);
@@ -193,36 +257,37 @@ public final class FromPoliciesResolver {
             return Optional.empty();
         }
         Slot f = slots.get(from.id());
-        return Optional.of(f.table().verdict(f.index(), slots.get(to.id()).index(), k.getAsInt()));
+        Slot t = slots.get(to.id());
+        if (f.table() != t.table()) {
+            return Optional.of(CrossCluster.verdict(f.table(), f.index(), egress.getOrDefault(f.cluster(), EgressAddresses.POD_IP),
+                    t.table(), t.index(), t.table().ports(t.index()).get(k.getAsInt())));
+        }
+        return Optional.of(f.table().verdict(f.index(), t.index(), k.getAsInt()));
+    }
+
+    private Explanation crossCluster(Slot f, Slot t, int portIndex) {
+        return CrossCluster.explain(f.cluster(), f.table(), f.index(), egress.getOrDefault(f.cluster(), EgressAddresses.POD_IP),
+                t.cluster(), t.table(), t.index(), t.table().ports(t.index()).get(portIndex));
     }
 
     /** The verdict of {@code from -> to} on {@code port} and the policy that decided it; empty as in {@link #decide}. */
     public Optional<PolicyDecision> explain(Endpoint from, Endpoint to, PortSpec port) {
-        if (cellPort(from, to, port).isEmpty()) {
+        OptionalInt k = cellPort(from, to, port);
+        if (k.isEmpty()) {
             return Optional.empty();
         }
         Slot f = slots.get(from.id());
         Slot t = slots.get(to.id());
-        Explanation e = f.table().explain(f.index(), t.index(), port.port(), port.protocol().transport());
-        Explanation.Side deciding;
-        if (e.verdict() == Verdict.DENY) {
-            deciding = e.ingress().allows() ? e.egress() : e.ingress();
-            String policy = deciding.isolatingPolicies().get(0);
-            return Optional.of(new PolicyDecision(e.verdict(), policy, f.table().policyAt(policy).orElse(null), e));
-        }
-        deciding = e.ingress().isolated() ? e.ingress() : e.egress();
-        if (!deciding.isolated()) {
-            return Optional.of(new PolicyDecision(e.verdict(), "", null, e));
-        }
-        Explanation.RuleRef rule = deciding.allowingRules().get(0);
-        return Optional.of(new PolicyDecision(e.verdict(), rule.policy(), rule.at(), e));
+        Explanation e = f.table() != t.table() ? crossCluster(f, t, k.getAsInt())
+                : f.table().explain(f.index(), t.index(), port.port(), port.protocol().transport());
+        return Optional.of(PolicyDecision.of(e, f.table(), t.table()));
     }
 
     /** The index of {@code port} among the destination's table ports, when the pair gets a derived cell. */
     private OptionalInt cellPort(Endpoint from, Endpoint to, PortSpec port) {
         Slot f = slots.get(from.id());
         Slot t = slots.get(to.id());
-        if (f == null || t == null || f.table() != t.table() || f.index() == t.index() || !answers(to, port)) {
+        if (f == null || t == null || (f.table() == t.table() && f.index() == t.index()) || !answers(to, port)) {
             return OptionalInt.empty();
         }
         int k = t.table().portIndex(t.index(), port.port(), port.protocol().transport());
@@ -286,7 +351,7 @@ public final class FromPoliciesResolver {
                     + String.join("; ", result.errors()));
         }
         TruthTable table = result.table().get();
-        podIds.forEach((id, pod) -> slots.put(id, new Slot(table, table.indexOf(pod).orElseThrow())));
+        podIds.forEach((id, pod) -> slots.put(id, new Slot(cluster, table, table.indexOf(pod).orElseThrow())));
     }
 
     private static Pod pod(Endpoint e, String namespace, String name) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The truth table a set of NetworkPolicies implies for a topology: for every ordered pair of distinct
@@ -58,12 +59,22 @@ public final class TruthTable {
     private final BitSet[][] egressAllowed;
     private final BitSet everyone;
     private final List<Map<String, String>> podLabels;
+    private final List<List<byte[]>> podIps;
+    /** Per pod: an id of the set of policies isolating it, by direction (pods with one set share its answers). */
+    private final int[] ingressSetIds;
+    private final int[] egressSetIds;
+    /** Answers of {@link #allowsTowards}, by direction, policy set, port and peer: pods of a set share them. */
+    private final Map<TowardsKey, Boolean> towards = new ConcurrentHashMap<>();
+
+    private record TowardsKey(Direction direction, int policySet, PodPort port, List<Cidr> peer) {
+    }
     private final Map<String, Map<String, String>> namespaceLabels;
 
     TruthTable(List<CompiledPolicy> policies, Map<String, Map<String, String>> namespaceLabels, List<PodInfo> podInfos) {
         this.policies = List.copyOf(policies);
         this.policies.forEach(p -> policyPositions.put(p.id(), p.at()));
         this.podLabels = podInfos.stream().map(PodInfo::labels).toList();
+        this.podIps = podInfos.stream().map(p -> List.copyOf(p.ips())).toList();
         this.namespaceLabels = Map.copyOf(namespaceLabels);
         int n = podInfos.size();
         pods = new PodRef[n];
@@ -125,6 +136,8 @@ public final class TruthTable {
         }
         ingressPolicies = toArrays(ingressOf);
         egressPolicies = toArrays(egressOf);
+        ingressSetIds = setIds(ingressOf);
+        egressSetIds = setIds(egressOf);
         ingressAllowed = new BitSet[n][];
         egressAllowed = new BitSet[n][];
         Map<List<Integer>, BitSet[]> ingressBySet = new HashMap<>();
@@ -150,6 +163,15 @@ public final class TruthTable {
                 });
             }
         }
+    }
+
+    private static int[] setIds(List<List<Integer>> sets) {
+        Map<List<Integer>, Integer> ids = new HashMap<>();
+        int[] out = new int[sets.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.computeIfAbsent(sets.get(i), s -> ids.size());
+        }
+        return out;
     }
 
     private static int[][] toArrays(List<List<Integer>> lists) {
@@ -308,6 +330,92 @@ public final class TruthTable {
             }
         }
         return new Explanation.Side(direction, pods[pod], isolating, allowing);
+    }
+
+    /** The first address of pod {@code i} ({@code status.podIP}), or empty when it has none. */
+    public Optional<Cidr> address(int pod) {
+        List<byte[]> ips = podIps.get(pod);
+        return ips.isEmpty() ? Optional.empty() : Optional.of(Cidr.host(ips.get(0)));
+    }
+
+    /**
+     * One side of a connection whose peer is not a pod of this table (a pod of another cluster): the policies
+     * selecting pod {@code pod} for {@code direction} and the rules that allow {@code port} to or from every
+     * address of {@code peer} (a single address or the ranges the traffic may carry). Only {@code ipBlock}
+     * peers can match an address that is not one of this table's pods; a rule without peers matches every
+     * address. Every address of {@code peer} must be allowed (by one rule or several together) for the side to
+     * allow; the allowing rules are then those whose blocks hold some of them. No addresses: only rules
+     * without peers allow. {@code port}'s names resolve as in the table (give none for a port of a foreign pod).
+     */
+    public Explanation.Side sideTowards(Direction direction, int pod, PodPort port, List<Cidr> peer) {
+        int[] policySet = direction == Direction.EGRESS ? egressPolicies[pod] : ingressPolicies[pod];
+        List<String> isolating = new ArrayList<>();
+        List<CompiledPolicy.Rule> admitting = new ArrayList<>();
+        Map<CompiledPolicy.Rule, String> owner = new IdentityHashMap<>();
+        for (int p : policySet) {
+            CompiledPolicy policy = policies.get(p);
+            isolating.add(policy.id());
+            for (CompiledPolicy.Rule rule : policy.rules(direction)) {
+                if (rule.admits(port)) {
+                    admitting.add(rule);
+                    owner.put(rule, policy.id());
+                }
+            }
+        }
+        List<Explanation.RuleRef> allowing = new ArrayList<>();
+        CompiledPolicy.Rule open = admitting.stream().filter(r -> r.peers().isEmpty()).findFirst().orElse(null);
+        if (open != null) {
+            allowing.add(new Explanation.RuleRef(owner.get(open), direction, open.index(), open.at()));
+        } else if (!peer.isEmpty()) {
+            List<CompiledPolicy.IpBlock> blocks = new ArrayList<>();
+            admitting.forEach(r -> r.peers().stream().filter(CompiledPolicy.IpBlock.class::isInstance)
+                    .map(CompiledPolicy.IpBlock.class::cast).forEach(blocks::add));
+            if (peer.stream().allMatch(range -> covered(range, blocks))) {
+                for (CompiledPolicy.Rule rule : admitting) {
+                    boolean holds = rule.peers().stream().anyMatch(x -> x instanceof CompiledPolicy.IpBlock b
+                            && peer.stream().anyMatch(range -> overlaps(b, range)));
+                    if (holds) {
+                        allowing.add(new Explanation.RuleRef(owner.get(rule), direction, rule.index(), rule.at()));
+                    }
+                }
+            }
+        }
+        return new Explanation.Side(direction, pods[pod], isolating, allowing);
+    }
+
+    /**
+     * Whether {@link #sideTowards} allows: the same answer, without the explanation, remembered per set of policies
+     * isolating the pod (every pod with the same policies shares it), so judging many pairs across clusters costs
+     * a map lookup per cell.
+     */
+    public boolean allowsTowards(Direction direction, int pod, PodPort port, List<Cidr> peer) {
+        int[] policySet = direction == Direction.EGRESS ? egressPolicies[pod] : ingressPolicies[pod];
+        if (policySet.length == 0) {
+            return true;
+        }
+        int id = direction == Direction.EGRESS ? egressSetIds[pod] : ingressSetIds[pod];
+        return towards.computeIfAbsent(new TowardsKey(direction, id, port, List.copyOf(peer)),
+                k -> sideTowards(direction, pod, port, peer).allows());
+    }
+
+    /** Whether every address of {@code range} lies in some block (outside its exceptions). */
+    private static boolean covered(Cidr range, List<CompiledPolicy.IpBlock> blocks) {
+        boolean touched = false;
+        for (CompiledPolicy.IpBlock b : blocks) {
+            if (b.cidr().contains(range) && b.except().stream().noneMatch(range::overlaps)) {
+                return true;
+            }
+            touched |= overlaps(b, range);
+        }
+        if (!touched || range.isHost()) {
+            return false;
+        }
+        return range.halves().stream().allMatch(h -> covered(h, blocks));
+    }
+
+    /** Whether some address of {@code range} lies in {@code block} outside its exceptions. */
+    private static boolean overlaps(CompiledPolicy.IpBlock block, Cidr range) {
+        return block.cidr().overlaps(range) && block.except().stream().noneMatch(e -> e.contains(range));
     }
 
     /** Resolves selectors and IP blocks to pod sets, each selector evaluated once per pod. */

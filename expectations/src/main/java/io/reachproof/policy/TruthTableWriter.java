@@ -2,6 +2,7 @@ package io.reachproof.policy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Verdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,13 +22,97 @@ public final class TruthTableWriter {
     private TruthTableWriter() {
     }
 
+    /** What both writers read: a single cluster's {@link TruthTable} or a {@link MultiClusterTable}. */
+    private interface Cells {
+        List<String> pods();
+
+        List<PodPort> allPorts();
+
+        int portIndex(int pod, int port, Protocol protocol);
+
+        Verdict verdict(int from, int to, int portIndex);
+
+        void forEachCell(MultiClusterTable.CellSink sink);
+    }
+
+    private static Cells of(TruthTable table) {
+        String[] ids = table.pods().stream().map(PodRef::toString).toArray(String[]::new);
+        return new Cells() {
+            @Override
+            public List<String> pods() {
+                return List.of(ids);
+            }
+
+            @Override
+            public List<PodPort> allPorts() {
+                return table.allPorts();
+            }
+
+            @Override
+            public int portIndex(int pod, int port, Protocol protocol) {
+                return table.portIndex(pod, port, protocol);
+            }
+
+            @Override
+            public Verdict verdict(int from, int to, int portIndex) {
+                return table.verdict(from, to, portIndex);
+            }
+
+            @Override
+            public void forEachCell(MultiClusterTable.CellSink sink) {
+                table.forEachCell((from, to, port, allowed) -> sink.cell(ids[from], ids[to], port, allowed));
+            }
+        };
+    }
+
+    private static Cells of(MultiClusterTable table) {
+        return new Cells() {
+            @Override
+            public List<String> pods() {
+                return table.pods();
+            }
+
+            @Override
+            public List<PodPort> allPorts() {
+                return table.allPorts();
+            }
+
+            @Override
+            public int portIndex(int pod, int port, Protocol protocol) {
+                return table.portIndex(pod, port, protocol);
+            }
+
+            @Override
+            public Verdict verdict(int from, int to, int portIndex) {
+                return table.verdict(from, to, portIndex);
+            }
+
+            @Override
+            public void forEachCell(MultiClusterTable.CellSink sink) {
+                table.forEachCell(sink);
+            }
+        };
+    }
+
     /** The JSON form; cells ordered by source, destination, port number, protocol. */
     public static void json(TruthTable table, Writer out) throws IOException {
+        json(of(table), out);
+    }
+
+    /** The JSON form of several clusters: pods as {@code cluster/ns/name}, cells in and across clusters. */
+    public static void json(MultiClusterTable table, Writer out) throws IOException {
+        json(of(table), out);
+    }
+
+    /** The text form of several clusters: pods as {@code cluster/ns/name}, cells in and across clusters. */
+    public static void text(MultiClusterTable table, Writer out) throws IOException {
+        text(of(table), out);
+    }
+
+    private static void json(Cells table, Writer out) throws IOException {
         JsonGenerator json = JSON.createGenerator(out);
         json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         json.setRootValueSeparator(null);
-        List<PodRef> pods = table.pods();
-        String[] ids = pods.stream().map(PodRef::toString).toArray(String[]::new);
         json.writeRaw("{\"cells\":[");
         boolean[] first = {true};
         try {
@@ -36,8 +121,8 @@ public final class TruthTableWriter {
                     json.writeRaw(first[0] ? "\n" : ",\n");
                     first[0] = false;
                     json.writeStartObject();
-                    json.writeStringField("from", ids[from]);
-                    json.writeStringField("to", ids[to]);
+                    json.writeStringField("from", from);
+                    json.writeStringField("to", to);
                     json.writeNumberField("port", port.port());
                     json.writeStringField("protocol", port.protocol().spelling());
                     json.writeStringField("verdict", (allowed ? Verdict.ALLOW : Verdict.DENY).spelling());
@@ -59,10 +144,14 @@ public final class TruthTableWriter {
      * destination that does not declare the port).
      */
     public static void text(TruthTable table, Writer out) throws IOException {
-        List<PodRef> pods = table.pods();
+        text(of(table), out);
+    }
+
+    private static void text(Cells table, Writer out) throws IOException {
+        List<String> pods = table.pods();
         int n = pods.size();
         int width = String.valueOf(Math.max(n, 1)).length();
-        int nameWidth = pods.stream().mapToInt(p -> p.toString().length()).max().orElse(0);
+        int nameWidth = pods.stream().mapToInt(String::length).max().orElse(0);
         out.write("pods (rows: from, columns: to; X allow, . deny, - no cell):\n");
         for (int i = 0; i < n; i++) {
             out.write(pad(String.valueOf(i + 1), width) + "  " + pods.get(i) + "\n");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.reachproof.expectations.ClusterScope;
 import io.reachproof.expectations.ConnectivityExpectation;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationReader;
@@ -114,10 +115,14 @@ class FromPoliciesResolverTest {
         return cells;
     }
 
+    /** The derived cells inside one cluster (cross-cluster cells: {@link FromPoliciesCrossClusterTest}). */
     private static List<String> cells(FromPoliciesResolver r) {
         List<String> out = new ArrayList<>();
         for (Derived c : derived(r, members())) {
             EndpointCells.Cell e = c.cell();
+            if (!e.from().cluster().equals(e.to().cluster())) {
+                continue;
+            }
             out.add(e.from().id() + " -> " + e.to().id() + " " + e.port() + " " + e.verdict().spelling());
         }
         return out;
@@ -228,16 +233,15 @@ class FromPoliciesResolverTest {
     }
 
     @Test
-    void crossClusterPairsAndSelfPairsGetNoDerivedCell() {
+    void crossClusterPairsAreJudgedByAddressAndSelfPairsGetNoDerivedCell() {
         FromPoliciesResolver r = resolver("  fromPolicies: {}\n");
 
-        assertThat(r.decide(FRONTEND_A, CHECKOUT_B, PortSpec.of(7001, Protocol.TCP))).isEmpty();
-        assertThat(r.decide(CHECKOUT_B, PAYMENTS_A, PortSpec.of(7001, Protocol.TCP))).isEmpty();
+        // checkout-in allows frontend pods by selector only: a frontend of another cluster is an address
+        assertThat(r.decide(FRONTEND_A, CHECKOUT_B, PortSpec.of(7001, Protocol.TCP))).contains(Verdict.DENY);
+        assertThat(r.decide(CHECKOUT_B, PAYMENTS_A, PortSpec.of(7001, Protocol.TCP))).contains(Verdict.DENY);
+        assertThat(r.decide(CHECKOUT_B, FRONTEND_A, PortSpec.of(7001, Protocol.TCP))).contains(Verdict.ALLOW);
         assertThat(r.decide(FRONTEND_A, FRONTEND_A, PortSpec.of(7001, Protocol.TCP))).isEmpty();
-        assertThat(derived(r, members())).allSatisfy(c -> {
-            assertThat(c.cell().from().cluster()).isEqualTo(c.cell().to().cluster());
-            assertThat(c.cell().from().id()).isNotEqualTo(c.cell().to().id());
-        });
+        assertThat(derived(r, members())).allSatisfy(c -> assertThat(c.cell().from().id()).isNotEqualTo(c.cell().to().id()));
         assertThat(r.decide(FRONTEND_A, CHECKOUT_A, PortSpec.of(7001, Protocol.TCP))).contains(Verdict.ALLOW);
     }
 
@@ -287,6 +291,26 @@ class FromPoliciesResolverTest {
     }
 
     @Test
+    void anExpectRuleForOneKindOfClusterPairLeavesTheOtherKindToThePolicies() {
+        FromPoliciesResolver same = FromPoliciesResolver.compile(expectation("""
+                  expect:
+                    - {from: frontend, to: payments, ports: ["7001/TCP"], verdict: allow, clusters: same}
+                    - {from: checkout, to: payments, ports: ["7001/TCP"], verdict: deny, clusters: other}
+                    - {from: checkout, to: frontend, ports: ["7001/TCP"], verdict: allow, clusters: same}
+                    - {from: checkout, to: frontend, ports: ["7001/TCP"], verdict: allow, clusters: other}
+                  fromPolicies: {}
+                """), policies(), FLEET);
+
+        assertThat(same.groupCells()).filteredOn(g -> g.port().equals(PortSpec.of(7001, Protocol.TCP)))
+                .extracting(g -> g.from() + "->" + g.to() + " " + g.clusters())
+                .contains("frontend->payments OTHER", "checkout->payments SAME", "frontend->checkout ANY")
+                .doesNotContain("checkout->frontend ANY", "checkout->frontend SAME", "checkout->frontend OTHER");
+        assertThat(same.groupCells()).filteredOn(g -> g.from().equals("frontend") && g.to().equals("payments"))
+                .allSatisfy(g -> assertThat(g.withVerdict(Verdict.DENY).clusters()).isEqualTo(
+                        g.port().equals(PortSpec.of(7001, Protocol.TCP)) ? ClusterScope.OTHER : ClusterScope.ANY));
+    }
+
+    @Test
     void everyDerivedCellNamesTheFromPoliciesLineAndTheDecidingPolicy() {
         FromPoliciesResolver r = resolver("  fromPolicies: {groups: [frontend, payments]}\n");
 
@@ -321,8 +345,16 @@ class FromPoliciesResolverTest {
 
         assertThat(policies.errors()).isEmpty();
         assertThat(FromPoliciesResolver.validate(policies.input())).isEmpty();
-        List<Derived> cells = derived(r, ExpectationResolver.membership(read.expectations().get(0), fleet));
+        List<Derived> all = derived(r, ExpectationResolver.membership(read.expectations().get(0), fleet));
+        List<Derived> cells = all.stream().filter(c -> c.cell().from().cluster().equals(c.cell().to().cluster())).toList();
+        assertThat(all).hasSize(216);
         assertThat(cells).hasSize(54);
+        // across clusters the policies' selectors match nothing: checkout and payments take nothing from another
+        // cluster (6 sources of other clusters x 3 ports x 3 agents each), the frontend (not isolated) takes everything
+        assertThat(all).filteredOn(c -> !c.cell().from().cluster().equals(c.cell().to().cluster()))
+                .extracting(c -> c.cell().toGroup() + " " + c.cell().verdict().spelling())
+                .containsOnly("checkout deny", "payments deny", "frontend allow")
+                .filteredOn(s -> s.endsWith("deny")).hasSize(108);
         assertThat(cells).filteredOn(c -> c.cell().verdict() == Verdict.DENY).hasSize(24)
                 .extracting(c -> c.cell().fromGroup() + "->" + c.cell().toGroup() + " " + c.cell().port())
                 .containsOnly("frontend->checkout 7002/UDP", "frontend->payments 7001/TCP", "frontend->payments 7002/UDP",

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * Clusters made of network namespaces, as the lab and the workload-mode tests run them:
  * <ul>
  *   <li>a <b>core</b> namespace ({@code PREFIX-core}) with a bridge joining every node (the network between
- *       nodes and between clusters, flat: no address translation, a pod's address is what others see);</li>
+ *       nodes and between clusters, flat: a pod's address is what others see, unless its cluster translates its
+ *       egress, {@link #translateEgress});</li>
  *   <li>per cluster {@code c} (in the order given) and node {@code n}: a <b>node</b> namespace
  *       ({@code PREFIX-CLUSTER-NODE}) routing between its pods ({@code 10.(200+c).(n+1).0/24}) and the core
  *       ({@code 10.199.c.(n+1)/16}), with a route to every other node's pods;</li>
@@ -117,7 +118,7 @@ public final class Dataplane implements AutoCloseable {
     private void addNode(String cluster, String name, int c, int n) {
         String netns = prefix + "-" + cluster + "-" + name;
         String podPrefix = "10." + (200 + c) + "." + (n + 1) + ".";
-        String coreAddress = "10.199." + c + "." + (n + 1);
+        String coreAddress = coreAddress(c, n);
         namespace(netns);
         String coreEnd = "n" + c + "-" + n;
         Shell.in(core, null, "ip", "link", "add", coreEnd, "type", "veth", "peer", "name", "core0", "netns", netns);
@@ -144,6 +145,43 @@ public final class Dataplane implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The table {@link #translateEgress} loads in a node's namespace. */
+    public static final String SNAT_TABLE = "reachproof-snat";
+
+    /** The pod network of {@code c}-th cluster (in the order given): {@code 10.(200+c).0.0/16}. */
+    public static String podCidr(int c) {
+        return "10." + (200 + c) + ".0.0/16";
+    }
+
+    /** The address of node {@code n} (from 0) of the {@code c}-th cluster on the core: {@code 10.199.c.(n+1)}. */
+    public static String coreAddress(int c, int n) {
+        return "10.199." + c + "." + (n + 1);
+    }
+
+    /**
+     * Makes {@code cluster}'s nodes translate its pods' traffic to other clusters (any destination outside its own pod
+     * network) to the node's address on the core ({@code masquerade}, as a CNI with SNAT to the node IP does), in an
+     * nftables table of their own ({@value #SNAT_TABLE}) beside the enforcer's; replies are translated back by
+     * conntrack. Traffic between the cluster's own pods keeps its pod addresses. Returns the nodes' addresses as
+     * {@code /32}s: the addresses the other clusters see this cluster's pods come from.
+     */
+    public synchronized List<String> translateEgress(String cluster) {
+        Map<String, Node> byName = nodes.get(cluster);
+        if (byName == null) {
+            throw new IllegalArgumentException("no cluster " + cluster + " (clusters: " + nodes.keySet() + ")");
+        }
+        List<String> addresses = new ArrayList<>();
+        for (Node n : byName.values()) {
+            String own = n.podPrefix().substring(0, n.podPrefix().indexOf('.', 3)) + ".0.0/16";
+            Shell.in(n.netns(), "table ip " + SNAT_TABLE + " {\n  chain postrouting {\n"
+                    + "    type nat hook postrouting priority srcnat; policy accept;\n"
+                    + "    oifname \"core0\" ip saddr " + own + " ip daddr != " + own + " masquerade\n  }\n}\n",
+                    "nft", "-f", "-");
+            addresses.add(n.coreAddress() + "/32");
+        }
+        return addresses;
     }
 
     /** The namespace name a pod of {@code cluster} gets: {@code {namespace}} and {@code {name}} filled in. */

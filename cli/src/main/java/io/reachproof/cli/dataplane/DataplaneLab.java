@@ -23,6 +23,8 @@ import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.agent.netns.NamedNetns;
 import io.reachproof.coordinator.assembly.ClusterAccess;
 import io.reachproof.expectations.GoDuration;
+import io.reachproof.policy.Cidr;
+import io.reachproof.policy.EgressAddresses;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import java.io.IOException;
@@ -69,10 +71,11 @@ public final class DataplaneLab implements AutoCloseable {
     public static final String CLUSTERS_ANNOTATION = "reachproof.io/lab-clusters";
 
     /**
-     * A lab cluster: its name, cloud and region, and how its enforcer reads NetworkPolicies ({@code profile}; {@code lag}:
-     * how long new pods and changed policies stay open, for {@code enforcement-lag}, else zero).
+     * A lab cluster: its name, cloud and region, how its enforcer reads NetworkPolicies ({@code profile}; {@code lag}:
+     * how long new pods and changed policies stay open, for {@code enforcement-lag}, else zero), and whether its nodes
+     * translate its pods' traffic to other clusters to their own addresses ({@code snat}, {@link Dataplane#translateEgress}).
      */
-    public record LabCluster(String name, String cloud, String region, CniProfile profile, Duration lag) {
+    public record LabCluster(String name, String cloud, String region, CniProfile profile, Duration lag, boolean snat) {
         public LabCluster {
             requireNonNull(name, "name");
             requireNonNull(cloud, "cloud");
@@ -84,6 +87,11 @@ public final class DataplaneLab implements AutoCloseable {
             }
         }
 
+        /** A cluster whose pods' traffic leaves with their own addresses. */
+        public LabCluster(String name, String cloud, String region, CniProfile profile, Duration lag) {
+            this(name, cloud, region, profile, lag, false);
+        }
+
         /** A cluster enforcing the full specification. */
         public LabCluster(String name, String cloud, String region) {
             this(name, cloud, region, CniProfile.REFERENCE, Duration.ZERO);
@@ -91,7 +99,12 @@ public final class DataplaneLab implements AutoCloseable {
 
         /** The same cluster with another profile and lag. */
         public LabCluster withProfile(CniProfile p, Duration l) {
-            return new LabCluster(name, cloud, region, p, l);
+            return new LabCluster(name, cloud, region, p, l, snat);
+        }
+
+        /** The same cluster, its egress to other clusters translated or not. */
+        public LabCluster withSnat(boolean translated) {
+            return new LabCluster(name, cloud, region, profile, lag, translated);
         }
 
         /** {@code enforcement-lag (45s)}, {@code reject}, ... */
@@ -102,13 +115,14 @@ public final class DataplaneLab implements AutoCloseable {
 
     /**
      * The three lab clusters: the same policies, three CNIs' readings of them. aws-lab lags 45 s behind new pods and
-     * changed policies (AWS VPC CNI's standard enforcing mode), azure-lab rejects instead of dropping, gcp-lab's ipBlocks
-     * never match its own pods (CIDR rules vs. identities). {@code expectations/examples/dataplane/clusters.yaml} says
-     * the same as a file for {@code lab --clusters}.
+     * changed policies (AWS VPC CNI's standard enforcing mode), azure-lab rejects instead of dropping and translates its
+     * pods' traffic to other clusters to its nodes' addresses (SNAT), gcp-lab's ipBlocks never match its own pods (CIDR
+     * rules vs. identities). {@code expectations/examples/dataplane/clusters.yaml} says the same as a file for
+     * {@code lab --clusters}.
      */
     public static final List<LabCluster> CLUSTERS = List.of(
             new LabCluster("aws-lab", "aws", "us-east-1", CniProfile.ENFORCEMENT_LAG, Duration.ofSeconds(45)),
-            new LabCluster("azure-lab", "azure", "westeurope", CniProfile.REJECT, Duration.ZERO),
+            new LabCluster("azure-lab", "azure", "westeurope", CniProfile.REJECT, Duration.ZERO, true),
             new LabCluster("gcp-lab", "gcp", "europe-west1", CniProfile.IPBLOCK_IGNORES_PODS, Duration.ZERO));
 
     /** Starts a cluster's enforcer: from its API, it writes rules on the nodes the pods are attached to. */
@@ -180,6 +194,11 @@ public final class DataplaneLab implements AutoCloseable {
         }
         dataplane = Dataplane.create(spec.prefix(), nodes);
         running.push(dataplane);
+        for (LabCluster c : spec.clusters()) {
+            if (c.snat()) {
+                dataplane.translateEgress(c.name());
+            }
+        }
         apps = new PodApps();
         running.push(apps);
         for (LabCluster c : spec.clusters()) {
@@ -253,6 +272,30 @@ public final class DataplaneLab implements AutoCloseable {
                             .build()).endStatus().build();
             api.client().pods().inNamespace(namespace).resource(running).create();
         }
+    }
+
+    /**
+     * The address(es) each cluster's pods' traffic arrives from in the other clusters, as the coordinator's
+     * {@code egressAddresses} say it: for a cluster with {@code snat}, its nodes' addresses on the core (one /32 per
+     * node, {@link Dataplane#coreAddress}); the others are left out (podIP). Known before the lab is built.
+     */
+    public static Map<String, EgressAddresses> egressAddresses(List<LabCluster> clusters, int nodesPerCluster) {
+        Map<String, EgressAddresses> out = new LinkedHashMap<>();
+        for (int c = 0; c < clusters.size(); c++) {
+            if (clusters.get(c).snat()) {
+                List<Cidr> nodes = new ArrayList<>();
+                for (int n = 0; n < nodesPerCluster; n++) {
+                    nodes.add(Cidr.parse(Dataplane.coreAddress(c, n) + "/32").orElseThrow());
+                }
+                out.put(clusters.get(c).name(), new EgressAddresses(nodes));
+            }
+        }
+        return out;
+    }
+
+    /** {@link #egressAddresses(List, int)} of this lab. */
+    public Map<String, EgressAddresses> egressAddresses() {
+        return egressAddresses(spec.clusters(), spec.nodesPerCluster());
     }
 
     /** The lab's clusters as the coordinator watches them: {@code --kubernetes CLUSTER=KUBECONFIG}. */

@@ -30,7 +30,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * </pre>
  * {@code name} (a short lowercase name, unique) and {@code profile} ({@link CniProfile}) are required; {@code cloud}
  * (default {@code lab}) and {@code region} (default {@code local}) label the cluster's agents; {@code lag} (a duration,
- * default 45s, at most 10m) belongs to {@code enforcement-lag} only. Every mistake of the file is reported at once, as
+ * default 45s, at most 10m) belongs to {@code enforcement-lag} only; {@code egress: snat} makes the cluster's nodes
+ * translate its pods' traffic to other clusters to their own addresses ({@code podIP}, the default: no translation).
+ * Every mistake of the file is reported at once, as
  * {@code FILE:LINE:COLUMN: what is wrong}.
  */
 public final class LabClustersFile {
@@ -40,7 +42,7 @@ public final class LabClustersFile {
     static final Duration MAX_LAG = Duration.ofMinutes(10);
     static final int MAX_CLUSTERS = 6;
     private static final List<String> TOP = List.of("clusters");
-    private static final List<String> KEYS = List.of("name", "cloud", "region", "profile", "lag");
+    private static final List<String> KEYS = List.of("name", "cloud", "region", "profile", "lag", "egress");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?");
 
     private LabClustersFile() {
@@ -159,9 +161,22 @@ public final class LabClustersFile {
                     .orElse(Optional.of("lab"));
             Optional<String> region = NodeReader.optional(e, "region").map(n -> nodes.string(n, context + ".region"))
                     .orElse(Optional.of("local"));
+            boolean snat = false;
+            Optional<Node> egressNode = NodeReader.optional(e, "egress");
+            if (egressNode.isPresent()) {
+                Optional<String> text = nodes.string(egressNode.get(), context + ".egress");
+                if (text.isPresent() && !List.of("snat", "podIP").contains(text.get())) {
+                    nodes.error(egressNode.get(), context + ".egress: must be podIP (the default) or snat, not " + text.get());
+                    ok = false;
+                } else if (text.isEmpty()) {
+                    ok = false;
+                } else {
+                    snat = text.get().equals("snat");
+                }
+            }
             if (ok && cloud.isPresent() && region.isPresent()) {
                 clusters.add(new LabCluster(name.get(), cloud.get(), region.get(), profile.get(),
-                        profile.get() == CniProfile.ENFORCEMENT_LAG ? lag : Duration.ZERO));
+                        profile.get() == CniProfile.ENFORCEMENT_LAG ? lag : Duration.ZERO, snat));
             }
         }
     }

@@ -37,8 +37,25 @@ class LabClustersFileTest {
                 new LabCluster("plain", "lab", "local", CniProfile.REFERENCE, Duration.ZERO));
     }
 
+    @Test
+    void egressSnatMakesAClusterTranslateItsTrafficToOtherClustersAndIsItsEgressAddresses() {
+        List<LabCluster> read = LabClustersFile.read("c.yaml", """
+                clusters:
+                - {name: flat, profile: reference}
+                - {name: also-flat, profile: reference, egress: podIP}
+                - {name: nat, profile: reference, egress: snat}
+                """);
+
+        assertThat(read).extracting(LabCluster::snat).containsExactly(false, false, true);
+        assertThat(DataplaneLab.egressAddresses(read, 2)).containsOnlyKeys("nat");
+        assertThat(DataplaneLab.egressAddresses(read, 2).get("nat").snat()).extracting(Object::toString)
+                .containsExactly("10.199.2.1/32", "10.199.2.2/32");
+    }
+
     static Stream<Arguments> mistakes() {
         return Stream.of(
+                Arguments.of("a bad egress", "clusters:\n- {name: a, profile: reject, egress: masquerade}\n",
+                        List.of("c.yaml:2:38: clusters[0].egress: must be podIP (the default) or snat, not masquerade")),
                 Arguments.of("an unknown profile, with the nearest", "clusters:\n- {name: a, profile: rejct}\n",
                         List.of("c.yaml:2:22: clusters[0].profile: unknown profile 'rejct' (did you mean 'reject'?)"
                                 + " (profiles: reference, no-enforcement, enforcement-lag, ipblock-ignores-pods, no-endport,"

@@ -11,6 +11,8 @@ import io.reachproof.coordinator.restore.RollbackMode;
 import io.reachproof.coordinator.round.RoundSettings;
 import io.reachproof.coordinator.store.StoreSettings;
 import io.reachproof.expectations.GoDuration;
+import io.reachproof.policy.Cidr;
+import io.reachproof.policy.EgressAddresses;
 import io.reachproof.yaml.NearestName;
 import io.reachproof.yaml.NodeReader;
 import io.reachproof.yaml.Problem;
@@ -60,6 +62,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * expectations: [shop.yaml]   # expectation files, relative to this file (required)
  * policies: [policies/]       # NetworkPolicy files or directories for spec.fromPolicies (read once at start;
  *                            # a cluster watched with --kubernetes takes its policies live instead)
+ * egressAddresses:            # optional, per cluster: the source address of its pods' traffic as other clusters
+ *   aws-prod: podIP           #   see it (their ingress ipBlocks judge it): podIP (default, a flat network) or
+ *   gcp-prod: [203.0.113.7/32]  # the CIDRs its egress to other clusters is translated to (SNAT / masquerade)
  * heartbeatInterval: 5s       # agents heartbeat this often
  * missedHeartbeats: 3         # an agent is lost after this many missed heartbeats
  * goneAfter: 10m              # and gone (no longer planned) after this long
@@ -105,7 +110,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * within {@link YamlLimits} (size, nesting, aliases).
  */
 public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
-        Optional<LeaderElectionSettings> leaderElection, List<SyncGroupConfig> syncGroups, StoreSettings store) {
+        Optional<LeaderElectionSettings> leaderElection, List<SyncGroupConfig> syncGroups, StoreSettings store,
+        Map<String, EgressAddresses> egressAddresses) {
 
     /**
      * One entry of {@code syncGroups}; {@code source} is resolved against the configuration's folder and exists;
@@ -132,7 +138,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             "heartbeatInterval", "missedHeartbeats", "goneAfter", "probeAttempts", "probeTimeout",
             "failedAttemptsForDeny", "pairsPerClusterPair", "probeBudgetPerAgent", "roundSlack", "retainReports",
             "pollTimeout", "maxBodyBytes", "maxInFlightBodyBytes", "requestDeadline", "maxBatchResults", "jitter", "leaderElection",
-            "syncGroups", "dataDir", "store");
+            "syncGroups", "dataDir", "store", "egressAddresses");
     private static final List<String> STORE_KEYS = List.of("url", "user", "passwordFile", "retention");
     private static final Pattern DAYS = Pattern.compile("([1-9]\\d{0,4})d");
     private static final List<String> SYNC_GROUP_KEYS = List.of("name", "clusters", "namespaces", "source", "rollback");
@@ -151,6 +157,13 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
         requireNonNull(leaderElection, "leaderElection");
         syncGroups = List.copyOf(requireNonNull(syncGroups, "syncGroups"));
         requireNonNull(store, "store");
+        egressAddresses = Map.copyOf(requireNonNull(egressAddresses, "egressAddresses"));
+    }
+
+    /** Every cluster's pods leave with their own IP ({@link EgressAddresses#POD_IP}). */
+    public CoordinatorConfig(CoordinatorSettings settings, List<Path> expectationFiles, List<Path> policyPaths,
+            Optional<LeaderElectionSettings> leaderElection, List<SyncGroupConfig> syncGroups, StoreSettings store) {
+        this(settings, expectationFiles, policyPaths, leaderElection, syncGroups, store, Map.of());
     }
 
     /** The proof record in the H2 file of {@code data} next to the working directory. */
@@ -280,6 +293,7 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
             Optional<LeaderElectionSettings> election = leaderElection(k);
             Optional<List<SyncGroupConfig>> syncGroups = syncGroups(k);
             Optional<StoreSettings> store = store(k);
+            Optional<Map<String, EgressAddresses>> egress = egressAddresses(k);
             k.rejectUnknown();
             if (!nodes.problems().isEmpty()) {
                 return Optional.empty();
@@ -292,7 +306,52 @@ public record CoordinatorConfig(CoordinatorSettings settings, List<Path> expecta
                     new RegistrySettings(heartbeat.get(), missed.get(), gone.get()), planner, rounds, failed.get(), poll.get(),
                     maxBatch.get(), true, jitter.get(), agentAuth.get(), workload.get(), traceUi.get());
             return Optional.of(new CoordinatorConfig(settings, files.get(), policies.orElse(List.of()), election,
-                    syncGroups.get(), store.get()));
+                    syncGroups.get(), store.get(), egress.get()));
+        }
+
+        /**
+         * {@code egressAddresses: {CLUSTER: podIP | [CIDR, ...]}}: how each cluster's pod traffic arrives in other
+         * clusters; a cluster not named: podIP.
+         */
+        private Optional<Map<String, EgressAddresses>> egressAddresses(Keys outer) {
+            Optional<Node> block = outer.value("egressAddresses");
+            if (block.isEmpty()) {
+                return Optional.of(Map.of());
+            }
+            if (!(block.get() instanceof MappingNode m) || m.getValue().isEmpty()) {
+                outer.error("egressAddresses", "must map each cluster name to podIP or a list of CIDRs (its SNAT"
+                        + " addresses), not " + text(block.get()));
+                return Optional.empty();
+            }
+            Map<String, EgressAddresses> out = new LinkedHashMap<>();
+            boolean ok = true;
+            for (Map.Entry<String, NodeTuple> e : new Keys(m, "egressAddresses.", List.of()).entries.entrySet()) {
+                String key = "egressAddresses." + e.getKey();
+                Node value = e.getValue().getValueNode();
+                if (value instanceof ScalarNode v && v.getValue().equals("podIP")) {
+                    out.put(e.getKey(), EgressAddresses.POD_IP);
+                    continue;
+                }
+                if (!(value instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                    outer.error(nodes.at(value), key, "must be podIP or a non-empty list of CIDRs (10.0.0.1/32), not "
+                            + (value instanceof SequenceNode ? "an empty list" : text(value)));
+                    ok = false;
+                    continue;
+                }
+                List<Cidr> cidrs = new ArrayList<>();
+                for (Node item : list.getValue()) {
+                    Optional<Cidr> cidr = item instanceof ScalarNode c && c.getTag().equals(Tag.STR)
+                            ? Cidr.parse(c.getValue()) : Optional.empty();
+                    if (cidr.isEmpty()) {
+                        outer.error(nodes.at(item), key, "must list CIDRs (10.0.0.1/32), not " + text(item));
+                        ok = false;
+                    } else {
+                        cidrs.add(cidr.get());
+                    }
+                }
+                out.put(e.getKey(), new EgressAddresses(cidrs));
+            }
+            return ok ? Optional.of(out) : Optional.empty();
         }
 
         /**

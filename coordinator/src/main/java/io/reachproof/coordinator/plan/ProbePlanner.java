@@ -158,9 +158,11 @@ public final class ProbePlanner {
                         .map(d -> new Choice(cell.withVerdict(d.verdict()), d.decidedBy(), d.explanation().reason()))
                         .orElse(null);
                 for (Map.Entry<String, List<Member>> s : sources.entrySet()) {
-                    List<Member> inCluster = targets.get(s.getKey());
-                    if (inCluster != null) {
-                        planClusterPair(b, prefix, cell.port(), roundNumber, verdictOf, s.getKey(), s.getValue(), s.getKey(), inCluster);
+                    for (Map.Entry<String, List<Member>> t : targets.entrySet()) {
+                        if (cell.clusters().admits(s.getKey(), t.getKey())) {
+                            planClusterPair(b, prefix, cell.port(), roundNumber, verdictOf, s.getKey(), s.getValue(), t.getKey(),
+                                    t.getValue());
+                        }
                     }
                 }
             }

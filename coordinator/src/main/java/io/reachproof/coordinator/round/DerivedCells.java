@@ -47,7 +47,7 @@ final class DerivedCells {
         }
         PoliciesInForce.Snapshot policies = loaded.policies().get().snapshot();
         if (!endpoints.equals(compiledFor) || policies.generation() != compiledGeneration) {
-            compiled = FromPoliciesResolver.compile(loaded.expectation(), policies.policies(), endpoints);
+            compiled = FromPoliciesResolver.compile(loaded.expectation(), policies.policies(), policies.egress(), endpoints);
             compiledFor = endpoints;
             compiledGeneration = policies.generation();
         }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.reachproof.policy.ClusterPolicies;
+import io.reachproof.policy.EgressAddresses;
 import io.reachproof.policy.FromPoliciesResolver;
 import io.reachproof.policy.Located;
 import io.reachproof.policy.PolicyInput;
@@ -42,9 +43,15 @@ public final class PoliciesInForce {
     private static final Logger LOG = LoggerFactory.getLogger(PoliciesInForce.class);
 
     /** The policies in force at one moment, and that moment's generation (it changes with every change). */
-    public record Snapshot(long generation, ClusterPolicies policies) {
+    public record Snapshot(long generation, ClusterPolicies policies, Map<String, EgressAddresses> egress) {
         public Snapshot {
             requireNonNull(policies, "policies");
+            egress = Map.copyOf(requireNonNull(egress, "egress"));
+        }
+
+        /** Every cluster's pods leave with their own IP. */
+        public Snapshot(long generation, ClusterPolicies policies) {
+            this(generation, policies, Map.of());
         }
     }
 
@@ -58,11 +65,18 @@ public final class PoliciesInForce {
     private final Optional<PolicyInput> files;
     private final SortedSet<String> watched;
     private final Consumer<String> warn;
+    private final Map<String, EgressAddresses> egress;
     private final Map<String, Map<String, Live>> listed = new HashMap<>();
     private long generation;
     private Snapshot snapshot;
 
     PoliciesInForce(Optional<PolicyInput> files, Collection<String> watched, Consumer<String> warn) {
+        this(files, watched, warn, Map.of());
+    }
+
+    PoliciesInForce(Optional<PolicyInput> files, Collection<String> watched, Consumer<String> warn,
+            Map<String, EgressAddresses> egress) {
+        this.egress = Map.copyOf(requireNonNull(egress, "egress"));
         this.files = requireNonNull(files, "files");
         this.watched = Collections.unmodifiableSortedSet(new TreeSet<>(requireNonNull(watched, "watched")));
         this.warn = requireNonNull(warn, "warn");
@@ -75,6 +89,14 @@ public final class PoliciesInForce {
      */
     public static PoliciesInForce of(Optional<PolicyInput> files, Collection<String> watched) {
         return new PoliciesInForce(files, watched, LOG::warn);
+    }
+
+    /**
+     * As {@link #of(Optional, Collection)}, with the address(es) each cluster's pod traffic arrives from in other
+     * clusters ({@code egress}; a cluster it does not name: {@link EgressAddresses#POD_IP}), for cells between clusters.
+     */
+    public static PoliciesInForce of(Optional<PolicyInput> files, Collection<String> watched, Map<String, EgressAddresses> egress) {
+        return new PoliciesInForce(files, watched, LOG::warn, egress);
     }
 
     /** The same policy files in every cluster. */
@@ -98,7 +120,7 @@ public final class PoliciesInForce {
             Set<String> unlisted = new HashSet<>(watched);
             unlisted.removeAll(live.keySet());
             snapshot = new Snapshot(generation, unlisted.isEmpty() ? byCluster
-                    : cluster -> unlisted.contains(cluster) ? Optional.empty() : byCluster.in(cluster));
+                    : cluster -> unlisted.contains(cluster) ? Optional.empty() : byCluster.in(cluster), egress);
         }
         return snapshot;
     }

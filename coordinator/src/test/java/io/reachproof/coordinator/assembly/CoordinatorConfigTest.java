@@ -8,6 +8,8 @@ import io.reachproof.coordinator.restore.RollbackMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.reachproof.coordinator.store.StoreSettings;
+import io.reachproof.policy.Cidr;
+import io.reachproof.policy.EgressAddresses;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -188,6 +190,39 @@ class CoordinatorConfigTest {
         Path zero = write("tokens: {lab: t}\nprepareWindow: 0s\nexpectations: [shop.yaml]\n");
         assertThatThrownBy(() -> CoordinatorConfig.read(zero)).hasMessageContaining(zero + ":2:16: prepareWindow: must be a"
                 + " positive duration");
+    }
+
+    @Test
+    void egressAddressesArePodIpByDefaultOrTheSnatCidrsOfEachCluster() throws Exception {
+        Path f = write("""
+                tokens: {aws: t, gcp: u, azure: v}
+                egressAddresses:
+                  aws: podIP
+                  gcp: [203.0.113.7/32, 198.51.100.0/30]
+                expectations: [shop.yaml]
+                """);
+
+        Map<String, EgressAddresses> egress = CoordinatorConfig.read(f).egressAddresses();
+
+        assertThat(egress).containsOnlyKeys("aws", "gcp");
+        assertThat(egress.get("aws")).isEqualTo(EgressAddresses.POD_IP);
+        assertThat(egress.get("gcp").snat()).extracting(Cidr::toString).containsExactly("203.0.113.7/32", "198.51.100.0/30");
+        assertThat(CoordinatorConfig.read(write("tokens: {lab: t}\nexpectations: [shop.yaml]\n")).egressAddresses()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "egressAddresses: {gcp: [10.0.0.1]}|2:25: egressAddresses.gcp: must list CIDRs (10.0.0.1/32), not 10.0.0.1",
+        "egressAddresses: {gcp: [10.0.0.0/33, 10.0.0.0/8]}|2:25: egressAddresses.gcp: must list CIDRs (10.0.0.1/32), not 10.0.0.0/33",
+        "egressAddresses: {gcp: podip}|2:24: egressAddresses.gcp: must be podIP or a non-empty list of CIDRs (10.0.0.1/32), not podip",
+        "egressAddresses: {gcp: []}|2:24: egressAddresses.gcp: must be podIP or a non-empty list of CIDRs (10.0.0.1/32), not an empty list",
+        "egressAddresses: [10.0.0.1/32]|2:18: egressAddresses: must map each cluster name to podIP or a list of CIDRs",
+        "egressAdresses: {gcp: podIP}|2:1: egressAdresses: unknown key (did you mean 'egressAddresses'?)",
+    })
+    void aBadEgressAddressIsAnErrorNamingTheKeyAndItsPosition(String line, String message) throws Exception {
+        Path f = write("tokens: {gcp: t}\n" + line + "\nexpectations: [shop.yaml]\n");
+
+        assertThatThrownBy(() -> CoordinatorConfig.read(f)).hasMessageContaining(f + ":" + message);
     }
 
     @Test

@@ -47,7 +47,7 @@ class ProbePlannerFromPoliciesTest {
     }
 
     @Test
-    void derivedCellsAreProbedInsideEachClusterWithTheVerdictThePoliciesImplyForThatPair() throws Exception {
+    void derivedCellsAreProbedInAndAcrossClustersWithTheVerdictThePoliciesImplyForThatPair() throws Exception {
         LoadedExpectation set = labPolicies();
         List<AgentIdentity> fleet = LabFleet.agents(9);
         FromPoliciesResolver derived = resolver(set, fleet);
@@ -56,17 +56,48 @@ class ProbePlannerFromPoliciesTest {
                 registered(fleet, AgentState.LIVE));
 
         assertThat(set.cells()).isEmpty();
-        assertThat(plan.cells()).hasSize(54).allSatisfy(c -> {
-            assertThat(c.fromCluster()).isEqualTo(c.toCluster());
+        assertThat(plan.cells()).hasSize(216).allSatisfy(c -> {
             assertThat(c.task()).isNotNull();
             Endpoint from = ProbePlanner.endpoint(c.from());
             Endpoint to = ProbePlanner.endpoint(c.to());
             assertThat(derived.decide(from, to, c.cell().port())).contains(c.cell().verdict());
             assertThat(c.cell().rule().fileLine()).isEqualTo(EXAMPLES.resolve("lab-policies.yaml") + ":23");
         });
-        assertThat(plan.cells()).filteredOn(c -> c.cell().verdict() == Verdict.DENY).hasSize(24);
+        List<PlannedCell> inCluster = plan.cells().stream().filter(c -> c.fromCluster().equals(c.toCluster())).toList();
+        assertThat(inCluster).hasSize(54);
+        assertThat(inCluster).filteredOn(c -> c.cell().verdict() == Verdict.DENY).hasSize(24);
+        // across clusters the lab's selectors match nothing: checkout and payments are denied, the frontend is open
+        assertThat(plan.cells()).filteredOn(c -> !c.fromCluster().equals(c.toCluster())).hasSize(162)
+                .allSatisfy(c -> assertThat(c.cell().verdict()).isEqualTo(c.cell().to().equals("frontend") ? Verdict.ALLOW
+                        : Verdict.DENY))
+                .filteredOn(c -> c.cell().verdict() == Verdict.DENY).allSatisfy(c -> assertThat(c.decidedBy())
+                        .startsWith("ingress of cluster " + c.toCluster() + ": NetworkPolicy "));
         assertThat(plan.cells()).filteredOn(c -> c.cell().port().protocol() == Protocol.HTTP)
                 .allSatisfy(c -> assertThat(c.task().path()).isEqualTo("/reachproof/identity"));
+    }
+
+    @Test
+    void anExpectRuleForSameClusterPairsLeavesTheCrossClusterPairsOfItsCellToThePolicies() throws Exception {
+        String text = java.nio.file.Files.readString(EXAMPLES.resolve("lab-policies.yaml")).replace("  fromPolicies:\n",
+                "  expect:\n    - {from: frontend, to: payments, ports: [\"7001/TCP\"], verdict: allow, clusters: same}\n"
+                        + "  fromPolicies:\n");
+        LoadedExpectation set = ExpectationFiles.load("lab-policies.yaml", text).get(0);
+        List<AgentIdentity> fleet = LabFleet.agents(9);
+
+        RoundPlan plan = planner.plan("r1", 0, set.name(), set.expectation().groups(), set.cells(),
+                Optional.of(resolver(set, fleet)), registered(fleet, AgentState.LIVE));
+
+        List<PlannedCell> cells = plan.cells().stream().filter(c -> c.cell().from().equals("frontend")
+                && c.cell().to().equals("payments") && c.cell().port().port() == 7001).toList();
+        assertThat(cells).hasSize(9).allSatisfy(c -> {
+            boolean same = c.fromCluster().equals(c.toCluster());
+            // in a cluster the rule says allow; across clusters the policies say deny (payments takes nothing from there)
+            assertThat(c.cell().verdict()).isEqualTo(same ? Verdict.ALLOW : Verdict.DENY);
+            assertThat(c.cell().rule().line()).isEqualTo(same ? 24 : 25);
+            assertThat(c.decidedBy()).isEqualTo(same ? null
+                    : "ingress of cluster " + c.toCluster() + ": NetworkPolicy payments/default-deny-ingress ("
+                            + EXAMPLES.resolve("policies/lab/payments.yaml") + ":2)");
+        });
     }
 
     @Test
@@ -81,7 +112,8 @@ class ProbePlannerFromPoliciesTest {
             RoundPlan plan = planner.plan("r" + round, round, set.name(), set.expectation().groups(), set.cells(),
                     Optional.of(derived), registered(fleet, AgentState.LIVE));
             for (PlannedCell c : plan.cells()) {
-                if (c.cell().from().equals("frontend") && c.cell().to().equals("payments") && c.cell().port().port() == 7001) {
+                if (c.cell().from().equals("frontend") && c.cell().to().equals("payments") && c.cell().port().port() == 7001
+                        && c.fromCluster().equals(c.toCluster())) {
                     seen.add(c.from().agentId() + "->" + c.to().agentId());
                 }
                 Verdict derivedVerdict = derived.decide(ProbePlanner.endpoint(c.from()), ProbePlanner.endpoint(c.to()),
@@ -110,11 +142,13 @@ class ProbePlannerFromPoliciesTest {
         RoundPlan plan = planner.plan("r1", 0, set.name(), set.expectation().groups(), set.cells(),
                 Optional.of(resolver(set, fleet)), agents);
 
-        assertThat(plan.cells()).filteredOn(c -> c.cell().from().equals("frontend")).hasSize(18).allSatisfy(c -> {
+        assertThat(plan.cells()).filteredOn(c -> c.cell().from().equals("frontend")).hasSize(72).allSatisfy(c -> {
             assertThat(c.unplanned()).isEqualTo(InconclusiveReason.NO_RESULT);
-            assertThat(c.cell().verdict()).isEqualTo(c.cell().to().equals("payments") || c.cell().port().port() == 7002
-                    ? Verdict.DENY : Verdict.ALLOW);
+            boolean denied = c.fromCluster().equals(c.toCluster())
+                    ? c.cell().to().equals("payments") || c.cell().port().port() == 7002
+                    : !c.cell().to().equals("frontend");
+            assertThat(c.cell().verdict()).isEqualTo(denied ? Verdict.DENY : Verdict.ALLOW);
         });
-        assertThat(plan.taskCount()).isEqualTo(36);
+        assertThat(plan.taskCount()).isEqualTo(144);
     }
 }

@@ -8,9 +8,14 @@ import io.reachproof.coordinator.registry.AgentState;
 import io.reachproof.coordinator.registry.RegisteredAgent;
 import io.reachproof.expectations.Endpoint;
 import io.reachproof.expectations.ExpectationResolver;
+import io.reachproof.expectations.PortSpec;
+import io.reachproof.policy.Cidr;
+import io.reachproof.policy.EgressAddresses;
 import io.reachproof.policy.FromPoliciesResolver;
+import io.reachproof.policy.PolicyInput;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.protocol.AgentIdentity;
+import io.reachproof.protocol.Protocol;
 import io.reachproof.protocol.Verdict;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,7 +67,8 @@ class DerivedCellsTest {
         assertThat(derived.forAgents(nine)).containsSame(first);
         assertThat(derived.forAgents(someLost)).containsSame(first);
         assertThat(derived.forAgents(oneGone).orElseThrow()).isNotSameAs(first);
-        assertThat(cells(derived.forAgents(oneGone).orElseThrow(), set, oneGone)).hasSize(54 - 6 * 2);
+        // 8 agents left, every ordered pair in and across clusters, 3 ports each
+        assertThat(cells(derived.forAgents(oneGone).orElseThrow(), set, oneGone)).hasSize(8 * 7 * 3);
     }
 
     @Test
@@ -91,6 +97,37 @@ class DerivedCellsTest {
             assertThat(c.decision().decidedBy()).isEqualTo("NetworkPolicy " + c.to().namespace()
                     + "/deny-all (cluster gcp-lab)");
         });
+    }
+
+    @Test
+    void eachClustersEgressAddressesDecideWhatTheOtherClustersIngressSees() throws Exception {
+        PolicyInput checkoutFromLab = PolicyInputReader.readString("p.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: checkout-from-lab, namespace: shop}
+                spec:
+                  podSelector: {matchLabels: {app: checkout}}
+                  ingress:
+                  - from: [{ipBlock: {cidr: 127.0.1.0/24}}]
+                """).input();
+        List<RegisteredAgent> nine = agents(LabFleet.agents(9), AgentState.LIVE);
+        Endpoint frontendAws = ProbePlanner.endpoint(LabFleet.agent(0));
+        Endpoint checkoutGcp = ProbePlanner.endpoint(LabFleet.agent(4));
+        Endpoint frontendGcp = ProbePlanner.endpoint(LabFleet.agent(1));
+        Endpoint checkoutAws = ProbePlanner.endpoint(LabFleet.agent(3));
+        assertThat(List.of(frontendAws.cluster(), checkoutGcp.cluster(), frontendGcp.cluster(), checkoutAws.cluster()))
+                .containsExactly("aws-lab", "gcp-lab", "gcp-lab", "aws-lab");
+        LoadedExpectation set = ExpectationFiles.load(List.of(EXAMPLES.resolve("lab-policies.yaml"))).get(0)
+                .withPolicies(PoliciesInForce.of(Optional.of(checkoutFromLab), List.of(),
+                        Map.of("aws-lab", new EgressAddresses(List.of(Cidr.parse("192.0.2.1/32").orElseThrow())))));
+
+        FromPoliciesResolver r = new DerivedCells(set).forAgents(nine).orElseThrow();
+
+        PortSpec tcp = PortSpec.of(7001, Protocol.TCP);
+        assertThat(r.decide(frontendAws, checkoutGcp, tcp)).contains(Verdict.DENY);
+        assertThat(r.explain(frontendAws, checkoutGcp, tcp).orElseThrow().explanation().reason())
+                .contains("arriving from 192.0.2.1 (SNAT of cluster aws-lab)");
+        assertThat(r.decide(frontendGcp, checkoutAws, tcp)).contains(Verdict.ALLOW);
     }
 
     @Test
