@@ -73,20 +73,8 @@ public final class ExplainCommand implements Callable<Integer> {
         TruthTable table = input.load(spec.commandLine().getErr());
         int source = pod(table, "--from", from);
         int destination = pod(table, "--to", to);
-        if (source == destination) {
-            throw new UserError("--from and --to are the same pod " + from
-                    + ": self pairs are not part of the truth table (CNIs disagree on loopback)");
-        }
-        if (!isNumber) {
-            PodPort named = table.ports(destination).stream()
-                    .filter(p -> p.names().contains(port))
-                    .findFirst()
-                    .orElseThrow(() -> new UserError("pod " + to + " declares no port named " + port
-                            + " (its ports: " + describe(table.ports(destination)) + ")"));
-            number = named.port();
-            protocol = named.protocol();
-        }
-        Explanation explanation = table.explain(source, destination, number, protocol);
+        PodPort asked = cell(source, destination, table.ports(destination), isNumber, number, protocol);
+        Explanation explanation = table.explain(source, destination, asked.port(), asked.protocol());
         PrintWriter out = spec.commandLine().getOut();
         explanation.lines().forEach(out::println);
         out.flush();
@@ -97,25 +85,33 @@ public final class ExplainCommand implements Callable<Integer> {
     private int explainAcrossClusters(MultiClusterTable table, boolean isNumber, int number, Protocol protocol) {
         int source = pod(table.indexOf(from), table.pods(), "--from", from);
         int destination = pod(table.indexOf(to), table.pods(), "--to", to);
-        if (source == destination) {
-            throw new UserError("--from and --to are the same pod " + from
-                    + ": self pairs are not part of the truth table (CNIs disagree on loopback)");
-        }
-        if (!isNumber) {
-            PodPort named = table.ports(destination).stream()
-                    .filter(p -> p.names().contains(port))
-                    .findFirst()
-                    .orElseThrow(() -> new UserError("pod " + to + " declares no port named " + port
-                            + " (its ports: " + describe(table.ports(destination)) + ")"));
-            number = named.port();
-            protocol = named.protocol();
-        }
-        FromPoliciesResolver.PolicyDecision decision = table.decision(source, destination, number, protocol);
+        PodPort asked = cell(source, destination, table.ports(destination), isNumber, number, protocol);
+        FromPoliciesResolver.PolicyDecision decision = table.decision(source, destination, asked.port(), asked.protocol());
         PrintWriter out = spec.commandLine().getOut();
         decision.explanation().lines().forEach(out::println);
         out.println("decided by: " + decision.decidedBy());
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The port asked for on the destination (its {@code ports}): the number given, or the port it names; a self pair
+     * or an unknown name is a user error.
+     */
+    private PodPort cell(int source, int destination, List<PodPort> ports, boolean isNumber, int number,
+            Protocol protocol) {
+        if (source == destination) {
+            throw new UserError("--from and --to are the same pod " + from
+                    + ": self pairs are not part of the truth table (CNIs disagree on loopback)");
+        }
+        if (isNumber) {
+            return new PodPort(number, protocol, List.of());
+        }
+        return ports.stream()
+                .filter(p -> p.names().contains(port))
+                .findFirst()
+                .orElseThrow(() -> new UserError("pod " + to + " declares no port named " + port
+                        + " (its ports: " + describe(ports) + ")"));
     }
 
     private static int pod(TruthTable table, String option, String id) {
