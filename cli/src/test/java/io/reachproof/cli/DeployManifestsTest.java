@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -347,10 +348,14 @@ class DeployManifestsTest {
     }
 
     private static String kustomize(String relative) throws Exception {
+        return kustomize(DEPLOY.resolve(relative), relative);
+    }
+
+    private static String kustomize(Path dir, String relative) throws Exception {
         Path kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, "kubectl"))
                 .filter(Files::isExecutable).findFirst().orElse(null);
         assumeThat(kubectl).as("kubectl is not on PATH: the kustomize build of %s is not checked here", relative).isNotNull();
-        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", DEPLOY.resolve(relative).toString())
+        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -364,6 +369,32 @@ class DeployManifestsTest {
             assertThat(kustomize("daemonset/overlays/" + cloud)).contains("kind: DaemonSet")
                     .contains("REACHPROOF_CLUSTER: " + cloud + "-prod");
         }
+    }
+
+    @Test
+    void everyKustomizationBuildsAloneWhereKubectlIsInstalled() throws Exception {
+        // a component too: `kubectl kustomize deploy/daemonset/workload-mode` shows what it adds
+        for (Path k : yamlFiles().stream().filter(p -> p.getFileName().toString().equals("kustomization.yaml")).toList()) {
+            kustomize(DEPLOY.relativize(k.getParent()).toString());
+        }
+    }
+
+    @Test
+    void anOverlayWithWorkloadModeAndTokenReviewCarriesBothOnTheBasesNamespaceAndDaemonSet(@TempDir Path overlay)
+            throws Exception {
+        String daemonset = overlay.relativize(DEPLOY.resolve("daemonset").toAbsolutePath()).toString();
+        Files.writeString(overlay.resolve("kustomization.yaml"), String.join("\n",
+                "apiVersion: kustomize.config.k8s.io/v1beta1",
+                "kind: Kustomization",
+                "resources: [" + daemonset + "/base]",
+                "components: [" + daemonset + "/workload-mode, " + daemonset + "/token-review]",
+                ""));
+
+        String built = kustomize(overlay, "an overlay with workload-mode and token-review");
+
+        assertThat(built).containsOnlyOnce("kind: Namespace").containsOnlyOnce("kind: DaemonSet")
+                .contains("pod-security.kubernetes.io/enforce: privileged", "hostPID: true", "REACHPROOF_TOKEN_FILE",
+                        "audience: reachproof");
     }
 
     @Test
