@@ -2,9 +2,6 @@ package io.reachproof.coordinator.restore;
 
 import io.reachproof.coordinator.store.StoreSettings;
 import io.reachproof.coordinator.store.TestPostgres;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,11 +25,7 @@ class RestoreMemoryPostgresIT extends RestoreMemoryContract {
 
     @BeforeEach
     void emptySchema() throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), "");
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA public CASCADE");
-            s.execute("CREATE SCHEMA public");
-        }
+        pg.emptySchema();
     }
 
     @Override

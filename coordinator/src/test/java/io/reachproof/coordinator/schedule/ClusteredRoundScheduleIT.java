@@ -8,9 +8,6 @@ import io.reachproof.coordinator.round.LoadedExpectation;
 import io.reachproof.coordinator.store.JdbcStore;
 import io.reachproof.coordinator.store.StoreSettings;
 import io.reachproof.coordinator.store.TestPostgres;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,11 +53,7 @@ class ClusteredRoundScheduleIT {
 
     @BeforeEach
     void migratedEmptySchema() throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), "");
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA public CASCADE");
-            s.execute("CREATE SCHEMA public");
-        }
+        pg.emptySchema();
         JdbcStore.open(pg.settings()).close();
     }
 

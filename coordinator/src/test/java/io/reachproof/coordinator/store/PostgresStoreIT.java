@@ -34,11 +34,7 @@ class PostgresStoreIT extends StoreContract {
 
     @BeforeEach
     void open() throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), "");
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA public CASCADE");
-            s.execute("CREATE SCHEMA public");
-        }
+        pg.emptySchema();
         store = JdbcStore.open(pg.settings());
     }
 

@@ -7,6 +7,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -80,6 +84,15 @@ public final class TestPostgres implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Drops everything in the database's {@code public} schema: each test starts from an empty database. */
+    public void emptySchema() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(), user(), "");
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
     }
 
     public StoreSettings settings() {
