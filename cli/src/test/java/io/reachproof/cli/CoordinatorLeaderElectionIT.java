@@ -40,7 +40,7 @@ class CoordinatorLeaderElectionIT {
     Path dir;
 
     private final List<Process> processes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -52,9 +52,10 @@ class CoordinatorLeaderElectionIT {
         }
     }
 
-    private int ready(String url) {
+    /** The coordinator's {@code /v1/ready} status: 200 leads, 503 stands by, -1 unreachable (also FailoverRecordIT's). */
+    static int ready(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url + "/v1/ready")).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/ready")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -64,7 +65,7 @@ class CoordinatorLeaderElectionIT {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

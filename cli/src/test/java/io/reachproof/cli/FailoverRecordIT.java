@@ -20,12 +20,7 @@ import io.reachproof.coordinator.testing.HookReceiver;
 import io.reachproof.protocol.AgentIdentity;
 import io.reachproof.protocol.Json;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,7 +59,6 @@ class FailoverRecordIT {
 
     private final List<Process> processes = new ArrayList<>();
     private final List<AutoCloseable> agents = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() throws Exception {
@@ -82,26 +76,8 @@ class FailoverRecordIT {
         }
     }
 
-    private int ready(String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url + "/v1/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private String start(String name, Path kubeconfig, TestPostgres pg, HookReceiver hooks) throws IOException {
-        int port = freePort();
+        int port = CoordinatorLeaderElectionIT.freePort();
         StringBuilder tokens = new StringBuilder("tokens: {");
         LabFleet.tokens().forEach((c, t) -> tokens.append(c).append(": ").append(t).append(", "));
         Path config = Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
@@ -165,9 +141,9 @@ class FailoverRecordIT {
         try (TestPostgres pg = TestPostgres.start(); HookReceiver hooks = HookReceiver.start()) {
             Path kubeconfig = CoordinatorRollbackIT.kubeconfig(dir, client, "reachproof");
             String a = start("coordinator-a", kubeconfig, pg, hooks);
-            await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).until(() -> ready(a) == 200);
+            await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).until(() -> CoordinatorLeaderElectionIT.ready(a) == 200);
             String b = start("coordinator-b", kubeconfig, pg, hooks);
-            await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).until(() -> ready(b) == 503);
+            await().atMost(60, SECONDS).pollInterval(Duration.ofMillis(250)).until(() -> CoordinatorLeaderElectionIT.ready(b) == 503);
             fleet(a, NETS.get(0));
             fleet(b, NETS.get(1));
 
@@ -177,7 +153,7 @@ class FailoverRecordIT {
 
             processes.get(0).destroyForcibly().waitFor(10, SECONDS);
             Instant killed = Instant.now();
-            await().atMost(20, SECONDS).pollInterval(Duration.ofMillis(100)).until(() -> ready(b) == 200);
+            await().atMost(20, SECONDS).pollInterval(Duration.ofMillis(100)).until(() -> CoordinatorLeaderElectionIT.ready(b) == 200);
             await().atMost(60, SECONDS).until(() -> record(pg).rounds().stream()
                     .filter(r -> Instant.parse(r.startedAt()).isAfter(killed)).count() >= 5);
 
