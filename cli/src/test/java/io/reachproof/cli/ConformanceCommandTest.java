@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,12 +14,11 @@ class ConformanceCommandTest {
     private final CliRun cli = new CliRun();
 
     @Test
-    void aClusterThatIsNoLabClusterIsAUsageErrorSayingOnlyLabClustersAreSupportedYet() {
+    void aClusterThatIsNoLabClusterWithoutAWayToARealOneIsAUsageErrorSayingHowToProveARealCluster() {
         assertThat(cli.run("conformance", "--cluster", "prod-eks")).isEqualTo(Main.EXIT_USAGE);
 
-        assertThat(cli.err()).contains("--cluster prod-eks: only lab clusters are supported yet (aws-lab, azure-lab,"
-                + " gcp-lab); proving a real cluster (workload mode in a scratch namespace) is not built yet")
-                .doesNotContain("Exception");
+        assertThat(cli.err()).contains("--cluster prod-eks is no lab cluster (aws-lab, azure-lab, gcp-lab); to prove a"
+                + " real cluster give --kubeconfig FILE or --in-cluster").doesNotContain("Exception");
     }
 
     @Test
@@ -35,5 +35,49 @@ class ConformanceCommandTest {
         assertThat(cli.run("conformance", "--cluster", "a", "--clusters", file.toString())).isEqualTo(Main.EXIT_FAILED);
 
         assertThat(cli.err()).contains(file + ":2:22: clusters[0].profile: unknown profile 'drop'").doesNotContain("Exception");
+    }
+
+    @Test
+    void aRealClusterNeedsTheNodeThisRunsOn(@TempDir Path dir) {
+        Assumptions.assumeTrue(System.getenv("NODE_NAME") == null, "NODE_NAME is set in this environment");
+
+        assertThat(cli.run("conformance", "--cluster", "c", "--kubeconfig", dir.resolve("none").toString()))
+                .isEqualTo(Main.EXIT_USAGE);
+
+        assertThat(cli.err()).contains("a real cluster needs the node this runs on: --node NODE, or the environment"
+                + " variable NODE_NAME (the Job in deploy/conformance sets it)");
+    }
+
+    @Test
+    void aNamespacePrefixNoScratchNamespaceCanBeNamedAfterIsAUsageError(@TempDir Path dir) {
+        assertThat(cli.run("conformance", "--cluster", "c", "--kubeconfig", dir.resolve("none").toString(), "--node", "n",
+                "--namespace-prefix", "Conformance_1")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(cli.err()).contains("--namespace-prefix Conformance_1: not a DNS label");
+
+        assertThat(cli.run("conformance", "--cluster", "c", "--kubeconfig", dir.resolve("none").toString(), "--node", "n",
+                "--namespace-prefix", "a".repeat(53))).isEqualTo(Main.EXIT_USAGE);
+        assertThat(cli.err()).contains("too long: the scratch namespaces' names would pass 63 characters (at most 52 for"
+                + " the prefix)");
+    }
+
+    @Test
+    void aKubeconfigThatCannotBeReadIsNamed(@TempDir Path dir) {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the root check comes first");
+
+        assertThat(cli.run("conformance", "--cluster", "c", "--kubeconfig", dir.resolve("none").toString(), "--node",
+                "n")).isEqualTo(Main.EXIT_USAGE);
+
+        assertThat(cli.err()).contains(dir.resolve("none") + ": cannot read the kubeconfig: no such file")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void labAndRealClusterOptionsDoNotMix(@TempDir Path dir) {
+        assertThat(cli.run("conformance", "--cluster", "aws-lab", "--node", "n")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(cli.err()).contains("--node is for a real cluster: give --kubeconfig FILE or --in-cluster");
+
+        assertThat(cli.run("conformance", "--cluster", "c", "--in-cluster", "--kubeconfig", dir.toString()))
+                .isEqualTo(Main.EXIT_USAGE);
+        assertThat(cli.err()).contains("--kubeconfig and --in-cluster name two ways to the cluster: give one");
     }
 }

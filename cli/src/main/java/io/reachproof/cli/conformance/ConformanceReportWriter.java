@@ -3,6 +3,7 @@ package io.reachproof.cli.conformance;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.reachproof.cli.dataplane.CniProfile;
 import io.reachproof.expectations.GoDuration;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -13,8 +14,25 @@ public final class ConformanceReportWriter {
     private ConformanceReportWriter() {
     }
 
-    private static String profile(ConformanceReport r) {
-        return r.profile().id() + (r.lag().isZero() ? "" : " (" + GoDuration.format(r.lag()) + ")");
+    private static String profile(CniProfile p, ConformanceReport r) {
+        return p.id() + (r.subject().lag().isZero() ? "" : " (" + GoDuration.format(r.subject().lag()) + ")");
+    }
+
+    /**
+     * {@code lab cluster aws-lab (CNI profile reject: ...)} or {@code cluster prod-eu (from node n-1, in scratch
+     * namespaces reachproof-conformance-1a2b3-*, deleted after)}; {@code code} quotes names (Markdown).
+     */
+    private static String title(ConformanceReport r, boolean code) {
+        String q = code ? "`" : "";
+        ConformanceReport.Subject s = r.subject();
+        if (s.profile().isPresent()) {
+            CniProfile p = s.profile().get();
+            return "lab cluster " + q + s.cluster() + q + " (CNI profile " + q + profile(p, r) + q + ": "
+                    + p.description() + ")";
+        }
+        ConformanceReport.RealCluster real = s.real().orElseThrow();
+        return "cluster " + q + s.cluster() + q + " (from node " + q + real.node() + q + ", in scratch namespaces " + q
+                + real.namespacePrefix() + "-*" + q + ", deleted after)";
     }
 
     private static String seconds(long millis) {
@@ -36,15 +54,15 @@ public final class ConformanceReportWriter {
     }
 
     private static String summary(ConformanceReport r) {
-        return "deviations from the specification: " + names(r.failed()) + "\nprofile " + r.profile().id()
-                + " documents: " + names(r.documentedDeviations()) + " -> "
-                + (r.asDocumented() ? "exactly as documented" : "NOT as documented");
+        String deviations = "deviations from the specification: " + names(r.failed());
+        return r.subject().profile().map(p -> deviations + "\nprofile " + p.id() + " documents: "
+                + names(r.documentedDeviations()) + " -> " + (r.asDocumented() ? "exactly as documented"
+                : "NOT as documented")).orElse(deviations);
     }
 
     public static String text(ConformanceReport r) {
         StringBuilder b = new StringBuilder();
-        b.append("conformance of lab cluster ").append(r.cluster()).append(" (CNI profile ").append(profile(r)).append(": ")
-                .append(r.profile().description()).append(")\n");
+        b.append("conformance of ").append(title(r, false)).append('\n');
         b.append(counts(r)).append(", proved with real probes in ").append(seconds(r.durationMillis()))
                 .append(" (rules landed after ").append(seconds(r.settleMillis()))
                 .append(r.settled() ? "" : ", not all: some denies never came").append(")\n\n");
@@ -58,8 +76,7 @@ public final class ConformanceReportWriter {
 
     public static String markdown(ConformanceReport r) {
         StringBuilder b = new StringBuilder();
-        b.append("### Conformance of lab cluster `").append(r.cluster()).append("` (CNI profile `").append(profile(r))
-                .append("`)\n\n").append(r.profile().description()).append(". ").append(counts(r))
+        b.append("### Conformance of ").append(title(r, true)).append("\n\n").append(counts(r))
                 .append(", proved with real probes in ").append(seconds(r.durationMillis())).append(".\n\n");
         b.append("| feature | result | evidence |\n|---|---|---|\n");
         for (FeatureResult f : r.features()) {
@@ -74,8 +91,17 @@ public final class ConformanceReportWriter {
     public static String json(ConformanceReport r, ObjectMapper mapper) {
         ObjectNode root = mapper.createObjectNode();
         root.put("cluster", r.cluster());
-        root.put("profile", r.profile().id());
-        root.put("lagMillis", r.lag().toMillis());
+        ConformanceReport.Subject subject = r.subject();
+        if (subject.profile().isPresent()) {
+            root.put("profile", subject.profile().get().id());
+            root.put("lagMillis", subject.lag().toMillis());
+        } else {
+            root.putNull("profile");
+        }
+        subject.real().ifPresent(real -> {
+            root.put("node", real.node());
+            root.put("scratchNamespaces", real.namespacePrefix() + "-*");
+        });
         root.put("durationMillis", r.durationMillis());
         root.put("settleMillis", r.settleMillis());
         root.put("settled", r.settled());
@@ -100,9 +126,11 @@ public final class ConformanceReportWriter {
         }
         ArrayNode failed = root.putArray("deviations");
         r.failed().forEach(f -> failed.add(f.id()));
-        ArrayNode documented = root.putArray("documentedDeviations");
-        r.documentedDeviations().forEach(f -> documented.add(f.id()));
-        root.put("asDocumented", r.asDocumented());
+        if (subject.profile().isPresent()) {
+            ArrayNode documented = root.putArray("documentedDeviations");
+            r.documentedDeviations().forEach(f -> documented.add(f.id()));
+            root.put("asDocumented", r.asDocumented());
+        }
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -1,5 +1,7 @@
 package io.reachproof.cli.conformance;
 
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.reachproof.cli.dataplane.CniProfile;
 import io.reachproof.policy.Located;
@@ -11,6 +13,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,6 +32,8 @@ public final class ConformanceSuite {
     public static final List<Integer> UDP_PORTS = List.of(53, 54);
     /** The namespace the hosts outside the cluster are named in (they are no pods of it). */
     public static final String OUTSIDE = "outside";
+    /** The namespace of ipBlock with except, the feature proved from hosts outside the cluster. */
+    public static final String IPBLOCK_EXCEPT_NAMESPACE = "ipblock";
 
     /** A pod of the suite ({@code managed}: a pod of the cluster; else a host outside it) and its node. */
     public record SuitePod(String namespace, String name, Map<String, String> labels, boolean managed, String node) {
@@ -40,20 +45,40 @@ public final class ConformanceSuite {
     private ConformanceSuite() {
     }
 
-    /** The suite's namespaces and their labels (besides {@code kubernetes.io/metadata.name}). */
-    public static Map<String, Map<String, String>> namespaces() {
+    /**
+     * The suite's namespaces and their labels (besides {@code kubernetes.io/metadata.name}); without
+     * {@code outsideHosts}, not the namespace of ipBlock with except, which is proved from hosts outside the cluster.
+     */
+    public static Map<String, Map<String, String>> namespaces(boolean outsideHosts) {
         Map<String, Map<String, String>> ns = new LinkedHashMap<>();
-        for (String n : List.of("ingress", "egress", "nssel", "podsel", "named", "endport", "ipblock", "ipblockpod", "udp",
-                "deny", "delay", "delaynew")) {
+        for (String n : List.of("ingress", "egress", "nssel", "podsel", "named", "endport", IPBLOCK_EXCEPT_NAMESPACE,
+                "ipblockpod", "udp", "deny", "delay", "delaynew")) {
             ns.put(n, Map.of());
         }
         ns.put("nssel-in", Map.of("conformance", "in"));
         ns.put("nssel-out", Map.of());
+        if (!outsideHosts) {
+            ns.remove(IPBLOCK_EXCEPT_NAMESPACE);
+        }
         return ns;
     }
 
-    /** The pods there from the start, and the hosts outside the cluster (on node-2, whose subnet no pod has). */
-    public static List<SuitePod> pods() {
+    /**
+     * The pods there from the start, and with {@code outsideHosts} the hosts outside the cluster (on node-2, whose
+     * subnet no pod has) and the pod they probe.
+     */
+    public static List<SuitePod> pods(boolean outsideHosts) {
+        List<SuitePod> pods = new ArrayList<>(podsInside());
+        if (!outsideHosts) {
+            pods.removeIf(p -> p.namespace().equals(IPBLOCK_EXCEPT_NAMESPACE));
+            return pods;
+        }
+        pods.add(new SuitePod(OUTSIDE, "in", Map.of(), false, "node-2"));
+        pods.add(new SuitePod(OUTSIDE, "out", Map.of(), false, "node-2"));
+        return pods;
+    }
+
+    private static List<SuitePod> podsInside() {
         List<SuitePod> pods = new ArrayList<>();
         for (String ns : List.of("ingress", "egress", "named", "endport", "udp", "deny", "delay")) {
             pods.add(pod(ns, "server"));
@@ -69,8 +94,6 @@ public final class ConformanceSuite {
         pods.add(pod("ipblockpod", "server"));
         pods.add(pod("ipblockpod", "client"));
         pods.add(pod("ipblockpod", "other"));
-        pods.add(new SuitePod(OUTSIDE, "in", Map.of(), false, "node-2"));
-        pods.add(new SuitePod(OUTSIDE, "out", Map.of(), false, "node-2"));
         return pods;
     }
 
@@ -84,10 +107,11 @@ public final class ConformanceSuite {
     }
 
     /**
-     * The policies of every probed feature, with {@code ipOf} (pod key -> address) for those naming addresses; the
-     * subnet of node-2 ({@code outsideCidr}) is where the hosts outside the cluster are.
+     * The policies of every probed feature, with {@code ipOf} (pod key -> address) for those naming addresses;
+     * {@code outsideCidr} is the subnet of the hosts outside the cluster (node-2's in a lab cluster); without one, no
+     * policy of ipBlock with except.
      */
-    public static List<NetworkPolicy> policies(Map<String, String> ipOf, String outsideCidr) {
+    public static List<NetworkPolicy> policies(Map<String, String> ipOf, Optional<String> outsideCidr) {
         String yaml = """
                 apiVersion: networking.k8s.io/v1
                 kind: NetworkPolicy
@@ -162,9 +186,32 @@ public final class ConformanceSuite {
                 kind: NetworkPolicy
                 metadata: {name: deny-all-ingress, namespace: delaynew}
                 spec: {podSelector: {}, policyTypes: [Ingress]}
-                """.replace("OUTSIDE_CIDR", outsideCidr).replace("OUTSIDE_OUT", ipOf.get(OUTSIDE + "/out"))
+                """.replace("OUTSIDE_CIDR", outsideCidr.orElse(TEST_NET))
+                .replace("OUTSIDE_OUT", ipOf.getOrDefault(OUTSIDE + "/out", TEST_NET_HOST))
                 .replace("CLIENT_IP", ipOf.get("ipblockpod/client"));
-        return read(yaml);
+        return read(yaml).stream().filter(np -> outsideCidr.isPresent()
+                || !np.getMetadata().getNamespace().equals(IPBLOCK_EXCEPT_NAMESPACE)).toList();
+    }
+
+    /** Documentation addresses (RFC 5737) standing in for the hosts outside a cluster that has none; never applied. */
+    private static final String TEST_NET = "192.0.2.0/24";
+    private static final String TEST_NET_HOST = "192.0.2.2";
+
+    /**
+     * The ports every suite pod declares, as its container's ports: TCP 80 named {@code http}, 81-83, UDP 53 named
+     * {@code dns}, 54 (named ports resolve through these).
+     */
+    public static List<ContainerPort> containerPorts() {
+        List<ContainerPort> ports = new ArrayList<>();
+        for (int port : TCP_PORTS) {
+            ports.add(new ContainerPortBuilder().withContainerPort(port).withName(port == 80 ? "http" : null)
+                    .withProtocol("TCP").build());
+        }
+        for (int port : UDP_PORTS) {
+            ports.add(new ContainerPortBuilder().withContainerPort(port).withName(port == 53 ? "dns" : null)
+                    .withProtocol("UDP").build());
+        }
+        return ports;
     }
 
     /** The policy whose arrival the enforcement-delay measure times: {@code delay/server} denied everything. */

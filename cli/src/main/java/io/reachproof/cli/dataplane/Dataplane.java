@@ -218,6 +218,24 @@ public final class Dataplane implements AutoCloseable {
         return pod;
     }
 
+    /**
+     * Removes pod {@code namespace/name} of {@code cluster}: its namespace goes, and with it its veth and the node's
+     * route to it; its address is not given out again. False when there was no such pod.
+     */
+    public synchronized boolean removePod(String cluster, String namespace, String name) {
+        Pod pod = pods.remove(cluster + "/" + namespace + "/" + name);
+        if (pod == null) {
+            return false;
+        }
+        made.remove(pod.netns());
+        try {
+            Shell.run(null, "ip", "netns", "delete", pod.netns());
+        } catch (DataplaneException gone) {
+            // deleted already
+        }
+        return true;
+    }
+
     /** The nodes of every cluster, by cluster. */
     public synchronized Map<String, List<String>> nodes() {
         Map<String, List<String>> names = new LinkedHashMap<>();

@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -183,6 +184,7 @@ public final class DataplaneLab implements AutoCloseable {
     private void build(Enforcers enforcers) throws IOException {
         running.push(lock(spec.prefix()));
         leftovers = Dataplane.removeLeftovers(spec.prefix());
+        LabKubelet.removeLeftovers(spec.prefix());
         Files.createDirectories(spec.dir());
         Map<String, List<String>> nodes = new LinkedHashMap<>();
         for (LabCluster c : spec.clusters()) {
@@ -207,6 +209,11 @@ public final class DataplaneLab implements AutoCloseable {
             apis.put(c.name(), api);
             populate(c, api, nodes.get(c.name()));
             String cluster = c.name();
+            try {
+                running.push(LabKubelet.start(api.client(), dataplane, cluster, Set.copyOf(nodes.get(cluster))));
+            } catch (DataplaneException e) {
+                LOG.warn("lab cluster {}: pods created through its API will not run: {}", cluster, e.getMessage());
+            }
             running.push(enforcers.start(api, c, pod -> dataplane.attachment(cluster, pod)));
             for (NetworkPolicy p : spec.policies()) {
                 api.client().network().v1().networkPolicies().inNamespace(p.getMetadata().getNamespace())

@@ -2,7 +2,10 @@ package io.reachproof.cli.dataplane;
 
 import static java.util.Objects.requireNonNull;
 
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.reachproof.coordinator.lab.PatchingDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -24,7 +27,8 @@ import java.util.Queue;
  * The Kubernetes API of one lab cluster: fabric8's mock API server in CRUD mode (HTTPS on a free loopback port)
  * holding the cluster's Namespaces, Pods and NetworkPolicies, and a kubeconfig for it, so that
  * {@code kubectl --kubeconfig FILE apply -f policy.yaml}, the coordinator's watch ({@code --kubernetes
- * CLUSTER=FILE}) and the cluster's enforcer all read and write the same objects.
+ * CLUSTER=FILE}) and the cluster's enforcer all read and write the same objects. A deleted namespace takes its pods and
+ * NetworkPolicies with it, as in a real cluster.
  */
 public final class LabApiServer implements AutoCloseable {
 
@@ -40,11 +44,40 @@ public final class LabApiServer implements AutoCloseable {
     private final KubernetesClient client;
     private final Path kubeconfig;
 
+    private final SharedIndexInformer<Namespace> namespaceController;
+
     private LabApiServer(String cluster, KubernetesMockServer server, Path kubeconfig) {
         this.cluster = cluster;
         this.server = server;
         this.client = server.createClient();
         this.kubeconfig = kubeconfig;
+        this.namespaceController = client.namespaces().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Namespace ns) {
+            }
+
+            @Override
+            public void onUpdate(Namespace before, Namespace ns) {
+            }
+
+            @Override
+            public void onDelete(Namespace ns, boolean unknownFinalState) {
+                emptied(ns.getMetadata().getName());
+            }
+        }, 0);
+    }
+
+    /**
+     * The namespace controller's part: a deleted namespace's pods and NetworkPolicies are deleted too, as a real
+     * cluster's controller manager deletes them (the mock server keeps them otherwise).
+     */
+    private void emptied(String namespace) {
+        try {
+            client.pods().inNamespace(namespace).delete();
+            client.network().v1().networkPolicies().inNamespace(namespace).delete();
+        } catch (RuntimeException e) {
+            REQUEST_LOG.warning("lab cluster " + cluster + ": cannot empty deleted namespace " + namespace + ": " + e);
+        }
     }
 
     /** Serves the API of {@code cluster} and writes its kubeconfig to {@code dir/CLUSTER.kubeconfig}. */
@@ -141,6 +174,7 @@ public final class LabApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        namespaceController.close();
         client.close();
         server.destroy();
     }

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.reachproof.agent.Transport;
 import io.reachproof.agent.netns.NamedNetns;
+import io.reachproof.agent.netns.NetnsRef;
 import io.reachproof.agent.netns.NetnsSockets;
 import io.reachproof.agent.netns.NetnsUnavailable;
 import java.net.InetSocketAddress;
@@ -47,11 +48,26 @@ public final class PodApps implements AutoCloseable {
     private final List<Channel> open = new ArrayList<>();
 
     /** Opens {@code port} ({@code TCP} or {@code UDP}) in {@code pod}; fails naming the pod and the port. */
-    public synchronized void serve(Dataplane.Pod pod, int port, String protocol) {
+    public void serve(Dataplane.Pod pod, int port, String protocol) {
         requireNonNull(pod, "pod");
-        String body = "app " + pod.namespace() + "/" + pod.name() + "\n";
+        NetnsRef namespace;
         try {
-            var namespace = NamedNetns.resolve(pod.netns());
+            namespace = NamedNetns.resolve(pod.netns());
+        } catch (NetnsUnavailable e) {
+            throw new DataplaneException("cannot serve " + port + "/" + protocol + " in pod " + pod.namespace() + "/"
+                    + pod.name() + ": " + e.getMessage());
+        }
+        serve(namespace, pod.namespace() + "/" + pod.name(), port, protocol);
+    }
+
+    /**
+     * Opens {@code port} ({@code TCP} or {@code UDP}) in the network namespace {@code namespace} of pod {@code pod}
+     * ({@code NAMESPACE/NAME}, what it answers with); fails naming the pod and the port.
+     */
+    public synchronized void serve(NetnsRef namespace, String pod, int port, String protocol) {
+        requireNonNull(namespace, "namespace");
+        String body = "app " + pod + "\n";
+        try {
             var bound = "UDP".equals(protocol)
                     ? new Bootstrap().group(group).channelFactory(sockets.datagram(namespace, transport))
                             .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
@@ -70,13 +86,12 @@ public final class PodApps implements AutoCloseable {
                                 }
                             }).bind(new InetSocketAddress(port));
             if (!bound.awaitUninterruptibly(10, TimeUnit.SECONDS) || !bound.isSuccess()) {
-                throw new DataplaneException("cannot serve " + port + "/" + protocol + " in pod " + pod.namespace() + "/"
-                        + pod.name() + ": " + bound.cause());
+                throw new DataplaneException("cannot serve " + port + "/" + protocol + " in pod " + pod + ": "
+                        + bound.cause());
             }
             open.add(bound.channel());
         } catch (NetnsUnavailable e) {
-            throw new DataplaneException("cannot serve " + port + "/" + protocol + " in pod " + pod.namespace() + "/"
-                    + pod.name() + ": " + e.getMessage());
+            throw new DataplaneException("cannot serve " + port + "/" + protocol + " in pod " + pod + ": " + e.getMessage());
         }
     }
 

@@ -21,7 +21,8 @@ class ConformanceReportWriterTest {
         FeatureResult udp = FeatureJudge.judge(Feature.UDP, List.of(new CellObservation(
                 new CellCheck("udp/client", "udp/server", 53, Protocol.UDP, true), Outcome.CONNECTED, "")));
         FeatureResult sctp = FeatureJudge.notSupported(Feature.SCTP, "this kernel has no SCTP");
-        return new ConformanceReport("edge-lab", CniProfile.NO_ENDPORT, Duration.ZERO, List.of(endPort, udp, sctp),
+        return new ConformanceReport(ConformanceReport.Subject.lab("edge-lab", CniProfile.NO_ENDPORT, Duration.ZERO),
+                List.of(endPort, udp, sctp),
                 ConformanceSuite.documentedDeviations(CniProfile.NO_ENDPORT), true, 300, 8_700);
     }
 

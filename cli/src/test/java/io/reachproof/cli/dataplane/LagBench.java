@@ -65,7 +65,7 @@ public final class LagBench {
         for (CniProfile profile : CniProfile.values()) {
             LabCluster cluster = new LabCluster(profile.id(), "lab", "local", profile,
                     profile == CniProfile.ENFORCEMENT_LAG ? lag : Duration.ZERO);
-            ConformanceReport r = ConformanceRun.run(ConformanceRun.Settings.of(cluster, PREFIX, dir));
+            ConformanceReport r = ConformanceRun.onLab(cluster, PREFIX, dir);
             System.out.printf(Locale.ROOT, "  %-22s %6.1f s  (rules landed after %5.1f s)  deviations: %-60s %s%n",
                     profile.id(), r.durationMillis() / 1000.0, r.settleMillis() / 1000.0,
                     r.failed().isEmpty() ? "none" : r.failed().stream().map(Feature::id).collect(Collectors.joining(", ")),
