@@ -91,7 +91,7 @@ class DeployManifestsTest {
                 "daemonset/base", "daemonset/coordinator", "daemonset/overlays/aws", "daemonset/overlays/azure",
                 "daemonset/overlays/gcp", "daemonset/overlays/onprem", "daemonset/remote-access",
                 "daemonset/token-review", "daemonset/workload-mode", "daemonset/rollback", "daemonset/rollback/role",
-                "daemonset/rollback/namespaces/shop", "daemonset/rollback/namespaces/payments");
+                "daemonset/rollback/namespaces/shop", "daemonset/rollback/namespaces/payments", "conformance");
         for (Path k : kustomizations) {
             Map<String, Object> doc = docs(k).get(0);
             List<String> refs = new ArrayList<>();
