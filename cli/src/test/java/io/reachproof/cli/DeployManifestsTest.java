@@ -473,7 +473,8 @@ class DeployManifestsTest {
         return kustomize(DEPLOY.resolve(relative), relative);
     }
 
-    private static String kustomize(Path dir, String relative) throws Exception {
+    /** Builds a kustomization with kubectl kustomize (skips where kubectl is missing); K3sConformanceIT renders with it too. */
+    static String kustomize(Path dir, String relative) throws Exception {
         Path kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, "kubectl"))
                 .filter(Files::isExecutable).findFirst().orElse(null);
         assumeThat(kubectl).as("kubectl is not on PATH: the kustomize build of %s is not checked here", relative).isNotNull();
