@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import picocli.CommandLine;
 
 /** Every manifest under deploy/ parses, refers to files that exist, and calls the gate where it is served. */
 class DeployManifestsTest {
@@ -91,7 +92,7 @@ class DeployManifestsTest {
                 "daemonset/base", "daemonset/coordinator", "daemonset/overlays/aws", "daemonset/overlays/azure",
                 "daemonset/overlays/gcp", "daemonset/overlays/onprem", "daemonset/remote-access",
                 "daemonset/token-review", "daemonset/workload-mode", "daemonset/rollback", "daemonset/rollback/role",
-                "daemonset/rollback/namespaces/shop", "daemonset/rollback/namespaces/payments");
+                "daemonset/rollback/namespaces/shop", "daemonset/rollback/namespaces/payments", "conformance");
         for (Path k : kustomizations) {
             Map<String, Object> doc = docs(k).get(0);
             List<String> refs = new ArrayList<>();
@@ -281,6 +282,127 @@ class DeployManifestsTest {
                 "name", "remote-kubeconfigs", "mountPath", "/etc/reachproof/kubeconfigs", "readOnly", true));
     }
 
+    private static Map<String, Object> conformanceContainer() throws IOException {
+        return conformanceContainer(only("conformance/job.yaml", "Job"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> conformanceContainer(Map<String, Object> job) {
+        return (Map<String, Object>) at(job, "spec", "template", "spec", "containers", "0");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConformanceJobRunsOnceWithHostPidAsRootWithExactlyTheCapabilitiesItsProbesNeed() throws IOException {
+        Map<String, Object> job = only("conformance/job.yaml", "Job");
+        Map<String, Object> pod = (Map<String, Object>) at(job, "spec", "template", "spec");
+        Map<String, Object> security = (Map<String, Object>) conformanceContainer(job).get("securityContext");
+
+        assertThat(pod.get("hostPID")).isEqualTo(true);
+        assertThat(pod.get("restartPolicy")).isEqualTo("Never");
+        assertThat((Map<String, Object>) job.get("spec")).containsEntry("backoffLimit", 0)
+                .containsEntry("activeDeadlineSeconds", 900).containsEntry("ttlSecondsAfterFinished", 86400);
+        assertThat(security).containsEntry("runAsUser", 0).containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false).doesNotContainKey("privileged");
+        assertThat(security.get("runAsNonRoot")).isNotEqualTo(true);
+        assertThat((List<String>) at(security, "capabilities", "add"))
+                .containsExactlyInAnyOrder("SYS_ADMIN", "SYS_PTRACE", "NET_BIND_SERVICE");
+        assertThat((List<String>) at(security, "capabilities", "drop")).containsExactly("ALL");
+        assertThat(pod.get("tolerations"))
+                .isEqualTo(at(only("daemonset/base/agent.yaml", "DaemonSet"), "spec", "template", "spec", "tolerations"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConformanceJobsNodeIsTheOneItRunsOnAndItsReadOnlyRootHasAWritableTmp() throws IOException {
+        Map<String, Object> job = only("conformance/job.yaml", "Job");
+        Map<String, Object> container = conformanceContainer(job);
+
+        // --node defaults to NODE_NAME: the scratch pods go where the runner can see their processes
+        assertThat((List<Map<String, Object>>) container.get("env")).anySatisfy(e -> assertThat(e).isEqualTo(Map.of(
+                "name", "NODE_NAME", "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "spec.nodeName")))));
+        Map<String, Object> tmp = ((List<Map<String, Object>>) container.get("volumeMounts")).stream()
+                .filter(m -> "/tmp".equals(m.get("mountPath"))).findFirst().orElseThrow(() -> new AssertionError("no /tmp"));
+        assertThat(tmp.get("readOnly")).isNotEqualTo(true);
+        assertThat((List<Map<String, Object>>) at(job, "spec", "template", "spec", "volumes")).anySatisfy(v -> {
+            assertThat(v.get("name")).isEqualTo(tmp.get("name"));
+            assertThat(v).containsKey("emptyDir");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConformanceClusterRoleGrantsExactlyWhatTheSuiteDoesToItsScratchNamespaces() throws IOException {
+        List<Map<String, Object>> rbac = docs(DEPLOY.resolve("conformance/rbac.yaml"));
+        Map<String, Object> role = only("conformance/rbac.yaml", "ClusterRole");
+        List<String> granted = new ArrayList<>();
+        for (Map<String, Object> rule : (List<Map<String, Object>>) role.get("rules")) {
+            assertThat(rule.keySet()).as("a rule names groups, resources and verbs only (no resourceNames, no URLs)")
+                    .containsExactlyInAnyOrder("apiGroups", "resources", "verbs");
+            for (String group : (List<String>) rule.get("apiGroups")) {
+                for (String resource : (List<String>) rule.get("resources")) {
+                    for (String verb : (List<String>) rule.get("verbs")) {
+                        granted.add(group + "/" + resource + ":" + verb);
+                    }
+                }
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (String resource : List.of("/namespaces", "/pods", "networking.k8s.io/networkpolicies")) {
+            for (String verb : List.of("get", "list", "watch", "create", "delete")) {
+                expected.add(resource + ":" + verb);
+            }
+        }
+
+        assertThat(granted).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(role).doesNotContainKey("aggregationRule");
+        assertThat(rbac).extracting(d -> d.get("kind"))
+                .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConformanceJobRunsInItsPrivilegedNamespaceAsTheServiceAccountBoundToTheClusterRole() throws IOException {
+        Map<String, Object> ns = only("conformance/namespace.yaml", "Namespace");
+        String namespace = (String) at(ns, "metadata", "name");
+        Map<String, Object> account = only("conformance/rbac.yaml", "ServiceAccount");
+        Map<String, Object> binding = only("conformance/rbac.yaml", "ClusterRoleBinding");
+        Map<String, Object> pod = (Map<String, Object>) at(only("conformance/job.yaml", "Job"), "spec", "template", "spec");
+
+        for (String mode : List.of("enforce", "audit", "warn")) {
+            assertThat(at(ns, "metadata", "labels", "pod-security.kubernetes.io/" + mode)).as(mode).isEqualTo("privileged");
+        }
+        assertThat(docs(DEPLOY.resolve("conformance/kustomization.yaml")).get(0).get("namespace")).isEqualTo(namespace);
+        assertThat(at(binding, "roleRef")).isEqualTo(Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole",
+                "name", at(only("conformance/rbac.yaml", "ClusterRole"), "metadata", "name")));
+        assertThat((List<Object>) binding.get("subjects")).containsExactly(Map.of("kind", "ServiceAccount",
+                "name", pod.get("serviceAccountName"), "namespace", namespace));
+        assertThat(at(account, "metadata", "name")).isEqualTo(pod.get("serviceAccountName"));
+        // --in-cluster reads the API with the ServiceAccount's token: it must be mounted
+        assertThat(account.get("automountServiceAccountToken")).isNotEqualTo(false);
+        assertThat(pod.get("automountServiceAccountToken")).isNotEqualTo(false);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConformanceJobsArgsAreAConformanceRunOnThisClusterFromInside() throws IOException {
+        List<String> args = (List<String>) conformanceContainer().get("args");
+        CommandLine.Model.CommandSpec conformance = Main.commandLine().getSubcommands().get("conformance").getCommandSpec();
+
+        // by hand, until ConformanceCommand has the real-cluster options (--in-cluster, --node, ...)
+        assertThat(args).startsWith("conformance").contains("--in-cluster").doesNotContain("--kubeconfig", "--node");
+        assertThat(args.get(args.indexOf("--cluster") + 1)).isEqualTo("my-cluster");
+        assertThat(args.get(args.indexOf("--format") + 1)).isIn("text", "json", "markdown");
+        assertThat(conformance.findOption("--cluster")).isNotNull();
+        assertThat(conformance.findOption("--format")).isNotNull();
+        if (conformance.findOption("--in-cluster") != null) {
+            CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args.toArray(String[]::new)).subcommand();
+            assertThat(parsed.commandSpec().name()).isEqualTo("conformance");
+            assertThat(parsed.matchedOptionValue("--cluster", "")).isEqualTo("my-cluster");
+            assertThat(parsed.hasMatchedOption("--in-cluster")).isTrue();
+        }
+    }
+
     @Test
     void theExpectationsTheCoordinatorIsShippedWithAreValid() {
         var result = new io.reachproof.expectations.ExpectationReader()
@@ -351,7 +473,8 @@ class DeployManifestsTest {
         return kustomize(DEPLOY.resolve(relative), relative);
     }
 
-    private static String kustomize(Path dir, String relative) throws Exception {
+    /** Builds a kustomization with kubectl kustomize (skips where kubectl is missing); K3sConformanceIT renders with it too. */
+    static String kustomize(Path dir, String relative) throws Exception {
         Path kubectl = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, "kubectl"))
                 .filter(Files::isExecutable).findFirst().orElse(null);
         assumeThat(kubectl).as("kubectl is not on PATH: the kustomize build of %s is not checked here", relative).isNotNull();
