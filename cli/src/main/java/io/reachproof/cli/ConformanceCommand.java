@@ -184,7 +184,7 @@ final class ConformanceCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(List.of(e.getMessage()), Main.EXIT_USAGE);
         }
-        announce("proving cluster " + cluster + " from node " + onNode + " in scratch namespaces " + prefix + "-*");
+        announce("cluster " + cluster + ", from node " + onNode + ", in scratch namespaces " + prefix + "-*");
         try (client) {
             return ConformanceRun.onCluster(new KubernetesSuiteCluster.Settings(cluster, client, onNode,
                     podImage != null ? podImage : KubernetesSuiteCluster.DEFAULT_POD_IMAGE, prefix,
@@ -200,7 +200,7 @@ final class ConformanceCommand implements Callable<Integer> {
 
     private void announce(String what) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("conformance: " + what + " and proving " + Feature.values().length + " features ...");
+        err.println("conformance: " + what + ": proving " + Feature.values().length + " features ...");
         err.flush();
     }
 

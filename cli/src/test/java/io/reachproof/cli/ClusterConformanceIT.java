@@ -158,8 +158,8 @@ class ClusterConformanceIT {
                 .isEqualTo(cartBefore.getMetadata().getResourceVersion());
         assertThat(client.network().v1().networkPolicies().inNamespace("shop").withName("deny-all").get().getMetadata()
                 .getResourceVersion()).isEqualTo(denyBefore.getMetadata().getResourceVersion());
-        assertThat(cli.err()).contains("proving cluster " + CLUSTER + " from node node-1 in scratch namespaces " + prefix
-                + "-*").doesNotContain("Exception");
+        assertThat(cli.err()).contains("conformance: cluster " + CLUSTER + ", from node node-1, in scratch namespaces "
+                + prefix + "-*: proving 12 features ...").doesNotContain("Exception");
     }
 
     @Test
