@@ -173,9 +173,10 @@ final class ConformanceCommand implements Callable<Integer> {
         KubernetesSuiteCluster.prefixProblem(prefix).ifPresent(p -> {
             throw usage("--namespace-prefix " + prefix + ": " + p);
         });
-        if (!"root".equals(System.getProperty("user.name"))) {
+        long uid = effectiveUid();
+        if (uid != 0) {
             throw usage("conformance on a real cluster needs root on the node (to enter the pods' network namespaces,"
-                    + " CAP_SYS_ADMIN and CAP_SYS_PTRACE); running as " + System.getProperty("user.name"));
+                    + " CAP_SYS_ADMIN and CAP_SYS_PTRACE); running as uid " + (uid < 0 ? "unknown (no /proc)" : uid));
         }
         KubernetesClient client;
         try {
@@ -195,6 +196,18 @@ final class ConformanceCommand implements Callable<Integer> {
         } catch (KubernetesClientException e) {
             throw new UserError(List.of("conformance: the API server of cluster " + cluster + " refused: "
                     + KubernetesClients.problem(e)), Main.EXIT_USAGE);
+        }
+    }
+
+    /**
+     * This process's effective uid, from the owner of {@code /proc/self} (a container's user may have no name), or -1
+     * without /proc.
+     */
+    private static long effectiveUid() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return -1;
         }
     }
 

@@ -62,7 +62,7 @@ class ConformanceCommandTest {
 
     @Test
     void aKubeconfigThatCannotBeReadIsNamed(@TempDir Path dir) {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the root check comes first");
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the root check comes first: run as root");
 
         assertThat(cli.run("conformance", "--cluster", "c", "--kubeconfig", dir.resolve("none").toString(), "--node",
                 "n")).isEqualTo(Main.EXIT_USAGE);

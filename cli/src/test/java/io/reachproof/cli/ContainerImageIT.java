@@ -1,13 +1,13 @@
 package io.reachproof.cli;
 
+import static io.reachproof.cli.ExternalCommand.onPath;
+import static io.reachproof.cli.ExternalCommand.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,14 +59,14 @@ class ContainerImageIT {
                 + " subordinate uids and a user namespace the sandbox may not give); the image is not run")
                 .containsPattern("(?m)^Uid:\\s+0\\s");
 
-        Result build = run(Duration.ofMinutes(10), ROOT.resolve("scripts/build-image").toString());
+        ExternalCommand.Result build = run(Duration.ofMinutes(10), ROOT.resolve("scripts/build-image").toString());
         assertThat(build.code()).as("scripts/build-image:\n%s", build.output()).isZero();
         Matcher printed = Pattern.compile("(?m)^digest: (sha256:[0-9a-f]{64})$").matcher(build.output());
         assertThat(printed.find()).as("scripts/build-image prints the digest:\n%s", build.output()).isTrue();
         digest = printed.group(1);
         assertThat(build.output()).contains("image:  reachproof/reachproof:" + ProjectVersion.current());
 
-        Result load = run(Duration.ofMinutes(2), "podman", "load", "--quiet", "--input", IMAGE_TAR.toString());
+        ExternalCommand.Result load = run(Duration.ofMinutes(2), "podman", "load", "--quiet", "--input", IMAGE_TAR.toString());
         assertThat(load.code()).as("podman load: %s", load.output()).isZero();
         Matcher loaded = Pattern.compile("Loaded image(?:\\(s\\))?: (\\S+)").matcher(load.output());
         assertThat(loaded.find()).as("podman load names the image: %s", load.output()).isTrue();
@@ -82,8 +82,8 @@ class ContainerImageIT {
 
     @Test
     void skopeoReadsTheOciArchiveWithItsLabelsUserEntrypointAndEpochCreationTime() throws Exception {
-        Result inspect = run(Duration.ofMinutes(1), "skopeo", "inspect", "oci-archive:" + IMAGE_TAR);
-        Result config = run(Duration.ofMinutes(1), "skopeo", "inspect", "--config", "oci-archive:" + IMAGE_TAR);
+        ExternalCommand.Result inspect = run(Duration.ofMinutes(1), "skopeo", "inspect", "oci-archive:" + IMAGE_TAR);
+        ExternalCommand.Result config = run(Duration.ofMinutes(1), "skopeo", "inspect", "--config", "oci-archive:" + IMAGE_TAR);
         assertThat(inspect.code()).as(inspect.output()).isZero();
         assertThat(config.code()).as(config.output()).isZero();
         JsonNode image = JSON.readTree(inspect.output());
@@ -108,7 +108,7 @@ class ContainerImageIT {
         List<String> help = new ArrayList<>(RUN);
         help.addAll(List.of("none", "--rm", imageId, "--help"));
 
-        Result result = run(Duration.ofMinutes(2), help.toArray(String[]::new));
+        ExternalCommand.Result result = run(Duration.ofMinutes(2), help.toArray(String[]::new));
 
         assertThat(result.code()).as(result.output()).isZero();
         assertThat(result.output()).contains("Usage: reachproof").contains("agent").contains("coordinator");
@@ -124,7 +124,7 @@ class ContainerImageIT {
                 "REACHPROOF_REGION=here", "--env", "NODE_NAME=node-1", imageId, "agent", "--id", "image/agent-0",
                 "--cluster", "image-lab", "--bind", address, "--responders", "7001/TCP,7002/UDP,7003/HTTP"));
         long started = System.nanoTime();
-        Result start = run(Duration.ofMinutes(1), agent.toArray(String[]::new));
+        ExternalCommand.Result start = run(Duration.ofMinutes(1), agent.toArray(String[]::new));
         try {
             assertThat(start.code()).as("podman run: %s", start.output()).isZero();
 
@@ -139,7 +139,7 @@ class ContainerImageIT {
             String answers = probe(all);
 
             assertThat(answers).contains("CONNECTED 3");
-            Result pid = run(Duration.ofSeconds(30), "podman", "inspect", "--format", "{{.State.Pid}}", name);
+            ExternalCommand.Result pid = run(Duration.ofSeconds(30), "podman", "inspect", "--format", "{{.State.Pid}}", name);
             String status = Files.readString(Path.of("/proc", pid.output().trim(), "status"));
             assertThat(status).containsPattern("(?m)^Uid:\\s+65532\\s");
             Matcher rss = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB").matcher(status);
@@ -157,30 +157,5 @@ class ContainerImageIT {
         line.addAll(List.of(args));
         cli.run(line.toArray(String[]::new));
         return cli.out();
-    }
-
-    private record Result(int code, String output) {
-    }
-
-    /** Runs a command to completion (stdout and stderr together); fails when it outlives its deadline. */
-    private static Result run(Duration deadline, String... command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("container-image-it", ".log");
-        try {
-            Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " ran longer than " + deadline + ":\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static Path onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, tool))
-                .filter(Files::isExecutable).findFirst().orElse(null);
     }
 }

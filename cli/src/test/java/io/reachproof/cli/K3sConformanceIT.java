@@ -1,5 +1,7 @@
 package io.reachproof.cli;
 
+import static io.reachproof.cli.ExternalCommand.onPath;
+import static io.reachproof.cli.ExternalCommand.run;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -160,7 +162,7 @@ class K3sConformanceIT {
 
     /** scripts/build-image: the OCI archive at cli/target/reachproof-image.tar; returns its manifest digest. */
     private static String buildTheImage() throws IOException, InterruptedException {
-        Result build = run(Duration.ofMinutes(10), ROOT.resolve("scripts/build-image").toString());
+        ExternalCommand.Result build = run(Duration.ofMinutes(10), ROOT.resolve("scripts/build-image").toString());
         assertThat(build.code()).as("scripts/build-image:\n%s", build.output()).isZero();
         Matcher printed = Pattern.compile("(?m)^digest: (sha256:[0-9a-f]{64})$").matcher(build.output());
         assertThat(printed.find()).as("scripts/build-image prints the digest:\n%s", build.output()).isTrue();
@@ -260,30 +262,5 @@ class K3sConformanceIT {
 
     private static int count(Integer n) {
         return n == null ? 0 : n;
-    }
-
-    private record Result(int code, String output) {
-    }
-
-    /** Runs a command to completion (stdout and stderr together); fails when it outlives its deadline. */
-    private static Result run(Duration deadline, String... command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("k3s-conformance-it", ".log");
-        try {
-            Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " ran longer than " + deadline + ":\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static Path onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, tool))
-                .filter(Files::isExecutable).findFirst().orElse(null);
     }
 }
