@@ -185,8 +185,16 @@ final class ConformanceCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(List.of(e.getMessage()), Main.EXIT_USAGE);
         }
-        announce("cluster " + cluster + ", from node " + onNode + ", in scratch namespaces " + prefix + "-*");
         try (client) {
+            List<String> left = KubernetesSuiteCluster.leftovers(client);
+            if (!left.isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("conformance: " + left.size() + " scratch namespace(s) of earlier runs remain (a run killed"
+                        + " outright cannot delete its own): " + String.join(", ", left) + "; delete them with kubectl"
+                        + " delete namespace -l " + KubernetesSuiteCluster.RUN_LABEL);
+                err.flush();
+            }
+            announce("cluster " + cluster + ", from node " + onNode + ", in scratch namespaces " + prefix + "-*");
             return ConformanceRun.onCluster(new KubernetesSuiteCluster.Settings(cluster, client, onNode,
                     podImage != null ? podImage : KubernetesSuiteCluster.DEFAULT_POD_IMAGE, prefix,
                     new ProcPodNetworkNamespaces(Path.of("/proc")), podTimeout, Duration.ofSeconds(60)),

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.reachproof.cli.conformance.KubernetesSuiteCluster;
 import io.reachproof.cli.dataplane.CniProfile;
 import io.reachproof.cli.dataplane.Dataplane;
 import io.reachproof.cli.dataplane.LabApiServer;
@@ -201,6 +202,10 @@ class ClusterConformanceIT {
         String taken = prefix + "-udp";
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(taken).endMetadata().build())
                 .create();
+        String leftover = "reachproof-conformance-0dead-udp";
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(leftover)
+                .withLabels(Map.of(KubernetesSuiteCluster.RUN_LABEL, "reachproof-conformance-0dead")).endMetadata().build())
+                .create();
 
         Ran cli = conformance();
 
@@ -208,5 +213,10 @@ class ClusterConformanceIT {
         assertThat(cli.err()).contains("conformance: namespace " + taken + " exists already: the suite runs only in"
                 + " namespaces it creates (choose another --namespace-prefix)").doesNotContain("Exception");
         assertThat(scratchNamespaces(client)).containsExactly(taken);
+        assertThat(cli.err()).contains("conformance: 1 scratch namespace(s) of earlier runs remain (a run killed outright"
+                + " cannot delete its own): " + leftover + "; delete them with kubectl delete namespace -l"
+                + " reachproof.io/conformance-run");
+        assertThat(client.namespaces().withName(leftover).get()).as("an earlier run's namespace is only reported")
+                .isNotNull();
     }
 }

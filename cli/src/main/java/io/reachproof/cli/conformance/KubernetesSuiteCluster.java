@@ -122,6 +122,15 @@ public final class KubernetesSuiteCluster implements SuiteCluster {
         return Optional.empty();
     }
 
+    /**
+     * The scratch namespaces earlier runs left in the cluster (a run killed outright cannot delete its own), by
+     * name: what an operator should delete.
+     */
+    public static List<String> leftovers(KubernetesClient client) {
+        return client.namespaces().withLabel(RUN_LABEL).list().getItems().stream().map(n -> n.getMetadata().getName())
+                .sorted().toList();
+    }
+
     /** The scratch namespace of suite namespace {@code suite}. */
     String namespaceOf(String suite) {
         return settings.prefix() + "-" + suite;
