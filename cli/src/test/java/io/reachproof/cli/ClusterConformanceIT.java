@@ -17,6 +17,7 @@ import io.reachproof.cli.dataplane.LabKubelet;
 import io.reachproof.cli.dataplane.NftEnforcer;
 import io.reachproof.cli.dataplane.Shell;
 import io.reachproof.protocol.Json;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -218,5 +220,30 @@ class ClusterConformanceIT {
                 + " reachproof.io/conformance-run");
         assertThat(client.namespaces().withName(leftover).get()).as("an earlier run's namespace is only reported")
                 .isNotNull();
+    }
+
+    @Test
+    void aRunStoppedWithSigtermDeletesTheScratchNamespacesItMade() throws Exception {
+        Path jar = ProjectVersion.ROOT.resolve("cli/target/reachproof.jar");
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "needs the packaged jar " + jar + " (mvn package)");
+        KubernetesClient client = cluster(CniProfile.ENFORCEMENT_LAG, Duration.ofSeconds(30));
+        Path log = dir.resolve("stopped.log");
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString(), "conformance", "--cluster", CLUSTER, "--kubeconfig", api.kubeconfig().toString(), "--node",
+                "node-1", "--namespace-prefix", prefix).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            // stopped while it waits for the lagging rules: its namespaces, pods and policies are all there
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !client.network().v1().networkPolicies()
+                    .inNamespace(prefix + "-ingress").list().getItems().isEmpty());
+            assertThat(scratchNamespaces(client)).hasSizeGreaterThan(10);
+
+            run.destroy(); // SIGTERM, as Ctrl-C or a Job's deadline stops it
+
+            assertThat(run.waitFor(90, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+        } finally {
+            run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(scratchNamespaces(client)).as(Files.readString(log)).isEmpty();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.running() == 0);
     }
 }

@@ -79,6 +79,7 @@ public final class KubernetesSuiteCluster implements SuiteCluster {
     private final Prober prober;
     private final Thread onExit;
     private boolean closed;
+    private boolean stopping;
 
     KubernetesSuiteCluster(Settings settings) {
         this.settings = settings;
@@ -153,7 +154,11 @@ public final class KubernetesSuiteCluster implements SuiteCluster {
         return refs;
     }
 
-    private void namespace(String suite, Map<String, String> labels) {
+    /** Creates one scratch namespace; none once the run is stopping (what exists then is being deleted). */
+    private synchronized void namespace(String suite, Map<String, String> labels) {
+        if (stopping) {
+            throw new ConformanceSetupException("stopped");
+        }
         String name = namespaceOf(suite);
         Map<String, String> all = new LinkedHashMap<>(labels);
         all.put(RUN_LABEL, settings.prefix());
@@ -297,6 +302,7 @@ public final class KubernetesSuiteCluster implements SuiteCluster {
 
     /** Deletes the scratch namespaces made so far and waits until they are gone (or the delete timeout passed). */
     private synchronized void deleteNamespaces() {
+        stopping = true;
         if (created.isEmpty()) {
             return;
         }
