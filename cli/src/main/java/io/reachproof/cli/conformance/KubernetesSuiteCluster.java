@@ -210,10 +210,31 @@ public final class KubernetesSuiteCluster implements SuiteCluster {
                     && pod.getStatus().getPodIP() != null && !pod.getStatus().getPodIP().isEmpty()) {
                 return pod;
             }
+            if (hopeless(pod)) {
+                throw new ConformanceSetupException("pod " + ns + "/" + p.name() + " cannot run on node "
+                        + settings.node() + ": " + why(pod));
+            }
             sleep();
         }
         throw new ConformanceSetupException("pod " + ns + "/" + p.name() + " was not running on node " + settings.node()
                 + " after " + settings.podTimeout().toSeconds() + " s: " + why(pod));
+    }
+
+    /** Container states no wait mends: a name no registry can have, an image the node is told never to pull. */
+    private static final java.util.Set<String> HOPELESS = java.util.Set.of("InvalidImageName", "ErrImageNeverPull",
+            "CreateContainerConfigError");
+
+    /** Whether {@code pod} will never run: it ended, or a container waits for what will not come. */
+    static boolean hopeless(Pod pod) {
+        if (pod == null || pod.getStatus() == null) {
+            return false;
+        }
+        if ("Failed".equals(pod.getStatus().getPhase()) || "Succeeded".equals(pod.getStatus().getPhase())) {
+            return true;
+        }
+        return Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of()).stream()
+                .anyMatch(c -> c.getState() != null && c.getState().getWaiting() != null
+                        && HOPELESS.contains(c.getState().getWaiting().getReason()));
     }
 
     /** The state of a pod that does not run: its phase, a waiting container's reason, an unmet condition. */
