@@ -173,6 +173,10 @@ final class ConformanceCommand implements Callable<Integer> {
         KubernetesSuiteCluster.prefixProblem(prefix).ifPresent(p -> {
             throw usage("--namespace-prefix " + prefix + ": " + p);
         });
+        if (inCluster && System.getenv("KUBERNETES_SERVICE_HOST") == null) {
+            throw usage("--in-cluster: this does not run in a pod of the cluster (no KUBERNETES_SERVICE_HOST); from"
+                    + " outside give --kubeconfig FILE");
+        }
         long uid = effectiveUid();
         if (uid != 0) {
             throw usage("conformance on a real cluster needs root on the node (to enter the pods' network namespaces,"

@@ -80,4 +80,14 @@ class ConformanceCommandTest {
                 .isEqualTo(Main.EXIT_USAGE);
         assertThat(cli.err()).contains("--kubeconfig and --in-cluster name two ways to the cluster: give one");
     }
+
+    @Test
+    void inClusterOutsideAPodIsAUsageErrorRatherThanAnotherClustersKubeconfig() {
+        Assumptions.assumeTrue(System.getenv("KUBERNETES_SERVICE_HOST") == null, "this test runs in a pod");
+
+        assertThat(cli.run("conformance", "--cluster", "c", "--in-cluster", "--node", "n")).isEqualTo(Main.EXIT_USAGE);
+
+        assertThat(cli.err()).contains("--in-cluster: this does not run in a pod of the cluster (no"
+                + " KUBERNETES_SERVICE_HOST); from outside give --kubeconfig FILE");
+    }
 }
