@@ -159,11 +159,16 @@ public final class Prober implements AutoCloseable {
         return result;
     }
 
-    /** Stops the event loops; probes still running or waiting complete with {@code ERROR "prober closed"}. */
+    /**
+     * Stops the event loops; probes still running or waiting complete with {@code ERROR "prober closed"}. Waits at most
+     * 10 s for the loops to end: a stop never hangs on one that does not.
+     */
     @Override
     public void close() {
         closed = true;
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS)) {
+            LOG.warn("agent {}: the prober's event loops did not end within 10 s; going on without them", agentId);
+        }
         resolver.shutdownNow();
         for (CompletableFuture<ProbeResult> f : pending) {
             f.complete(error(null, null, 0, 0, "prober closed"));
