@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * {@code cluster/namespace/name}; pods are ordered by cluster (in the order given), then as in their table.
  * A pair inside one cluster has that cluster's verdict; a pair of two clusters the verdict of {@link CrossCluster}.
  */
-public final class MultiClusterTable {
+public final class MultiClusterTable implements WritableCells {
 
     /** One cluster: its name, its table and how its traffic arrives elsewhere. */
     public record Member(String name, TruthTable table, EgressAddresses egress) {
@@ -72,6 +72,7 @@ public final class MultiClusterTable {
     }
 
     /** Every pod as {@code cluster/ns/name}, in table order. */
+    @Override
     public List<String> pods() {
         return List.copyOf(ids);
     }
@@ -98,11 +99,13 @@ public final class MultiClusterTable {
     }
 
     /** The index of {@code port/protocol} among pod {@code i}'s ports, or -1. */
+    @Override
     public int portIndex(int pod, int port, Protocol protocol) {
         return clusterOf(pod).table().portIndex(podOf[pod], port, protocol);
     }
 
     /** Every port some pod declares, sorted by number and protocol (names merged). */
+    @Override
     public List<PodPort> allPorts() {
         Map<String, PodPort> byLabel = new TreeMap<>();
         for (Member m : members) {
@@ -114,6 +117,7 @@ public final class MultiClusterTable {
     }
 
     /** The verdict of one cell ({@code portIndex} among the destination's ports). */
+    @Override
     public Verdict verdict(int from, int to, int portIndex) {
         if (clusterOf[from] == clusterOf[to]) {
             return clusterOf(from).table().verdict(podOf[from], podOf[to], portIndex);
@@ -157,6 +161,7 @@ public final class MultiClusterTable {
     }
 
     /** Streams every cell: by source, then destination, then port. */
+    @Override
     public void forEachCell(CellSink sink) {
         for (int from = 0; from < ids.size(); from++) {
             for (int to = 0; to < ids.size(); to++) {

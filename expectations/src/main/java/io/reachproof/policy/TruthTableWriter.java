@@ -22,22 +22,9 @@ public final class TruthTableWriter {
     private TruthTableWriter() {
     }
 
-    /** What both writers read: a single cluster's {@link TruthTable} or a {@link MultiClusterTable}. */
-    private interface Cells {
-        List<String> pods();
-
-        List<PodPort> allPorts();
-
-        int portIndex(int pod, int port, Protocol protocol);
-
-        Verdict verdict(int from, int to, int portIndex);
-
-        void forEachCell(MultiClusterTable.CellSink sink);
-    }
-
-    private static Cells of(TruthTable table) {
+    private static WritableCells of(TruthTable table) {
         String[] ids = table.pods().stream().map(PodRef::toString).toArray(String[]::new);
-        return new Cells() {
+        return new WritableCells() {
             @Override
             public List<String> pods() {
                 return List.of(ids);
@@ -65,35 +52,6 @@ public final class TruthTableWriter {
         };
     }
 
-    private static Cells of(MultiClusterTable table) {
-        return new Cells() {
-            @Override
-            public List<String> pods() {
-                return table.pods();
-            }
-
-            @Override
-            public List<PodPort> allPorts() {
-                return table.allPorts();
-            }
-
-            @Override
-            public int portIndex(int pod, int port, Protocol protocol) {
-                return table.portIndex(pod, port, protocol);
-            }
-
-            @Override
-            public Verdict verdict(int from, int to, int portIndex) {
-                return table.verdict(from, to, portIndex);
-            }
-
-            @Override
-            public void forEachCell(MultiClusterTable.CellSink sink) {
-                table.forEachCell(sink);
-            }
-        };
-    }
-
     /** The JSON form; cells ordered by source, destination, port number, protocol. */
     public static void json(TruthTable table, Writer out) throws IOException {
         json(of(table), out);
@@ -101,15 +59,15 @@ public final class TruthTableWriter {
 
     /** The JSON form of several clusters: pods as {@code cluster/ns/name}, cells in and across clusters. */
     public static void json(MultiClusterTable table, Writer out) throws IOException {
-        json(of(table), out);
+        json((WritableCells) table, out);
     }
 
     /** The text form of several clusters: pods as {@code cluster/ns/name}, cells in and across clusters. */
     public static void text(MultiClusterTable table, Writer out) throws IOException {
-        text(of(table), out);
+        text((WritableCells) table, out);
     }
 
-    private static void json(Cells table, Writer out) throws IOException {
+    private static void json(WritableCells table, Writer out) throws IOException {
         JsonGenerator json = JSON.createGenerator(out);
         json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         json.setRootValueSeparator(null);
@@ -147,7 +105,7 @@ public final class TruthTableWriter {
         text(of(table), out);
     }
 
-    private static void text(Cells table, Writer out) throws IOException {
+    private static void text(WritableCells table, Writer out) throws IOException {
         List<String> pods = table.pods();
         int n = pods.size();
         int width = String.valueOf(Math.max(n, 1)).length();
