@@ -16,12 +16,11 @@ import io.reachproof.cli.dataplane.LabApiServer;
 import io.reachproof.cli.dataplane.LabKubelet;
 import io.reachproof.cli.dataplane.NftEnforcer;
 import io.reachproof.cli.dataplane.Shell;
+import io.reachproof.coordinator.assembly.StartedParts;
 import io.reachproof.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ class ClusterConformanceIT {
     @TempDir
     Path dir;
 
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final StartedParts running = new StartedParts();
     private final String prefix = "rpk" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
     private Dataplane dataplane;
     private LabApiServer api;
@@ -67,24 +66,19 @@ class ClusterConformanceIT {
     /** One node, its API, its kubelet and an enforcer of {@code profile}. */
     private KubernetesClient cluster(CniProfile profile, Duration lag) {
         dataplane = Dataplane.create(prefix, Map.of(CLUSTER, List.of("node-1")));
-        running.push(dataplane);
+        running.started("dataplane", dataplane);
         api = LabApiServer.start(CLUSTER, dir);
-        running.push(api);
+        running.started("api", api);
         kubelet = LabKubelet.start(api.client(), dataplane, CLUSTER, Set.of("node-1"));
-        running.push(kubelet);
-        running.push(NftEnforcer.start(api.client(), CLUSTER, pod -> dataplane.attachment(CLUSTER, pod), profile, lag));
+        running.started("kubelet", kubelet);
+        running.started("enforcer", NftEnforcer.start(api.client(), CLUSTER, pod -> dataplane.attachment(CLUSTER, pod),
+                profile, lag));
         return api.client();
     }
 
     @AfterEach
     void tearDown() {
-        while (!running.isEmpty()) {
-            try {
-                running.pop().close();
-            } catch (Exception e) {
-                System.err.println("teardown: " + e);
-            }
-        }
+        running.close();
         Dataplane.removeLeftovers(prefix);
         assertThat(LabKubelet.removeLeftovers(prefix)).as("sandboxes left running").isZero();
     }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +121,7 @@ public final class ConformanceRun {
         }
         ConformanceReport.Subject subject = cluster.subject();
         return new ConformanceReport(subject, results, subject.profile().map(ConformanceSuite::documentedDeviations)
-                .orElse(java.util.Set.of()), settled, settleMillis, (System.nanoTime() - started) / 1_000_000);
+                .orElse(Set.of()), settled, settleMillis, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The features proved by probing here: all, less ipBlock with except where no host outside the cluster is. */

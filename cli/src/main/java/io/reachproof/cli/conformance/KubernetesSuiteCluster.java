@@ -20,6 +20,7 @@ import io.reachproof.agent.probe.Prober;
 import io.reachproof.agent.probe.SocketPlacement;
 import io.reachproof.cli.conformance.ConformanceSuite.SuitePod;
 import io.reachproof.cli.dataplane.PodApps;
+import io.reachproof.coordinator.assembly.StartedParts;
 import io.reachproof.protocol.PodRef;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -221,7 +223,7 @@ public final class KubernetesSuiteCluster implements SuiteCluster {
     }
 
     /** Container states no wait mends: a name no registry can have, an image the node is told never to pull. */
-    private static final java.util.Set<String> HOPELESS = java.util.Set.of("InvalidImageName", "ErrImageNeverPull",
+    private static final Set<String> HOPELESS = Set.of("InvalidImageName", "ErrImageNeverPull",
             "CreateContainerConfigError");
 
     /** Whether {@code pod} will never run: it ended, or a container waits for what will not come. */
@@ -373,13 +375,11 @@ public final class KubernetesSuiteCluster implements SuiteCluster {
             }
             closed = true;
         }
-        for (AutoCloseable c : List.<AutoCloseable>of(prober, apps, sockets)) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("while stopping the conformance run: {}", e.toString());
-            }
-        }
+        StartedParts parts = new StartedParts();
+        parts.started("the probers' sockets", sockets);
+        parts.started("the pods' listeners", apps);
+        parts.started("the prober", prober);
+        parts.close();
         deleteNamespaces();
         try {
             Runtime.getRuntime().removeShutdownHook(onExit);

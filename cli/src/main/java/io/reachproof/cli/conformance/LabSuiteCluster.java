@@ -17,6 +17,7 @@ import io.reachproof.cli.dataplane.DataplaneLab.LabCluster;
 import io.reachproof.cli.dataplane.LabApiServer;
 import io.reachproof.cli.dataplane.NftEnforcer;
 import io.reachproof.cli.dataplane.PodApps;
+import io.reachproof.coordinator.assembly.StartedParts;
 import io.reachproof.protocol.PodRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,16 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A lab cluster of one CNI profile built for the suite: two nodes made of network namespaces (the suite's pods on
@@ -42,11 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class LabSuiteCluster implements SuiteCluster {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LabSuiteCluster.class);
-
     private final LabCluster lab;
     private final String cluster;
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final StartedParts running = new StartedParts();
     private final Map<String, PodRef> refs = new HashMap<>();
     private final Dataplane dataplane;
     private final PodApps apps;
@@ -58,21 +53,21 @@ final class LabSuiteCluster implements SuiteCluster {
         this.lab = lab;
         this.cluster = lab.name();
         try {
-            running.push(DataplaneLab.lock(prefix));
+            running.started("the lab's lock", DataplaneLab.lock(prefix));
             Dataplane.removeLeftovers(prefix);
             Files.createDirectories(dir);
             dataplane = Dataplane.create(prefix, Map.of(cluster, List.of("node-1", "node-2")));
-            running.push(dataplane);
+            running.started("the network namespaces", dataplane);
             apps = new PodApps();
-            running.push(apps);
+            running.started("the pods' apps", apps);
             api = LabApiServer.start(cluster, dir);
-            running.push(api);
+            running.started("the API server", api);
             NetnsSockets sockets = new NetnsSockets(Clock.systemUTC(), Duration.ofMinutes(10));
-            running.push(sockets);
+            running.started("the probers' sockets", sockets);
             prober = new Prober("conformance", 64, 1, Transport.detect(), Clock.systemUTC()).placeSocketsWith(
                     SocketPlacement.fromSourcePod(new NamedPodNetworkNamespaces(NamedNetns.RUN_NETNS,
                             Dataplane.podNetnsTemplate(prefix, cluster)), sockets));
-            running.push(prober);
+            running.started("the prober", prober);
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot build lab cluster " + cluster + ": " + e.getMessage(), e);
@@ -109,8 +104,8 @@ final class LabSuiteCluster implements SuiteCluster {
             }
         }
         // the enforcer starts on a cluster whose pods are all there, as the suite's policies will be once applied
-        running.push(NftEnforcer.start(api.client(), cluster, pod -> dataplane.attachment(cluster, pod), lab.profile(),
-                lab.lag()));
+        running.started("the enforcer", NftEnforcer.start(api.client(), cluster, pod -> dataplane.attachment(cluster, pod),
+                lab.profile(), lab.lag()));
         return made;
     }
 
@@ -168,12 +163,6 @@ final class LabSuiteCluster implements SuiteCluster {
 
     @Override
     public void close() {
-        while (!running.isEmpty()) {
-            try {
-                running.pop().close();
-            } catch (Exception e) {
-                LOG.warn("while stopping the conformance cluster {}: {}", cluster, e.toString());
-            }
-        }
+        running.close();
     }
 }

@@ -22,6 +22,7 @@ import io.reachproof.agent.probe.Prober;
 import io.reachproof.agent.responder.ResponderSet;
 import io.reachproof.agent.netns.NamedNetns;
 import io.reachproof.coordinator.assembly.ClusterAccess;
+import io.reachproof.coordinator.assembly.StartedParts;
 import io.reachproof.expectations.GoDuration;
 import io.reachproof.policy.Cidr;
 import io.reachproof.policy.EgressAddresses;
@@ -33,10 +34,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,7 +153,7 @@ public final class DataplaneLab implements AutoCloseable {
     }
 
     private final Spec spec;
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final StartedParts running = new StartedParts();
     private final Map<String, LabApiServer> apis = new LinkedHashMap<>();
     private Dataplane dataplane;
     private PodApps apps;
@@ -182,7 +181,7 @@ public final class DataplaneLab implements AutoCloseable {
     }
 
     private void build(Enforcers enforcers) throws IOException {
-        running.push(lock(spec.prefix()));
+        running.started("the lab's lock", lock(spec.prefix()));
         leftovers = Dataplane.removeLeftovers(spec.prefix());
         LabKubelet.removeLeftovers(spec.prefix());
         Files.createDirectories(spec.dir());
@@ -195,26 +194,27 @@ public final class DataplaneLab implements AutoCloseable {
             nodes.put(c.name(), names);
         }
         dataplane = Dataplane.create(spec.prefix(), nodes);
-        running.push(dataplane);
+        running.started("the network namespaces", dataplane);
         for (LabCluster c : spec.clusters()) {
             if (c.snat()) {
                 dataplane.translateEgress(c.name());
             }
         }
         apps = new PodApps();
-        running.push(apps);
+        running.started("the pods' apps", apps);
         for (LabCluster c : spec.clusters()) {
             LabApiServer api = LabApiServer.start(c.name(), spec.dir());
-            running.push(api);
+            running.started("the API server of " + c.name(), api);
             apis.put(c.name(), api);
             populate(c, api, nodes.get(c.name()));
             String cluster = c.name();
             try {
-                running.push(LabKubelet.start(api.client(), dataplane, cluster, Set.copyOf(nodes.get(cluster))));
+                running.started("the kubelet of " + cluster, LabKubelet.start(api.client(), dataplane, cluster,
+                        Set.copyOf(nodes.get(cluster))));
             } catch (DataplaneException e) {
                 LOG.warn("lab cluster {}: pods created through its API will not run: {}", cluster, e.getMessage());
             }
-            running.push(enforcers.start(api, c, pod -> dataplane.attachment(cluster, pod)));
+            running.started("the enforcer of " + cluster, enforcers.start(api, c, pod -> dataplane.attachment(cluster, pod)));
             for (NetworkPolicy p : spec.policies()) {
                 api.client().network().v1().networkPolicies().inNamespace(p.getMetadata().getNamespace())
                         .resource(new NetworkPolicyBuilder(p).editMetadata().withResourceVersion(null).withUid(null)
@@ -366,7 +366,7 @@ public final class DataplaneLab implements AutoCloseable {
     /** The node agents' parts, stopped in reverse, and their spools. */
     private static final class Agents implements AutoCloseable {
         final Path spools;
-        final Deque<AutoCloseable> parts = new ArrayDeque<>();
+        final StartedParts parts = new StartedParts();
 
         Agents(Path spools) {
             this.spools = spools;
@@ -374,13 +374,7 @@ public final class DataplaneLab implements AutoCloseable {
 
         @Override
         public void close() {
-            while (!parts.isEmpty()) {
-                try {
-                    parts.pop().close();
-                } catch (Exception e) {
-                    LOG.warn("while stopping a lab agent: {}", e.toString());
-                }
-            }
+            parts.close();
             try (Stream<Path> files = Files.walk(spools)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
@@ -397,9 +391,9 @@ public final class DataplaneLab implements AutoCloseable {
                 io.reachproof.coordinator.lab.LabFleet.RESPONDERS, java.util.Set.of("tcp", "udp", "http"));
         Transport transport = Transport.detect();
         ResponderSet responders = ResponderSet.start(plain, address, transport);
-        agents.parts.push(responders);
+        agents.parts.started("the responders of " + id, responders);
         Prober prober = new Prober(id, 64, 1, transport, Clock.systemUTC());
-        agents.parts.push(prober);
+        agents.parts.started("the prober of " + id, prober);
         WorkloadMode mode;
         try {
             mode = WorkloadMode.start(plain, prober, new NamedPodNetworkNamespaces(NamedNetns.RUN_NETNS,
@@ -407,7 +401,7 @@ public final class DataplaneLab implements AutoCloseable {
         } catch (NetnsUnavailable e) {
             throw new DataplaneException("the lab's agents cannot enter network namespaces: " + e.getMessage());
         }
-        agents.parts.push(mode);
+        agents.parts.started("the workload mode of " + id, mode);
         var runtime = NettyAgentRuntime.of(responders, prober);
         ControlSettings control = new ControlSettings(coordinator, token, agents.spools.resolve(id), 10_000, Duration.ofMillis(500),
                 Duration.ofSeconds(5));
@@ -415,19 +409,13 @@ public final class DataplaneLab implements AutoCloseable {
                 ControlLoop.newScheduler(id), Clock.systemUTC());
         loop.prepareTargetsWith(mode.targets());
         loop.start();
-        agents.parts.push(loop);
+        agents.parts.started("the control loop of " + id, loop);
         return loop.registered();
     }
 
     /** Stops the enforcers and API servers, closes the pods' ports and deletes every namespace of the lab. */
     @Override
     public void close() {
-        while (!running.isEmpty()) {
-            try {
-                running.pop().close();
-            } catch (Exception e) {
-                LOG.warn("while stopping the lab: {}", e.toString());
-            }
-        }
+        running.close();
     }
 }

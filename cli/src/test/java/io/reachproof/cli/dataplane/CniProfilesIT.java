@@ -14,6 +14,7 @@ import io.reachproof.agent.netns.NetnsSockets;
 import io.reachproof.agent.pods.NamedPodNetworkNamespaces;
 import io.reachproof.agent.probe.Prober;
 import io.reachproof.agent.probe.SocketPlacement;
+import io.reachproof.coordinator.assembly.StartedParts;
 import io.reachproof.policy.Located;
 import io.reachproof.policy.PolicyInputReader;
 import io.reachproof.protocol.Outcome;
@@ -24,9 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,7 @@ class CniProfilesIT {
             """;
     private static final Duration LAG = Duration.ofSeconds(3);
 
-    private static final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private static final StartedParts running = new StartedParts();
     private static final Map<CniProfile, PodRef[]> pods = new LinkedHashMap<>();
     private static Prober prober;
     private static long lagStarted;
@@ -73,18 +72,18 @@ class CniProfilesIT {
             nodes.put(p.id(), List.of("node-1"));
         }
         Dataplane dataplane = Dataplane.create(prefix, nodes);
-        running.push(dataplane);
+        running.started("dataplane", dataplane);
         PodApps apps = new PodApps();
-        running.push(apps);
+        running.started("apps", apps);
         Path dir = Files.createTempDirectory("reachproof-profiles-it");
         NetworkPolicy policy = PolicyInputReader.readString("p.yaml", POLICY).input().policies().stream()
                 .map(Located::object).findFirst().orElseThrow();
         NetnsSockets sockets = new NetnsSockets(Clock.systemUTC(), Duration.ofMinutes(10));
-        running.push(sockets);
+        running.started("sockets", sockets);
         prober = new Prober("profiles", 64, 1, Transport.detect(), Clock.systemUTC()).placeSocketsWith(
                 SocketPlacement.fromSourcePod(new NamedPodNetworkNamespaces(NamedNetns.RUN_NETNS, prefix + "-{namespace}-{name}"),
                         sockets));
-        running.push(prober);
+        running.started("prober", prober);
         // enforcement-lag last: its window starts with its enforcer, and the test begins with it
         List<CniProfile> order = new ArrayList<>(List.of(CniProfile.values()));
         order.remove(CniProfile.ENFORCEMENT_LAG);
@@ -92,7 +91,7 @@ class CniProfilesIT {
         for (CniProfile profile : order) {
             String cluster = profile.id();
             LabApiServer api = LabApiServer.start(cluster, dir);
-            running.push(api);
+            running.started("api", api);
             api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("x").endMetadata().build())
                     .create();
             PodRef[] refs = new PodRef[2];
@@ -116,19 +115,14 @@ class CniProfilesIT {
             if (profile == CniProfile.ENFORCEMENT_LAG) {
                 lagStarted = System.nanoTime();
             }
-            running.push(NftEnforcer.start(api.client(), cluster, pod -> dataplane.attachment(cluster, pod), profile, LAG));
+            running.started("enforcer", NftEnforcer.start(api.client(), cluster, pod -> dataplane.attachment(cluster, pod),
+                    profile, LAG));
         }
     }
 
     @AfterAll
     static void tearDown() {
-        while (!running.isEmpty()) {
-            try {
-                running.pop().close();
-            } catch (Exception e) {
-                // the namespaces go with the dataplane
-            }
-        }
+        running.close();
     }
 
     private static Outcome probe(CniProfile profile, int port, Protocol protocol) throws Exception {

@@ -11,6 +11,7 @@ import io.reachproof.agent.netns.NetnsSockets;
 import io.reachproof.agent.pods.NamedPodNetworkNamespaces;
 import io.reachproof.agent.probe.Prober;
 import io.reachproof.agent.probe.SocketPlacement;
+import io.reachproof.coordinator.assembly.StartedParts;
 import io.reachproof.policy.EgressAddresses;
 import io.reachproof.policy.Located;
 import io.reachproof.policy.MultiClusterTable;
@@ -28,9 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ import org.junit.jupiter.api.Test;
 class DataplaneSnatIT {
 
     private static final Path EXAMPLES = Path.of("../expectations/examples/dataplane");
-    private static final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private static final StartedParts running = new StartedParts();
     private static DataplaneLab lab;
     private static Prober prober;
     private static String prefix;
@@ -71,24 +70,18 @@ class DataplaneSnatIT {
                 topology.input().namespaces().stream().map(Located::object).toList(),
                 topology.input().pods().stream().map(Located::object).toList(),
                 policies().policies().stream().map(Located::object).toList()), DataplaneLab.Enforcers.NFTABLES);
-        running.push(lab);
+        running.started("lab", lab);
         NetnsSockets sockets = new NetnsSockets(Clock.systemUTC(), Duration.ofMinutes(10));
-        running.push(sockets);
+        running.started("sockets", sockets);
         prober = new Prober("snat-it", 64, 1, Transport.detect(), Clock.systemUTC()).placeSocketsWith(
                 SocketPlacement.fromSourcePod(new NamedPodNetworkNamespaces(NamedNetns.RUN_NETNS, prefix + "-{namespace}-{name}"),
                         sockets));
-        running.push(prober);
+        running.started("prober", prober);
     }
 
     @AfterAll
     static void tearDown() {
-        while (!running.isEmpty()) {
-            try {
-                running.pop().close();
-            } catch (Exception e) {
-                // the namespaces go with the lab
-            }
-        }
+        running.close();
         if (prefix != null) {
             assertThat(Shell.run(null, "ip", "netns", "list")).doesNotContain(prefix + "-");
         }

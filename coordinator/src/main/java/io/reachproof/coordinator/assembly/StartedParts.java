@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * reverse (Strimzi's {@code Main} closes its parts the same way). A part that fails to stop is logged and the
  * others still stop. Closing twice stops nothing twice.
  */
-final class StartedParts implements AutoCloseable {
+public final class StartedParts implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartedParts.class);
 
@@ -24,7 +24,7 @@ final class StartedParts implements AutoCloseable {
     private final List<String> closed = new ArrayList<>();
 
     /** Records {@code name} as started; {@code stop} is called on {@link #close()}, before every part started earlier. */
-    synchronized void started(String name, AutoCloseable stop) {
+    public synchronized void started(String name, AutoCloseable stop) {
         requireNonNull(name, "name");
         requireNonNull(stop, "stop");
         started.add(new Part(name, stop));
@@ -32,12 +32,12 @@ final class StartedParts implements AutoCloseable {
     }
 
     /** The names of the parts still running, in the order they were started. */
-    synchronized List<String> running() {
+    public synchronized List<String> running() {
         return started.stream().map(Part::name).toList();
     }
 
     /** The names of the parts stopped so far, in the order they were stopped. */
-    synchronized List<String> closed() {
+    public synchronized List<String> closed() {
         return List.copyOf(closed);
     }
 
