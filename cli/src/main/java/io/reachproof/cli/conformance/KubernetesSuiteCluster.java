@@ -362,11 +362,6 @@ public final class KubernetesSuiteCluster implements SuiteCluster {
         created.clear();
     }
 
-    /** The scratch namespaces made so far. */
-    synchronized List<String> created() {
-        return List.copyOf(created);
-    }
-
     @Override
     public void close() {
         synchronized (this) {
